@@ -287,12 +287,10 @@ public final class ClipTokenizer {
    * {@code SimpleTokenizer.encode}; its length is the prompt's token count.
    */
   public int[] encode(String text) {
-    String cleaned = TextCleaner.clean(text);
     List<int[]> pieces = new ArrayList<>();
     int total = 0;
-    Matcher m = SPLIT.matcher(cleaned);
-    while (m.find()) {
-      int[] ids = encodePiece(m.group());
+    for (String piece : split(text)) {
+      int[] ids = encodePiece(piece);
       pieces.add(ids);
       total += ids.length;
     }
@@ -303,6 +301,16 @@ public final class ClipTokenizer {
       at += ids.length;
     }
     return out;
+  }
+
+  /** Cleans {@code text} and splits it into the pieces BPE works on, before byte encoding. */
+  static List<String> split(String text) {
+    List<String> pieces = new ArrayList<>();
+    Matcher m = SPLIT.matcher(TextCleaner.clean(text));
+    while (m.find()) {
+      pieces.add(m.group());
+    }
+    return pieces;
   }
 
   private int[] encodePiece(String piece) {

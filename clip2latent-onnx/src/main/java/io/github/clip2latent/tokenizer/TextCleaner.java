@@ -83,6 +83,10 @@ final class TextCleaner {
       return numericCharRef(digits, hex ? 16 : 10);
     }
     String exact = ENTITIES.get(ref);
+    if (exact == null && ref.endsWith(";")) {
+      // HTML5 lists legacy names both with and without the semicolon; we store them without.
+      exact = ENTITIES.get(ref.substring(0, ref.length() - 1));
+    }
     if (exact != null) {
       return exact;
     }

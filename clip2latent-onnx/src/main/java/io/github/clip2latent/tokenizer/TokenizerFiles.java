@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,9 +143,7 @@ final class TokenizerFiles {
       throws IOException {
     Map<String, Integer> vocab = new LinkedHashMap<>(node.size() * 2);
     Map<Integer, String> byId = new LinkedHashMap<>(node.size() * 2);
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       JsonNode value = e.getValue();
       if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
         throw new IOException(where + ": token \"" + e.getKey()
