@@ -103,7 +103,10 @@ public final class ClipTokenizer {
    * Like {@link #fromFiles(Path, Path)} but uses only the first {@code maxMerges} merges, as the
    * reference's {@code merges[1:49152-256-2+1]} does.
    *
+   * @param vocabJson a JSON object of token string to id, with both special tokens
+   * @param mergesTxt merge lines {@code "a b"}, after a {@code #version} header; may be gzipped
    * @param maxMerges how many merges to read at most; at least 0
+   * @return a tokenizer with context length 77 and {@link TruncationPolicy#ERROR}
    * @throws IOException if a file is missing, unreadable or malformed; the message names it
    */
   public static ClipTokenizer fromFiles(Path vocabJson, Path mergesTxt, int maxMerges)
@@ -121,6 +124,7 @@ public final class ClipTokenizer {
    * the tables are used; the text is cleaned and split as CLIP's reference does, whatever
    * normalizer and pre-tokenizer the file declares.
    *
+   * @param tokenizerJson the HuggingFace tokenizer file
    * @return a tokenizer with context length 77 and {@link TruncationPolicy#ERROR}
    * @throws IOException if the file is missing, unreadable or malformed; the message names it
    */
@@ -137,6 +141,7 @@ public final class ClipTokenizer {
    * @param mergesFile merge lines after a header line; may be gzipped
    * @param mergeCount how many merges to use; the file must hold at least that many, since the
    *     special tokens' ids depend on it
+   * @return a tokenizer with context length 77 and {@link TruncationPolicy#ERROR}
    * @throws IOException if the file is missing, unreadable, malformed or too short
    */
   public static ClipTokenizer fromBpeFile(Path mergesFile, int mergeCount) throws IOException {
@@ -219,6 +224,7 @@ public final class ClipTokenizer {
    * Returns a tokenizer that makes rows of {@code contextLength} ids, sharing this one's tables.
    *
    * @param contextLength at least 2 (start and end tokens)
+   * @return the reconfigured tokenizer
    */
   public ClipTokenizer withContextLength(int contextLength) {
     if (contextLength < 2) {
@@ -228,7 +234,12 @@ public final class ClipTokenizer {
     return new ClipTokenizer(tables, contextLength, truncationPolicy);
   }
 
-  /** Returns a tokenizer that treats too-long prompts by {@code policy}, sharing this one's tables. */
+  /**
+   * Returns a tokenizer that treats too-long prompts by {@code policy}, sharing this one's tables.
+   *
+   * @param policy what to do with prompts longer than the context length
+   * @return the reconfigured tokenizer
+   */
   public ClipTokenizer withTruncationPolicy(TruncationPolicy policy) {
     return new ClipTokenizer(tables, contextLength, Objects.requireNonNull(policy, "policy"));
   }
@@ -236,6 +247,8 @@ public final class ClipTokenizer {
   /**
    * Tokenizes one prompt into a row of {@link #contextLength()} ids, as {@code clip.tokenize}.
    *
+   * @param prompt any text; an empty one gives {@code [SOT, EOT]}
+   * @return the id row with its length and end-token position
    * @throws IllegalArgumentException if the prompt needs more than {@code contextLength} ids and
    *     the policy is {@link TruncationPolicy#ERROR}
    */
@@ -264,6 +277,8 @@ public final class ClipTokenizer {
    * Tokenizes several prompts into one row-major {@code [prompts.size(), contextLength]} array,
    * the layout of a text encoder's batched input.
    *
+   * @param prompts the prompts, one row each
+   * @return {@code prompts.size() * contextLength()} ids
    * @throws IllegalArgumentException as {@link #tokenize}, naming the prompt's index
    */
   public long[] tokenizeBatch(List<String> prompts) {
@@ -285,6 +300,9 @@ public final class ClipTokenizer {
   /**
    * Returns the BPE token ids of {@code text} without start, end or padding, as
    * {@code SimpleTokenizer.encode}; its length is the prompt's token count.
+   *
+   * @param text any text
+   * @return the token ids, never truncated
    */
   public int[] encode(String text) {
     List<int[]> pieces = new ArrayList<>();
@@ -340,6 +358,8 @@ public final class ClipTokenizer {
    * UTF-8 (invalid sequences become U+FFFD), {@code </w>} read as a space. Start and end tokens
    * appear literally; strip padding zeros first, since id 0 is a real token ({@code !}).
    *
+   * @param ids token ids of this vocabulary
+   * @return the text, with a space after each word
    * @throws IllegalArgumentException if an id is not in the vocabulary
    */
   public String decode(int[] ids) {
@@ -362,32 +382,32 @@ public final class ClipTokenizer {
     return bytes.toString(StandardCharsets.UTF_8).replace(Bpe.END_OF_WORD, " ");
   }
 
-  /** The number of ids per row. */
+  /** {@return the number of ids per row} */
   public int contextLength() {
     return contextLength;
   }
 
-  /** What happens to prompts longer than the context length. */
+  /** {@return what happens to prompts longer than the context length} */
   public TruncationPolicy truncationPolicy() {
     return truncationPolicy;
   }
 
-  /** The id of {@code <|startoftext|>}, first in every row. */
+  /** {@return the id of {@code <|startoftext|>}, first in every row} */
   public int startOfTextId() {
     return tables.startId();
   }
 
-  /** The id of {@code <|endoftext|>}, at {@link TokenizedText#eotIndex()} of every row. */
+  /** {@return the id of {@code <|endoftext|>}, at {@link TokenizedText#eotIndex()} of every row} */
   public int endOfTextId() {
     return tables.endId();
   }
 
-  /** The number of tokens in the vocabulary, special tokens included. */
+  /** {@return the number of tokens in the vocabulary, special tokens included} */
   public int vocabularySize() {
     return tables.vocab().size();
   }
 
-  /** The number of merges in use. */
+  /** {@return the number of merges in use} */
   public int mergeCount() {
     return tables.mergeCount();
   }

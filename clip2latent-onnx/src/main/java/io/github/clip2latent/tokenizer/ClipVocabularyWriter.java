@@ -56,6 +56,8 @@ public final class ClipVocabularyWriter {
    * and must then be one piece of CLIP's split pattern: a run of letters, a single digit, or a
    * run of other non-space characters.
    *
+   * @param words the words that must each become one token; duplicates are ignored
+   * @return the vocabulary, ready to write
    * @throws IllegalArgumentException if a word is empty, splits into several pieces (such as
    *     {@code "new york"} or {@code "42"}), or is a special token
    */
@@ -97,12 +99,12 @@ public final class ClipVocabularyWriter {
     return new ClipVocabularyWriter(tokens, merges);
   }
 
-  /** The vocabulary in id order: token {@code i} has id {@code i}. */
+  /** {@return the vocabulary in id order: token {@code i} has id {@code i}} */
   public List<String> tokens() {
     return tokens;
   }
 
-  /** The merges in rank order, each as its {@code merges.txt} line {@code "a b"}. */
+  /** {@return the merges in rank order, each as its {@code merges.txt} line {@code "a b"}} */
   public List<String> merges() {
     List<String> lines = new ArrayList<>(merges.size());
     for (Merge m : merges) {
@@ -114,6 +116,9 @@ public final class ClipVocabularyWriter {
   /**
    * Writes {@code vocab.json} and {@code merges.txt} into {@code directory}, creating it if
    * needed; see {@link #write(Path, Path)}.
+   *
+   * @param directory where the two files go
+   * @throws IOException if writing fails; the message names the file
    */
   public void writeTo(Path directory) throws IOException {
     Files.createDirectories(directory);
@@ -125,6 +130,8 @@ public final class ClipVocabularyWriter {
    * {@link #MERGES_HEADER}, one per line. Each file is written to a temporary file beside it and
    * then renamed, so a reader never sees half a file.
    *
+   * @param vocabJson where the vocabulary goes
+   * @param mergesTxt where the merges go
    * @throws IOException if writing fails; the message names the file
    */
   public void write(Path vocabJson, Path mergesTxt) throws IOException {

@@ -16,7 +16,14 @@ import java.util.Arrays;
  */
 public record TokenizedText(long[] ids, int length, int eotIndex, boolean truncated) {
 
-  /** Checks the invariants and copies {@code ids}. */
+  /**
+   * Checks the invariants and copies {@code ids}.
+   *
+   * @param ids the id row
+   * @param length how many ids are not padding
+   * @param eotIndex where the end token is; {@code length - 1}
+   * @param truncated whether tokens were dropped to fit
+   */
   public TokenizedText {
     ids = ids.clone();
     if (length < 2 || length > ids.length || eotIndex != length - 1) {
@@ -25,13 +32,18 @@ public record TokenizedText(long[] ids, int length, int eotIndex, boolean trunca
     }
   }
 
-  /** Returns a copy of the id row. */
+  /** {@return a copy of the id row} */
   @Override
   public long[] ids() {
     return ids.clone();
   }
 
-  /** Returns the id at {@code index} without copying the row. */
+  /**
+   * Returns one id without copying the row.
+   *
+   * @param index a position in {@code [0, ids().length)}
+   * @return the id there
+   */
   public long id(int index) {
     return ids[index];
   }

@@ -57,9 +57,12 @@ final class TokenizerFiles {
     List<Merge> merges = new ArrayList<>();
     try (BufferedReader reader = new BufferedReader(
         new InputStreamReader(openMaybeGzip(file), StandardCharsets.UTF_8))) {
-      String line;
       int lineNumber = 0;
-      while (merges.size() < maxMerges && (line = reader.readLine()) != null) {
+      while (merges.size() < maxMerges) {
+        String line = readLine(reader, file);
+        if (line == null) {
+          break;
+        }
         lineNumber++;
         String trimmed = line.strip();
         if (trimmed.isEmpty() || (lineNumber == 1 && trimmed.startsWith("#"))) {
@@ -67,13 +70,17 @@ final class TokenizerFiles {
         }
         merges.add(parseMerge(trimmed, file + " line " + lineNumber));
       }
-    } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
-        throw e;
-      }
-      throw new IOException(file + ": cannot read BPE merges: " + e.getMessage(), e);
     }
     return merges;
+  }
+
+  private static String readLine(BufferedReader reader, Path file) throws IOException {
+    try {
+      return reader.readLine();
+    } catch (IOException e) {
+      // Corrupt gzip data or bad UTF-8 would otherwise surface without the file's name.
+      throw new IOException(file + ": cannot read BPE merges: " + e.getMessage(), e);
+    }
   }
 
   /**
