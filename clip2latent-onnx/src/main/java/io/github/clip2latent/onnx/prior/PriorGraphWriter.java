@@ -80,6 +80,8 @@ public final class PriorGraphWriter {
    * @param provenance free text stored in the metadata (where the weights came from)
    * @return the model
    */
+  // Scopes only name intermediate values; the handle is closed, never read.
+  @SuppressWarnings("try")
   public static OnnxModel build(PriorWeights weights, String provenance) {
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(provenance, "provenance");
@@ -140,8 +142,11 @@ public final class PriorGraphWriter {
       GraphValue keyMask = g.unsqueeze(g.greater(keyMaskF, g.scalar(0.5f)), 1, 2);
       // Section 3, causal mask: query i sees the null key and tokens 0..i.
       allowed = g.and(keyMask, g.boolConstant("causal", new long[] {N, KEYS}, causalMask()));
-      bias = g.floatConstant("rel_pos_bias", new long[] {h, N, KEYS},
-          relPosBias(weights.get(PriorWeights.REL_POS_BIAS).data(), h));
+      // Section 3, relative position bias: the (32, heads) table stays an initializer under its
+      // reference name; the buckets are constant, so ONNX Runtime folds this to (heads, 4, 5).
+      GraphValue table = g.initializer(weights.get(PriorWeights.REL_POS_BIAS));
+      GraphValue buckets = g.int64Constant("rel_pos_buckets", new long[] {N, KEYS}, relPosBuckets());
+      bias = g.transpose(g.gather(table, buckets, 0), 2, 0, 1);
       float[][] cs = rotaryTables(dh, c.rotaryDim());
       cos = g.floatConstant("rotary_cos", new long[] {N, dh}, cs[0]);
       sin = g.floatConstant("rotary_sin", new long[] {N, dh}, cs[1]);
@@ -225,20 +230,18 @@ public final class PriorGraphWriter {
   }
 
   /**
-   * Section 3, relative position bias: {@code bias[h][i][j] = table[max(i - j, 0)][h]} for query
-   * i in 0..3 and key j in 0..4 (key 0 the null key). The T5 bucketing is the identity here since
-   * every distance is below half of the 32 buckets.
+   * Section 3, relative position buckets: {@code max(i - j, 0)} for query i in 0..3 and key j in
+   * 0..4 (key 0 the null key). T5 bucketing is the identity here since every distance is below
+   * half of the 32 buckets.
    */
-  static float[] relPosBias(float[] table, int heads) {
-    float[] bias = new float[heads * N * KEYS];
-    for (int hd = 0; hd < heads; hd++) {
-      for (int i = 0; i < N; i++) {
-        for (int j = 0; j < KEYS; j++) {
-          bias[(hd * N + i) * KEYS + j] = table[Math.max(i - j, 0) * heads + hd];
-        }
+  static long[] relPosBuckets() {
+    long[] buckets = new long[N * KEYS];
+    for (int i = 0; i < N; i++) {
+      for (int j = 0; j < KEYS; j++) {
+        buckets[i * KEYS + j] = Math.max(i - j, 0);
       }
     }
-    return bias;
+    return buckets;
   }
 
   /**
