@@ -2,6 +2,7 @@ package io.github.clip2latent.onnx.graph;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -171,8 +172,9 @@ public final class GraphBuilder {
         .setName(tensor.name())
         .setDataType(ElementType.FLOAT.proto().getNumber())
         .addAllDims(asList(tensor.shape()))
-        // ONNX raw_data is little-endian by specification.
-        .setRawData(ByteString.copyFrom(bytes.array())));
+        // ONNX raw_data is little-endian by specification. The array is private to this call,
+        // so wrapping it without a copy is safe and saves a copy of the largest tensors.
+        .setRawData(UnsafeByteOperations.unsafeWrap(bytes.array())));
     return v;
   }
 

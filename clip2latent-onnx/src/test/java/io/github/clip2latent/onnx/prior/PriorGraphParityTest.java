@@ -10,6 +10,7 @@ import io.github.clip2latent.onnx.OrtTestSupport.Input;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,6 +64,24 @@ class PriorGraphParityTest {
     float[] onnx = runPrior(file, xt, t, cond, keep, batch, dim).data();
     double[][] ref = PriorReferenceForward.forward(weights, xt, t, cond, keep, batch);
     double err = maxError(onnx, ref);
+    assertTrue(err <= TOLERANCE, "max error " + err + " > " + TOLERANCE);
+  }
+
+  /** The published size (48.8 M parameters, 195 MB graph); run with -Pslow. */
+  @Test
+  @Tag("slow")
+  void paperSizeMatchesReference() throws Exception {
+    PriorWeights weights = PriorWeights.random(PriorConfig.paper(), 2022);
+    Path file = dir.resolve("prior-paper.onnx");
+    PriorGraphWriter.write(weights, "test", file);
+    SplittableRandom random = new SplittableRandom(1);
+    int batch = 2;
+    float[] xt = gaussianLike(random, batch * 512);
+    float[] cond = gaussianLike(random, batch * 512);
+    long[] t = {999, 250};
+    float[] keep = {1, 0};
+    float[] onnx = runPrior(file, xt, t, cond, keep, batch, 512).data();
+    double err = maxError(onnx, PriorReferenceForward.forward(weights, xt, t, cond, keep, batch));
     assertTrue(err <= TOLERANCE, "max error " + err + " > " + TOLERANCE);
   }
 
