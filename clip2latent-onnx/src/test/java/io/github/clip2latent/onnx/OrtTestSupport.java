@@ -20,16 +20,40 @@ public final class OrtTestSupport {
 
   /** A named input: float or int64 data with a shape. */
   public record Input(String name, long[] shape, float[] floats, long[] longs) {
+    /**
+     * A float input.
+     *
+     * @param name graph input name
+     * @param data values, row-major
+     * @param shape dimensions
+     * @return the input
+     */
     public static Input floats(String name, float[] data, long... shape) {
       return new Input(name, shape, data, null);
     }
 
+    /**
+     * An int64 input.
+     *
+     * @param name graph input name
+     * @param data values, row-major
+     * @param shape dimensions
+     * @return the input
+     */
     public static Input longs(String name, long[] data, long... shape) {
       return new Input(name, shape, null, data);
     }
   }
 
-  /** Opens a session on {@code model}, feeds the inputs, returns {@code output}; closes everything. */
+  /**
+   * Opens a session on {@code model}, feeds the inputs, returns {@code output}; closes everything.
+   *
+   * @param model the ONNX file
+   * @param output the output to read
+   * @param inputs the feeds
+   * @return the output's shape and values
+   * @throws OrtException when ONNX Runtime fails
+   */
   public static FloatOutput run(Path model, String output, Input... inputs) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {

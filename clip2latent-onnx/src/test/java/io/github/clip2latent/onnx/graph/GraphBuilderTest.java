@@ -52,7 +52,8 @@ class GraphBuilderTest {
     assertEquals(-2.0, out.data()[1], 1e-4);
 
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession session = env.createSession(file.toString(), new OrtSession.SessionOptions())) {
+    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        OrtSession session = env.createSession(file.toString(), opts)) {
       Map<String, String> meta = session.getMetadata().getCustomMetadata();
       assertEquals("yes", meta.get("clip2latent.test"));
       assertEquals("clip2latent-java", session.getMetadata().getProducerName());
