@@ -1,5 +1,6 @@
 package io.github.clip2latent.onnx.graph;
 
+import io.github.clip2latent.files.AtomicFiles;
 import ai.onnx.proto.OnnxMl;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,9 +1,10 @@
-package io.github.clip2latent.onnx.graph;
+package io.github.clip2latent.files;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ class AtomicFilesTest {
       out.write(new byte[100_000]); // more than the buffer, so some bytes reach the temp file
       throw new IOException("disk full (simulated)");
     }));
-    assertEquals("disk full (simulated)", thrown.getMessage());
+    assertTrue(thrown.getMessage().contains("model.onnx") && thrown.getMessage().contains("disk full (simulated)"),
+        thrown.getMessage());
     assertFalse(Files.exists(target));
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(0, files.count(), "the temporary file must be removed");
@@ -50,16 +52,5 @@ class AtomicFilesTest {
     try (Stream<Path> files = Files.list(target.getParent())) {
       assertEquals(1, files.count());
     }
-  }
-
-  @Test
-  void modelWriteIsAtomicToo() throws IOException {
-    GraphBuilder g = new GraphBuilder("g");
-    GraphValue x = g.input("x", ElementType.FLOAT, Dim.of(2));
-    g.output(g.tanh(x), "y", ElementType.FLOAT, Dim.of(2));
-    OnnxModel model = g.build();
-    Path target = dir.resolve("m.onnx");
-    model.write(target);
-    assertArrayEquals(model.toByteArray(), Files.readAllBytes(target));
   }
 }
