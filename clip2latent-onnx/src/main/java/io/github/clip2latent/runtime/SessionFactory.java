@@ -37,6 +37,14 @@ public final class SessionFactory {
         this.options = options;
     }
 
+    /**
+     * The number of stage sessions this library has open in this JVM: a leak check for tests and
+     * long-running services (every closed handle returns it to its earlier value).
+     */
+    public static int openSessionCount() {
+        return StageSession.OPEN.get();
+    }
+
     /** The shared ONNX Runtime environment. */
     public OrtEnvironment environment() {
         return environment;

@@ -24,12 +24,16 @@ final class StageSession implements AutoCloseable {
     private final OrtSession.SessionOptions options;
     private boolean closed;
 
+    /** Sessions created and not yet closed, across the JVM; see {@link SessionFactory#openSessionCount()}. */
+    static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+
     StageSession(Stage stage, Path file, StageSpec spec, OrtSession session, OrtSession.SessionOptions options) {
         this.stage = stage;
         this.file = file;
         this.spec = spec;
         this.session = session;
         this.options = options;
+        OPEN.incrementAndGet();
     }
 
     Stage stage() {
@@ -106,6 +110,7 @@ final class StageSession implements AutoCloseable {
             return;
         }
         closed = true;
+        OPEN.decrementAndGet();
         try {
             session.close();
         } catch (OrtException e) {
