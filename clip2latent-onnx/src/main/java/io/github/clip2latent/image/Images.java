@@ -47,6 +47,22 @@ public final class Images {
         return image;
     }
 
+    /**
+     * Area-resizes (adaptive average pooling, as {@link ClipPreprocessor}) every plane of an NCHW batch
+     * to {@code size x size}; the reference's training embeddings resized 1024 px images to 256 first.
+     *
+     * @return {@code [rows, channels, size, size]}
+     */
+    public static float[] areaResize(float[] nchw, int rows, int channels, int height, int width, int size) {
+        checkArgument(nchw.length >= rows * channels * height * width, "input has %s values, need %s x %s x %s x %s",
+                nchw.length, rows, channels, height, width);
+        float[] out = new float[rows * channels * size * size];
+        for (int plane = 0; plane < rows * channels; plane++) {
+            ClipPreprocessor.areaResize(nchw, plane * height * width, height, width, out, plane * size * size, size);
+        }
+        return out;
+    }
+
     /** An RGB image as a {@code [1, 3, h, w]} tensor in [-1, 1]. */
     public static float[] toTensor(BufferedImage image) {
         int width = image.getWidth();
