@@ -58,6 +58,34 @@ public final class BundleWriter {
         return new BundleWriter(checkNotNull(target, "target"));
     }
 
+    /**
+     * A writer for {@code target} that starts from everything in {@code source} (graphs, tokenizer,
+     * dimensions, schedule, preprocessing, stats, w_avg, directions, provenance): override what
+     * differs, typically the prior graph, the latent stats and the id.
+     */
+    public static BundleWriter basedOn(ModelBundle source, Path target) throws IOException {
+        BundleManifest m = source.manifest();
+        BundleWriter writer = to(target).id(m.id()).description(m.description())
+                .dimensions(m.latentDim(), m.numWs(), m.zDim(), m.embeddingDim(), m.imageSize())
+                .schedule(m.timesteps(), m.betaSchedule()).preprocessing(m.preprocessing())
+                .latentStats(source.latentStats());
+        for (Stage stage : Stage.values()) {
+            writer.graph(stage, Files.readAllBytes(source.stageFile(stage)));
+        }
+        BundleManifest.TokenizerFiles tok = m.tokenizer();
+        if (tok.vocab() == null) {
+            throw new BundleException("bundle " + source.directory() + " uses tokenizer.json; BundleWriter writes "
+                    + "vocab.json + merges.txt bundles only");
+        }
+        writer.tokenizer(source.resolve(tok.vocab()), source.resolve(tok.merges()), tok.contextLength());
+        if (source.wAvg() != null) {
+            writer.wAvg(source.wAvg());
+        }
+        source.directions().forEach(writer::direction);
+        m.provenance().forEach(writer::provenance);
+        return writer;
+    }
+
     /** The bundle id, written into PNG metadata. */
     public BundleWriter id(String value) {
         checkArgument(value != null && !value.isBlank(), "bundle id must not be blank, got '%s'", value);
