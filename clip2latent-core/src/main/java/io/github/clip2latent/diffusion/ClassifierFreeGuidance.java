@@ -1,0 +1,110 @@
+package io.github.clip2latent.diffusion;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.util.Arrays;
+
+/**
+ * Classifier-free guidance on the x0 prediction, {@code x0 = null + s (cond - null)} (reference
+ * section 4), with the conditional and unconditional passes batched into ONE denoiser call of 2B rows
+ * (the reference runs them one after the other). With {@code s = 1} only the conditional pass runs, as
+ * one call of B rows.
+ *
+ * <p>The unconditional rows carry the dropped condition (key masked, as in training), or a negative
+ * embedding when one is given ("negative prompt": {@code x0 = neg + s (cond - neg)}).
+ *
+ * <p>One instance serves one sampling call: it owns the 2B-row input and output buffers, which are
+ * reused across steps (the conditions and masks are written once, at construction). Not thread-safe.
+ */
+public final class ClassifierFreeGuidance implements X0Predictor {
+
+    private final Denoiser denoiser;
+    private final float scale;
+    private final int rows;
+    private final int dim;
+    private final int callRows;
+    private final float[] xt;
+    private final long[] timesteps;
+    private final float[] conditions;
+    private final boolean[] keep;
+    private final float[] predictions;
+
+    private ClassifierFreeGuidance(Denoiser denoiser, float scale, float[] condition, float[] negative,
+            int rows) {
+        this.denoiser = checkNotNull(denoiser, "denoiser");
+        checkArgument(Float.isFinite(scale) && scale >= 0, "guidance scale must be finite and >= 0, got %s",
+                scale);
+        checkArgument(rows >= 1, "rows must be >= 1, got %s", rows);
+        this.scale = scale;
+        this.rows = rows;
+        this.dim = denoiser.latentDim();
+        int conditionDim = denoiser.conditionDim();
+        checkNotNull(condition, "condition");
+        checkArgument(condition.length == rows * conditionDim,
+                "condition has %s values, expected rows x condition dim = %s x %s", condition.length, rows,
+                conditionDim);
+        checkArgument(negative == null || negative.length == rows * conditionDim,
+                "negative condition has %s values, expected rows x condition dim = %s x %s",
+                negative == null ? 0 : negative.length, rows, conditionDim);
+        this.callRows = scale == 1f ? rows : 2 * rows;
+        this.xt = new float[callRows * dim];
+        this.timesteps = new long[callRows];
+        this.conditions = new float[callRows * conditionDim];
+        this.keep = new boolean[callRows];
+        this.predictions = new float[callRows * dim];
+        System.arraycopy(condition, 0, conditions, 0, condition.length);
+        Arrays.fill(keep, 0, rows, true);
+        if (callRows > rows) {
+            // Unconditional rows: the condition is masked, so its value does not matter; a negative
+            // embedding is kept instead.
+            System.arraycopy(negative != null ? negative : condition, 0, conditions, condition.length,
+                    condition.length);
+            Arrays.fill(keep, rows, callRows, negative != null);
+        }
+    }
+
+    /**
+     * Guidance with the dropped condition as the unconditional branch.
+     *
+     * @param condition {@code [rows, C]}
+     */
+    public static ClassifierFreeGuidance of(Denoiser denoiser, float scale, float[] condition, int rows) {
+        return new ClassifierFreeGuidance(denoiser, scale, condition, null, rows);
+    }
+
+    /**
+     * Guidance away from a negative embedding: the unconditional rows keep {@code negative}.
+     *
+     * @param negative {@code [rows, C]}, or {@code null} for the dropped condition
+     */
+    public static ClassifierFreeGuidance withNegative(Denoiser denoiser, float scale, float[] condition,
+            float[] negative, int rows) {
+        return new ClassifierFreeGuidance(denoiser, scale, condition, negative, rows);
+    }
+
+    /** Rows passed to the denoiser per step: B for scale 1, else 2B. */
+    public int rowsPerCall() {
+        return callRows;
+    }
+
+    @Override
+    public void predictX0(float[] x, int timestep, float[] x0) {
+        int n = rows * dim;
+        System.arraycopy(x, 0, xt, 0, n);
+        if (callRows > rows) {
+            System.arraycopy(x, 0, xt, n, n);
+        }
+        Arrays.fill(timesteps, timestep);
+        denoiser.predictX0(xt, timesteps, conditions, keep, callRows, predictions);
+        if (callRows == rows) {
+            System.arraycopy(predictions, 0, x0, 0, n);
+            return;
+        }
+        // x0 = null + s (cond - null), reference section 4.
+        for (int i = 0; i < n; i++) {
+            float uncond = predictions[n + i];
+            x0[i] = uncond + scale * (predictions[i] - uncond);
+        }
+    }
+}
