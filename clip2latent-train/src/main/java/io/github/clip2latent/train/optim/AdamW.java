@@ -1,15 +1,14 @@
 package io.github.clip2latent.train.optim;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * AdamW with PyTorch semantics (reference section 2): for each parameter
@@ -17,8 +16,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code v = b2 v + (1 - b2) g^2},
  * {@code p -= (lr / (1 - b1^k)) * m / (sqrt(v) / sqrt(1 - b2^k) + eps)} at step k (1-based).
  *
- * <p>Every update is in place on the caller's arrays; the only extra memory is one scratch array
- * per distinct parameter shape, allocated once. Not thread-safe.
+ * <p>Every update is in place: parameters, moments, and the gradients, which serve as scratch
+ * (about ten passes over each parameter, no per-step allocation). libnd4j's fused
+ * {@code adam_updater} would be one pass, but it computes {@code 1 - beta2} in float32
+ * (0.00099998713 instead of 0.001), a 1.3e-5 relative deviation in the second moment from
+ * PyTorch; this class keeps PyTorch's numbers. Not thread-safe.
  */
 public final class AdamW {
 
@@ -26,7 +28,7 @@ public final class AdamW {
     private final Map<String, long[]> shapes;
     private final Map<String, INDArray> firstMoments = new LinkedHashMap<>();
     private final Map<String, INDArray> secondMoments = new LinkedHashMap<>();
-    private final Map<List<Long>, INDArray> scratch = new HashMap<>();
+    private final Level1 blas = Nd4j.getBlasWrapper().level1();
     private long step;
 
     /**
@@ -43,7 +45,6 @@ public final class AdamW {
             this.shapes.put(e.getKey(), shape);
             firstMoments.put(e.getKey(), Nd4j.zeros(DataType.FLOAT, shape));
             secondMoments.put(e.getKey(), Nd4j.zeros(DataType.FLOAT, shape));
-            scratch.computeIfAbsent(key(shape), k -> Nd4j.zeros(DataType.FLOAT, shape));
         }
     }
 
@@ -61,7 +62,7 @@ public final class AdamW {
      * Applies one update to every parameter in place.
      *
      * @param parameters name to live parameter array; must hold every name given at construction
-     * @param gradients name to gradient, same shapes
+     * @param gradients name to gradient, same shapes; used as scratch and left holding garbage
      */
     public void step(Map<String, INDArray> parameters, Map<String, INDArray> gradients) {
         step++;
@@ -80,24 +81,29 @@ public final class AdamW {
                         + Arrays.toString(e.getValue()) + ", parameter " + Arrays.toString(p.shape())
                         + ", gradient " + Arrays.toString(g.shape()));
             }
-            INDArray m = firstMoments.get(name);
-            INDArray v = secondMoments.get(name);
-            INDArray s = scratch.get(key(e.getValue()));
             if (e.getValue().length >= 2 && config.weightDecay() != 0) {
                 p.muli(1 - lr * config.weightDecay());
             }
-            // m = b1 m + (1 - b1) g
-            s.assign(g).muli(1 - b1);
-            m.muli(b1).addi(s);
-            // v = b2 v + (1 - b2) g^2
-            s.assign(g).muli(g).muli(1 - b2);
-            v.muli(b2).addi(s);
-            // s = stepSize * m / (sqrt(v) / sqrt(bc2) + eps)
-            s.assign(v);
-            Transforms.sqrt(s, false);
-            s.divi(bc2Sqrt).addi(config.eps());
-            s.rdivi(m).muli(stepSize);
-            p.subi(s);
+            if (g.isView() || g.ordering() != 'c') {
+                g = g.dup('c');
+            }
+            INDArray m = firstMoments.get(name);
+            INDArray v = secondMoments.get(name);
+            long n = g.length();
+            // Same float32 operations and coefficient roundings as torch.optim.AdamW (single tensor):
+            // exp_avg.lerp_(grad, 1 - b1) ~ mul_(b1).add_(grad, alpha=1 - b1)
+            m.muli(b1);
+            blas.axpy(n, 1 - b1, g, m);
+            // exp_avg_sq.mul_(b2).addcmul_(grad, grad, value=1 - b2)
+            g.muli(g);
+            v.muli(b2);
+            blas.axpy(n, 1 - b2, g, v);
+            // denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps), built in the gradient's buffer
+            Nd4j.exec(new Sqrt(v, g));
+            g.divi(bc2Sqrt).addi(config.eps());
+            // param.addcdiv_(exp_avg, denom, value=-step_size)
+            g.rdivi(m);
+            blas.axpy(n, -stepSize, g, p);
         }
     }
 
@@ -160,7 +166,4 @@ public final class AdamW {
         return a;
     }
 
-    private static List<Long> key(long[] shape) {
-        return Arrays.stream(shape).boxed().toList();
-    }
 }
