@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.train.checkpoint.CheckpointFiles;
+import io.github.clip2latent.train.checkpoint.Checkpointer;
 import io.github.clip2latent.train.model.PriorConfig;
 import io.github.clip2latent.train.optim.AdamWConfig;
 import io.github.clip2latent.train.optim.EmaConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,13 +63,18 @@ class TrainerTest {
             straightLosses[i] = straight.step();
         }
 
+        // The interrupted run saves every 5 steps, keeping only the newest file.
         Trainer first = Trainer.create(config, data);
+        Checkpointer checkpointer = new Checkpointer(dir, 5, 1);
         float[] resumedLosses = new float[20];
         for (int i = 0; i < 10; i++) {
             resumedLosses[i] = first.step();
+            checkpointer.maybeSave(first);
         }
-        Path file = dir.resolve("ten.ckpt");
-        CheckpointFiles.write(file, first.state());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("step-000000000010.ckpt")), files.toList());
+        }
+        Path file = Checkpointer.latest(dir).orElseThrow();
         Trainer second = Trainer.resume(CheckpointFiles.read(file), data);
         assertEquals(10, second.stepCount());
         for (int i = 10; i < 20; i++) {
