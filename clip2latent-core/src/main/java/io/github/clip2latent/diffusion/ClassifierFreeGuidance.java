@@ -19,7 +19,16 @@ import java.util.Arrays;
  */
 public final class ClassifierFreeGuidance implements X0Predictor {
 
+    /** How the conditional and unconditional passes reach the denoiser when the scale is not 1. */
+    public enum Batching {
+        /** One call of 2B rows (the default). */
+        BATCHED,
+        /** Two calls of B rows, conditional then unconditional: the reference's way, kept for comparison. */
+        SEQUENTIAL
+    }
+
     private final Denoiser denoiser;
+    private final Batching batching;
     private final float scale;
     private final int rows;
     private final int dim;
@@ -31,8 +40,9 @@ public final class ClassifierFreeGuidance implements X0Predictor {
     private final float[] predictions;
 
     private ClassifierFreeGuidance(Denoiser denoiser, float scale, float[] condition, float[] negative,
-            int rows) {
+            int rows, Batching batching) {
         this.denoiser = checkNotNull(denoiser, "denoiser");
+        this.batching = checkNotNull(batching, "batching");
         checkArgument(Float.isFinite(scale) && scale >= 0, "guidance scale must be finite and >= 0, got %s",
                 scale);
         checkArgument(rows >= 1, "rows must be >= 1, got %s", rows);
@@ -70,7 +80,7 @@ public final class ClassifierFreeGuidance implements X0Predictor {
      * @param condition {@code [rows, C]}
      */
     public static ClassifierFreeGuidance of(Denoiser denoiser, float scale, float[] condition, int rows) {
-        return new ClassifierFreeGuidance(denoiser, scale, condition, null, rows);
+        return new ClassifierFreeGuidance(denoiser, scale, condition, null, rows, Batching.BATCHED);
     }
 
     /**
@@ -80,12 +90,22 @@ public final class ClassifierFreeGuidance implements X0Predictor {
      */
     public static ClassifierFreeGuidance withNegative(Denoiser denoiser, float scale, float[] condition,
             float[] negative, int rows) {
-        return new ClassifierFreeGuidance(denoiser, scale, condition, negative, rows);
+        return new ClassifierFreeGuidance(denoiser, scale, condition, negative, rows, Batching.BATCHED);
     }
 
-    /** Rows passed to the denoiser per step: B for scale 1, else 2B. */
+    /**
+     * Guidance with an explicit batching of the two passes.
+     *
+     * @param negative {@code [rows, C]}, or {@code null} for the dropped condition
+     */
+    public static ClassifierFreeGuidance create(Denoiser denoiser, float scale, float[] condition, float[] negative,
+            int rows, Batching batching) {
+        return new ClassifierFreeGuidance(denoiser, scale, condition, negative, rows, batching);
+    }
+
+    /** Rows passed to the denoiser per call: B for scale 1 or sequential batching, else 2B. */
     public int rowsPerCall() {
-        return callRows;
+        return batching == Batching.SEQUENTIAL ? rows : callRows;
     }
 
     @Override
@@ -96,7 +116,11 @@ public final class ClassifierFreeGuidance implements X0Predictor {
             System.arraycopy(x, 0, xt, n, n);
         }
         Arrays.fill(timesteps, timestep);
-        denoiser.predictX0(xt, timesteps, conditions, keep, callRows, predictions);
+        if (callRows > rows && batching == Batching.SEQUENTIAL) {
+            predictSequentially();
+        } else {
+            denoiser.predictX0(xt, timesteps, conditions, keep, callRows, predictions);
+        }
         if (callRows == rows) {
             System.arraycopy(predictions, 0, x0, 0, n);
             return;
@@ -106,5 +130,29 @@ public final class ClassifierFreeGuidance implements X0Predictor {
             float uncond = predictions[n + i];
             x0[i] = uncond + scale * (predictions[i] - uncond);
         }
+    }
+
+    private float[] uncondXt;
+    private long[] uncondTimesteps;
+    private float[] uncondConditions;
+    private boolean[] uncondKeep;
+    private float[] uncondPredictions;
+
+    /** The reference's two passes; the unconditional half is copied to arrays that start at row 0. */
+    private void predictSequentially() {
+        int n = rows * dim;
+        int c = conditions.length / callRows;
+        if (uncondXt == null) {
+            uncondXt = new float[n];
+            uncondTimesteps = new long[rows];
+            uncondConditions = Arrays.copyOfRange(conditions, rows * c, callRows * c);
+            uncondKeep = Arrays.copyOfRange(keep, rows, callRows);
+            uncondPredictions = new float[n];
+        }
+        denoiser.predictX0(xt, timesteps, conditions, keep, rows, predictions);
+        System.arraycopy(xt, n, uncondXt, 0, n);
+        System.arraycopy(timesteps, rows, uncondTimesteps, 0, rows);
+        denoiser.predictX0(uncondXt, uncondTimesteps, uncondConditions, uncondKeep, rows, uncondPredictions);
+        System.arraycopy(uncondPredictions, 0, predictions, n, n);
     }
 }

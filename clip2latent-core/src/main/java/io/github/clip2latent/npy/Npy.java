@@ -1,14 +1,13 @@
 package io.github.clip2latent.npy;
 
 import java.io.IOException;
+import io.github.clip2latent.files.AtomicFiles;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -143,19 +142,7 @@ public final class Npy {
      * @throws IOException naming the file
      */
     public static void write(Path file, NpyArray array) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                writeTo(out, array);
-            }
-            moveAtomically(temp, absolute);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw new IOException("cannot write .npy file " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, out -> writeTo(out, array));
     }
 
     /** Writes the .npy bytes of {@code array} to a stream (not closed). */
@@ -179,14 +166,6 @@ public final class Npy {
             chunk.clear();
             chunk.asFloatBuffer().put(data, i, n);
             out.write(chunk.array(), 0, 4 * n);
-        }
-    }
-
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

@@ -54,6 +54,25 @@ class GuidanceProperties {
         }
     }
 
+    @Property(tries = 30)
+    void sequentialBatchingGivesTheSameResultInTwoCallsOfBRows(@ForAll @IntRange(min = 1, max = 6) int rows,
+            @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] condition = StandardNormal.sample(random, rows * 4);
+        float[] x = StandardNormal.sample(random, rows * 4);
+        RecordingDenoiser batchedDenoiser = new RecordingDenoiser(4, 4, 0.25f, 1.5f);
+        RecordingDenoiser sequentialDenoiser = new RecordingDenoiser(4, 4, 0.25f, 1.5f);
+        float[] batched = new float[rows * 4];
+        float[] sequential = new float[rows * 4];
+        ClassifierFreeGuidance.create(batchedDenoiser, 3f, condition, null, rows,
+                ClassifierFreeGuidance.Batching.BATCHED).predictX0(x, 500, batched);
+        ClassifierFreeGuidance.create(sequentialDenoiser, 3f, condition, null, rows,
+                ClassifierFreeGuidance.Batching.SEQUENTIAL).predictX0(x, 500, sequential);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(batched, sequential);
+        assertEquals(List.of(2 * rows), batchedDenoiser.callRows);
+        assertEquals(List.of(rows, rows), sequentialDenoiser.callRows);
+    }
+
     @Test
     void negativeEmbeddingReplacesTheDroppedCondition() {
         RecordingDenoiser denoiser = new RecordingDenoiser(2, 2, 1f, 1f);

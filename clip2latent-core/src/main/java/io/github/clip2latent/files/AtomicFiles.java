@@ -1,0 +1,91 @@
+package io.github.clip2latent.files;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * Writes files so that readers see either the old file or the complete new one, never a partial one:
+ * the content goes to a temporary file in the same folder, is forced to disk, and is then renamed over
+ * the target with {@link StandardCopyOption#ATOMIC_MOVE}.
+ */
+public final class AtomicFiles {
+
+    /** Writes the content of a file to a stream. */
+    @FunctionalInterface
+    public interface ContentWriter {
+        /**
+         * Writes the whole content.
+         *
+         * @param out the stream to write to; the caller closes it
+         * @throws IOException when writing fails; the target is then left untouched
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * Writes {@code target} atomically, creating its parent folder. On any failure the temporary file is
+     * deleted and the target keeps its previous state (absent or the old content).
+     *
+     * @throws IOException naming the target, with the cause kept
+     */
+    public static void write(Path target, ContentWriter writer) throws IOException {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(writer, "writer");
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        // Same folder as the target, so the final rename never crosses a file system.
+        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+                writer.writeTo(out);
+                out.flush();
+                // Without this a crash after the rename could leave a renamed but empty file.
+                channel.force(true);
+            }
+            move(temp, absolute);
+            moved = true;
+        } catch (IOException e) {
+            throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** Writes bytes to {@code target} atomically. */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        Objects.requireNonNull(bytes, "bytes");
+        write(target, out -> out.write(bytes));
+    }
+
+    /** Writes UTF-8 text to {@code target} atomically. */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Renames {@code from} over {@code to}, atomically where the file system can. */
+    public static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.github.clip2latent.bundle;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
+
+import io.github.clip2latent.files.AtomicFiles;
+import io.github.clip2latent.latent.EditDirection;
+import io.github.clip2latent.latent.LatentStats;
+import io.github.clip2latent.npy.Npy;
+import io.github.clip2latent.npy.NpyArray;
+import io.github.clip2latent.schedule.BetaSchedule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Writes a bundle from code (tests, the train module, the shapes world). Everything is written into a
+ * hidden staging folder next to the target, opened and validated as a {@link ModelBundle}, then renamed
+ * to the target: a failed or killed write never leaves a partial bundle under the final name.
+ *
+ * <p>Required: {@link #id}, {@link #dimensions}, a graph for every {@link Stage}, the tokenizer files and
+ * the latent stats. Each setter checks its value; {@link #write()} checks completeness.
+ */
+public final class BundleWriter {
+
+    private final Path target;
+    private String id;
+    private String description = "";
+    private int latentDim;
+    private int numWs;
+    private int zDim;
+    private int embeddingDim;
+    private int imageSize;
+    private int timesteps = 1000;
+    private BetaSchedule betaSchedule = BetaSchedule.COSINE;
+    private ImagePreprocessing preprocessing;
+    private LatentStats latentStats;
+    private float[] wAvg;
+    private final Map<Stage, byte[]> graphs = new EnumMap<>(Stage.class);
+    private final Map<String, byte[]> tokenizerFiles = new LinkedHashMap<>();
+    private final Map<String, EditDirection> directions = new LinkedHashMap<>();
+    private final Map<String, String> provenance = new LinkedHashMap<>();
+    private int contextLength = 77;
+
+    private BundleWriter(Path target) {
+        this.target = target.toAbsolutePath().normalize();
+    }
+
+    /** A writer for a bundle at {@code target}, which must not exist yet (or be an empty folder). */
+    public static BundleWriter to(Path target) {
+        return new BundleWriter(checkNotNull(target, "target"));
+    }
+
+    /** The bundle id, written into PNG metadata. */
+    public BundleWriter id(String value) {
+        checkArgument(value != null && !value.isBlank(), "bundle id must not be blank, got '%s'", value);
+        this.id = value;
+        return this;
+    }
+
+    /** Free text. */
+    public BundleWriter description(String value) {
+        this.description = checkNotNull(value, "description");
+        return this;
+    }
+
+    /**
+     * The dimensions: w width, synthesis layers, z width, CLIP embedding width, generator image size.
+     */
+    public BundleWriter dimensions(int latentDim, int numWs, int zDim, int embeddingDim, int imageSize) {
+        checkArgument(latentDim >= 1 && numWs >= 1 && zDim >= 1 && embeddingDim >= 1 && imageSize >= 1,
+                "dimensions must be >= 1: latentDim=%s numWs=%s zDim=%s embeddingDim=%s imageSize=%s", latentDim, numWs,
+                zDim, embeddingDim, imageSize);
+        this.latentDim = latentDim;
+        this.numWs = numWs;
+        this.zDim = zDim;
+        this.embeddingDim = embeddingDim;
+        this.imageSize = imageSize;
+        return this;
+    }
+
+    /** The prior's schedule (default 1000-step cosine, as the published models). */
+    public BundleWriter schedule(int steps, BetaSchedule schedule) {
+        checkArgument(steps >= 2, "timesteps must be >= 2, got %s", steps);
+        this.timesteps = steps;
+        this.betaSchedule = checkNotNull(schedule, "schedule");
+        return this;
+    }
+
+    /** CLIP image preprocessing (default: CLIP statistics at 224, single normalization). */
+    public BundleWriter preprocessing(ImagePreprocessing value) {
+        this.preprocessing = checkNotNull(value, "preprocessing");
+        return this;
+    }
+
+    /** The serialized ONNX graph of a stage. */
+    public BundleWriter graph(Stage stage, byte[] onnx) {
+        checkNotNull(stage, "stage");
+        checkArgument(onnx != null && onnx.length > 0, "graph of stage %s is empty", stage.key());
+        graphs.put(stage, onnx);
+        return this;
+    }
+
+    /** CLIP BPE tokenizer files ({@code vocab.json}, {@code merges.txt}) and the context length. */
+    public BundleWriter tokenizer(Path vocabJson, Path mergesTxt, int context) throws IOException {
+        checkArgument(context >= 2, "context length must be >= 2, got %s", context);
+        tokenizerFiles.clear();
+        tokenizerFiles.put("vocab.json", Files.readAllBytes(vocabJson));
+        tokenizerFiles.put("merges.txt", Files.readAllBytes(mergesTxt));
+        this.contextLength = context;
+        return this;
+    }
+
+    /** The training stats of w. */
+    public BundleWriter latentStats(LatentStats stats) {
+        this.latentStats = checkNotNull(stats, "stats");
+        return this;
+    }
+
+    /** StyleGAN's own w_avg (optional). */
+    public BundleWriter wAvg(float[] value) {
+        this.wAvg = checkNotNull(value, "wAvg").clone();
+        return this;
+    }
+
+    /** A named edit direction. */
+    public BundleWriter direction(String name, EditDirection direction) {
+        checkArgument(name != null && name.matches("[A-Za-z0-9_.-]+"),
+                "direction name must be letters, digits, '_', '.' or '-', got '%s'", name);
+        directions.put(name, checkNotNull(direction, "direction"));
+        return this;
+    }
+
+    /** A provenance fact (how the bundle was made). */
+    public BundleWriter provenance(String key, String value) {
+        provenance.put(checkNotNull(key, "key"), checkNotNull(value, "value"));
+        return this;
+    }
+
+    /**
+     * Writes, validates and publishes the bundle.
+     *
+     * @return the opened bundle
+     * @throws IOException if writing fails or the result does not validate; nothing is left at the target
+     */
+    public ModelBundle write() throws IOException {
+        checkState(id != null, "bundle id not set");
+        checkState(latentDim > 0, "bundle dimensions not set");
+        checkState(latentStats != null, "latent stats not set");
+        checkState(latentStats.dim() == latentDim, "latent stats have dim %s, bundle latentDim is %s",
+                latentStats.dim(), latentDim);
+        checkState(tokenizerFiles.size() == 2, "tokenizer files not set");
+        for (Stage stage : Stage.values()) {
+            checkState(graphs.containsKey(stage), "no graph for stage %s", stage.key());
+        }
+        if (Files.isDirectory(target)) {
+            try (Stream<Path> entries = Files.list(target)) {
+                checkState(entries.findAny().isEmpty(), "bundle target %s exists and is not empty", target);
+            }
+        } else {
+            checkState(!Files.exists(target), "bundle target %s exists and is not a folder", target);
+        }
+        Files.createDirectories(target.getParent());
+        Path staging = target.resolveSibling("." + target.getFileName() + ".partial-" + UUID.randomUUID());
+        try {
+            Files.createDirectory(staging);
+            writeContent(staging);
+            ModelBundle.open(staging); // validate before publishing
+            Files.deleteIfExists(target); // an empty folder only, checked above
+            AtomicFiles.move(staging, target);
+        } finally {
+            deleteRecursively(staging);
+        }
+        return ModelBundle.open(target);
+    }
+
+    private void writeContent(Path dir) throws IOException {
+        ImagePreprocessing pre = preprocessing != null ? preprocessing : ImagePreprocessing.clip(224);
+        Map<Stage, StageSpec> stages = new EnumMap<>(Stage.class);
+        for (Stage stage : Stage.values()) {
+            String file = stage.key() + ".onnx";
+            AtomicFiles.write(dir.resolve(file), graphs.get(stage));
+            stages.put(stage, new StageSpec(file,
+                    StageContract.inputs(stage, latentDim, numWs, zDim, embeddingDim, imageSize, pre.inputSize(),
+                            contextLength),
+                    StageContract.outputs(stage, latentDim, embeddingDim, imageSize)));
+        }
+        for (Map.Entry<String, byte[]> e : tokenizerFiles.entrySet()) {
+            AtomicFiles.write(dir.resolve(e.getKey()), e.getValue());
+        }
+        Npy.write(dir.resolve("latent_mean.npy"), NpyArray.vector(latentStats.mean()));
+        Npy.write(dir.resolve("latent_std.npy"), NpyArray.vector(latentStats.std()));
+        if (wAvg != null) {
+            Npy.write(dir.resolve("w_avg.npy"), NpyArray.vector(wAvg));
+        }
+        Map<String, String> directionFiles = new LinkedHashMap<>();
+        for (Map.Entry<String, EditDirection> e : directions.entrySet()) {
+            EditDirection d = e.getValue();
+            String file = "directions/" + e.getKey() + ".npy";
+            Npy.write(dir.resolve(file), d.isVector() ? NpyArray.vector(d.values())
+                    : new NpyArray(new long[] {d.layers(), d.dim()}, d.values()));
+            directionFiles.put(e.getKey(), file);
+        }
+        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, id, description, latentDim, numWs,
+                zDim, embeddingDim, imageSize, timesteps, betaSchedule, "latent_mean.npy", "latent_std.npy",
+                wAvg != null ? "w_avg.npy" : null, pre,
+                BundleManifest.TokenizerFiles.bpe("vocab.json", "merges.txt", contextLength), stages, directionFiles,
+                provenance);
+        ManifestCodec.write(manifest, dir.resolve(BundleManifest.FILE_NAME));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.github.clip2latent.runtime;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+
+/**
+ * How ONNX Runtime sessions are created. Immutable; start from {@link #defaults()} and change with the
+ * {@code with*} methods.
+ *
+ * @param provider            the execution provider; the system property {@value ExecutionProvider#PROPERTY}
+ *                            overrides it
+ * @param intraOpThreads      threads inside one operator, 0 for ONNX Runtime's default (one per core)
+ * @param optimizationLevel   graph optimisation level
+ * @param memoryPattern       whether ONNX Runtime pre-plans memory for repeated input shapes
+ * @param cudaDevice          the CUDA device id
+ */
+public record RuntimeOptions(ExecutionProvider provider, int intraOpThreads, OptLevel optimizationLevel,
+        boolean memoryPattern, int cudaDevice) {
+
+    /** Validates. */
+    public RuntimeOptions {
+        checkNotNull(provider, "provider");
+        checkNotNull(optimizationLevel, "optimizationLevel");
+        checkArgument(intraOpThreads >= 0, "intraOpThreads must be >= 0, got %s", intraOpThreads);
+        checkArgument(cudaDevice >= 0, "cudaDevice must be >= 0, got %s", cudaDevice);
+    }
+
+    /** AUTO provider, ONNX Runtime's thread default, all optimisations, memory pattern on. */
+    public static RuntimeOptions defaults() {
+        return new RuntimeOptions(ExecutionProvider.AUTO, 0, OptLevel.ALL_OPT, true, 0);
+    }
+
+    /** CPU only, as tests and CI machines use. */
+    public static RuntimeOptions cpu() {
+        return defaults().withProvider(ExecutionProvider.CPU);
+    }
+
+    /** A copy with another provider. */
+    public RuntimeOptions withProvider(ExecutionProvider newProvider) {
+        return new RuntimeOptions(newProvider, intraOpThreads, optimizationLevel, memoryPattern, cudaDevice);
+    }
+
+    /** A copy with another intra-op thread count. */
+    public RuntimeOptions withIntraOpThreads(int threads) {
+        return new RuntimeOptions(provider, threads, optimizationLevel, memoryPattern, cudaDevice);
+    }
+
+    /** A copy with another optimisation level. */
+    public RuntimeOptions withOptimizationLevel(OptLevel level) {
+        return new RuntimeOptions(provider, intraOpThreads, level, memoryPattern, cudaDevice);
+    }
+
+    /** A copy with memory pattern optimisation on or off. */
+    public RuntimeOptions withMemoryPattern(boolean enabled) {
+        return new RuntimeOptions(provider, intraOpThreads, optimizationLevel, enabled, cudaDevice);
+    }
+
+    /** The provider after applying the system property override, if set. */
+    public ExecutionProvider effectiveProvider() {
+        String override = System.getProperty(ExecutionProvider.PROPERTY);
+        return override == null || override.isBlank() ? provider : ExecutionProvider.parse(override);
+    }
+}

@@ -1,0 +1,170 @@
+package io.github.clip2latent.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.github.clip2latent.bundle.BundleException;
+import io.github.clip2latent.bundle.ElementType;
+import io.github.clip2latent.bundle.ModelBundle;
+import io.github.clip2latent.bundle.Stage;
+import io.github.clip2latent.bundle.StageSpec;
+import io.github.clip2latent.bundle.TensorSpec;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Creates validated sessions for a bundle's stages with one execution-provider decision for all of them:
+ * CUDA is tried once (unless the CPU was asked for); if it fails, the reason is logged and every session
+ * runs on the CPU. Thread-safe.
+ */
+public final class SessionFactory {
+
+    private static final System.Logger LOG = System.getLogger(SessionFactory.class.getName());
+
+    private final OrtEnvironment environment;
+    private final RuntimeOptions options;
+    private volatile Boolean cudaWorks;
+
+    /** A factory for the given options. */
+    public SessionFactory(RuntimeOptions options) {
+        this.environment = OrtEnvironment.getEnvironment();
+        this.options = options;
+    }
+
+    /**
+     * The number of stage sessions this library has open in this JVM: a leak check for tests and
+     * long-running services (every closed handle returns it to its earlier value).
+     */
+    public static int openSessionCount() {
+        return StageSession.OPEN.get();
+    }
+
+    /** The shared ONNX Runtime environment. */
+    public OrtEnvironment environment() {
+        return environment;
+    }
+
+    /** The provider the sessions actually use: CUDA or CPU (known after the first session). */
+    public ExecutionProvider activeProvider() {
+        return Boolean.TRUE.equals(cudaWorks) ? ExecutionProvider.CUDA : ExecutionProvider.CPU;
+    }
+
+    /**
+     * Opens the graph of {@code stage} and checks its inputs and outputs against the manifest.
+     *
+     * @throws BundleException naming the file and stage: unreadable or corrupt graph, missing or extra
+     *                         input, missing output, wrong element type, rank or dimension
+     */
+    StageSession open(ModelBundle bundle, Stage stage) throws BundleException {
+        Path file = bundle.stageFile(stage);
+        StageSpec spec = bundle.manifest().stage(stage);
+        OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
+        OrtSession session = null;
+        try {
+            configure(sessionOptions);
+            session = environment.createSession(file.toString(), sessionOptions);
+            validate(session, spec, stage, file);
+            return new StageSession(stage, file, spec, session, sessionOptions);
+        } catch (OrtException e) {
+            closeQuietly(session);
+            sessionOptions.close();
+            throw new BundleException("cannot load the " + stage.key() + " graph " + file
+                    + " with ONNX Runtime (corrupt or unsupported ONNX file?): " + e.getMessage(), e);
+        } catch (BundleException | RuntimeException e) {
+            closeQuietly(session);
+            sessionOptions.close();
+            throw e;
+        }
+    }
+
+    private void configure(OrtSession.SessionOptions sessionOptions) throws OrtException {
+        sessionOptions.setOptimizationLevel(options.optimizationLevel());
+        sessionOptions.setMemoryPatternOptimization(options.memoryPattern());
+        if (options.intraOpThreads() > 0) {
+            sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+        }
+        ExecutionProvider provider = options.effectiveProvider();
+        if (provider == ExecutionProvider.CPU || Boolean.FALSE.equals(cudaWorks)) {
+            return;
+        }
+        try {
+            sessionOptions.addCUDA(options.cudaDevice());
+            if (cudaWorks == null) {
+                LOG.log(Level.INFO, "clip2latent: running on CUDA device " + options.cudaDevice());
+            }
+            cudaWorks = true;
+        } catch (OrtException e) {
+            // No GPU, no CUDA libraries or the CPU-only artifact: fall back, never fail for it.
+            cudaWorks = false;
+            LOG.log(provider == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO,
+                    "clip2latent: CUDA unavailable, running on the CPU (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void validate(OrtSession session, StageSpec spec, Stage stage, Path file)
+            throws OrtException, BundleException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        String where = "stage " + stage.key() + " (" + file + "): ";
+        for (TensorSpec declared : spec.inputs()) {
+            check(inputs.get(declared.name()), declared, "input", where, inputs.keySet());
+        }
+        TreeSet<String> extra = new TreeSet<>(inputs.keySet());
+        spec.inputs().forEach(t -> extra.remove(t.name()));
+        if (!extra.isEmpty()) {
+            throw new BundleException(where + "the graph has inputs " + extra
+                    + " that the manifest does not declare; declared: "
+                    + spec.inputs().stream().map(TensorSpec::name).toList());
+        }
+        for (TensorSpec declared : spec.outputs()) {
+            check(outputs.get(declared.name()), declared, "output", where, outputs.keySet());
+        }
+    }
+
+    private static void check(NodeInfo node, TensorSpec declared, String kind, String where,
+            java.util.Set<String> available) throws BundleException {
+        if (node == null) {
+            throw new BundleException(where + "expected " + kind + " '" + declared.name() + "' ("
+                    + declared.describe() + "), the graph's " + kind + "s are " + new TreeSet<>(available));
+        }
+        if (!(node.getInfo() instanceof TensorInfo info)) {
+            throw new BundleException(where + kind + " '" + declared.name() + "' must be a tensor, found "
+                    + node.getInfo());
+        }
+        ElementType type = info.type == OnnxJavaType.FLOAT ? ElementType.FLOAT32
+                : info.type == OnnxJavaType.INT64 ? ElementType.INT64 : null;
+        long[] shape = info.getShape();
+        String found = (type == null ? info.type.toString().toLowerCase(java.util.Locale.ROOT) : type.manifestName())
+                + describe(shape);
+        if (type != declared.type() || shape.length != declared.rank()) {
+            throw new BundleException(where + kind + " '" + declared.name() + "': expected " + declared.describe()
+                    + ", found " + found);
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] > 0 && declared.dim(i) > 0 && shape[i] != declared.dim(i)) {
+                throw new BundleException(where + kind + " '" + declared.name() + "': dimension " + i + " expected "
+                        + declared.dim(i) + " (" + declared.describe() + "), found " + shape[i] + " (" + found + ")");
+            }
+        }
+    }
+
+    private static String describe(long[] shape) {
+        return Arrays.toString(Arrays.stream(shape).mapToObj(d -> d > 0 ? Long.toString(d) : "?").toArray());
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                LOG.log(Level.WARNING, "closing a session that failed validation", e);
+            }
+        }
+    }
+}

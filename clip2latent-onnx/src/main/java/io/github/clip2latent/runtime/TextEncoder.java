@@ -1,0 +1,67 @@
+package io.github.clip2latent.runtime;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.clip2latent.bundle.BundleException;
+import io.github.clip2latent.bundle.BundleManifest;
+import io.github.clip2latent.bundle.ModelBundle;
+import io.github.clip2latent.bundle.Stage;
+import io.github.clip2latent.tokenizer.ClipTokenizer;
+import java.io.IOException;
+import java.util.List;
+
+/** CLIP's text side: the BPE tokenizer and the text encoder graph. Thread-safe; owns its session. */
+public final class TextEncoder implements AutoCloseable {
+
+    private final ClipTokenizer tokenizer;
+    private final StageSession session;
+    private final int embeddingDim;
+
+    private TextEncoder(ClipTokenizer tokenizer, StageSession session, int embeddingDim) {
+        this.tokenizer = tokenizer;
+        this.session = session;
+        this.embeddingDim = embeddingDim;
+    }
+
+    /** Loads the tokenizer files and opens the text encoder graph of a bundle. */
+    public static TextEncoder open(ModelBundle bundle, SessionFactory sessions) throws BundleException {
+        BundleManifest.TokenizerFiles files = bundle.manifest().tokenizer();
+        ClipTokenizer tokenizer;
+        try {
+            tokenizer = (files.tokenizerJson() != null
+                    ? ClipTokenizer.fromTokenizerJson(bundle.resolve(files.tokenizerJson()))
+                    : ClipTokenizer.fromFiles(bundle.resolve(files.vocab()), bundle.resolve(files.merges())))
+                    .withContextLength(files.contextLength());
+        } catch (IOException | RuntimeException e) {
+            throw new BundleException("bundle " + bundle.directory() + ": cannot load the tokenizer: " + e.getMessage(),
+                    e);
+        }
+        return new TextEncoder(tokenizer, sessions.open(bundle, Stage.TEXT_ENCODER), bundle.manifest().embeddingDim());
+    }
+
+    /** The tokenizer. */
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Embedding width C. */
+    public int embeddingDim() {
+        return embeddingDim;
+    }
+
+    /**
+     * Embeds prompts: {@code [prompts.size(), C]}, raw (not L2-normalized), as the prior expects.
+     *
+     * @throws IllegalArgumentException for an empty list, or a prompt too long for the context
+     */
+    public float[] encode(List<String> prompts) {
+        checkArgument(!prompts.isEmpty(), "no prompt to encode");
+        long[] ids = tokenizer.tokenizeBatch(prompts);
+        return session.runLong(ids, new long[] {prompts.size(), tokenizer.contextLength()});
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}
