@@ -2,28 +2,22 @@ package io.github.clip2latent.train.checkpoint;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.clip2latent.files.AtomicFiles;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.train.loop.ShuffleBuffer;
 import io.github.clip2latent.train.loop.TrainerConfig;
 import io.github.clip2latent.train.loop.TrainerState;
 import io.github.clip2latent.train.model.PriorNetwork;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,10 +32,10 @@ import java.util.zip.CheckedOutputStream;
  * (online, EMA, AdamW first and second moments, little-endian) and a CRC-32 of everything before
  * it.
  *
- * <p>Writes go to a temporary file in the target's directory, are forced to disk, then renamed
- * over the target with {@code ATOMIC_MOVE}, and the directory is forced: a crash leaves either
- * the old file or the new one, never a partial file under the final name (only a stray
- * {@code .tmp} file).
+ * <p>Writes go through {@link AtomicFiles}: a temporary file in the target's directory, forced to
+ * disk, then renamed over the target with {@code ATOMIC_MOVE}. A crash leaves either the old file
+ * or the new one, never a partial file under the final name (at most a stray {@code .tmp} file,
+ * which {@link Checkpointer#latest} ignores); the CRC-32 catches any other damage.
  */
 public final class CheckpointFiles {
 
@@ -68,36 +62,14 @@ public final class CheckpointFiles {
      * @throws IOException if writing, forcing or renaming fails; the destination is then unchanged
      */
     public static void write(Path file, TrainerState state) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
-                CRC32 crc = new CRC32();
-                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
-                writeBody(out, state);
-                out.flush();
-                // The checksum itself is written outside the checked stream.
-                new DataOutputStream(raw).writeLong(crc.getValue());
-                raw.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + dir + " cannot rename atomically; refusing to write "
-                        + target + " non-atomically", e);
-            }
-            moved = true;
-            forceDirectory(dir);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        AtomicFiles.write(file, raw -> {
+            CRC32 crc = new CRC32();
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
+            writeBody(out, state);
+            out.flush();
+            // The checksum itself is written outside the checked stream.
+            new DataOutputStream(raw).writeLong(crc.getValue());
+        });
     }
 
     /**
@@ -218,15 +190,5 @@ public final class CheckpointFiles {
             out.put(tensor, data);
         }
         return out;
-    }
-
-    private static void forceDirectory(Path dir) {
-        // Makes the rename itself durable on Linux; some platforms cannot open a directory, and
-        // the file content is already durable, so failure here is not an error.
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // best effort
-        }
     }
 }

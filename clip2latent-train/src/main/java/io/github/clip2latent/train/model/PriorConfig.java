@@ -38,6 +38,12 @@ public record PriorConfig(int dim, int depth, int heads, int dimHead, int timest
         if (timesteps < 1) {
             throw new IllegalArgumentException("timesteps must be >= 1, got " + timesteps);
         }
+        // Every parameter is copied through a float[]; the largest is the feed-forward input (8 dim x dim).
+        if (8L * dim * dim > Integer.MAX_VALUE || (long) timesteps * dim > Integer.MAX_VALUE
+                || (long) heads * dimHead * dim > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("configuration too large for Java arrays: dim " + dim
+                    + ", heads " + heads + ", dimHead " + dimHead + ", timesteps " + timesteps);
+        }
     }
 
     /** The published clip2latent prior: dim 512, depth 12, 12 heads of 64, 1000 steps. */

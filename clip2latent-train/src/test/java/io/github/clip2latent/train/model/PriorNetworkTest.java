@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.clip2latent.onnx.graph.NamedTensor;
+import io.github.clip2latent.onnx.prior.PriorReferenceForward;
+import io.github.clip2latent.onnx.prior.PriorWeights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -65,6 +68,32 @@ class PriorNetworkTest {
             for (int k = 0; k < d; k++) {
                 assertEquals(expected[k], out[b * d + k], 1e-4 * Math.max(1.0, norm),
                         "config " + config + " sample " + b + " dim " + k);
+            }
+        }
+    }
+
+    @Test
+    void forwardMatchesTheOnnxModulesReferenceForward() {
+        // A second, independently written oracle (clip2latent-onnx), so a misreading of section 3
+        // would have to be shared by three implementations to go unnoticed.
+        PriorConfig config = new PriorConfig(24, 2, 3, 40, 50);
+        PriorNetwork net = PriorNetwork.create(config, 21L);
+        Map<String, NamedTensor> tensors = new LinkedHashMap<>();
+        net.weights().forEach((name, data) -> tensors.put(name, new NamedTensor(name, net.parameterShape(name), data)));
+        PriorWeights weights = PriorWeights.of(new io.github.clip2latent.onnx.prior.PriorConfig(config.dim(),
+                config.depth(), config.heads(), config.dimHead(), config.timesteps()), tensors);
+        SplittableRandom random = new SplittableRandom(22);
+        int batch = 4;
+        float[] xt = gaussian(random, batch * config.dim());
+        float[] cond = gaussian(random, batch * config.dim());
+        int[] t = {0, 1, 25, 49};
+        float[] keep = {1f, 0f, 0f, 1f};
+        float[] out = net.predict(xt, t, cond, keep);
+        double[][] expected = PriorReferenceForward.forward(weights, xt, new long[] {0, 1, 25, 49}, cond, keep, batch);
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < config.dim(); k++) {
+                double e = expected[b][k];
+                assertEquals(e, out[b * config.dim() + k], 1e-4 * Math.max(1.0, Math.abs(e)), "sample " + b + " dim " + k);
             }
         }
     }
