@@ -95,6 +95,7 @@ public final class ShuffleBuffer {
             slots = slots.clone();
         }
 
+        /** A copy of the slots, so the saved state cannot be changed through it. */
         @Override
         public long[] slots() {
             return slots.clone();
