@@ -335,7 +335,7 @@ public final class PriorNetwork {
         final int keys = n + 1;
 
         SDVariable xt = sd.placeHolder(INPUT_X_T, DataType.FLOAT, -1, d);
-        SDVariable t = sd.placeHolder(INPUT_T, DataType.INT, -1);
+        SDVariable t = sd.placeHolder(INPUT_T, DataType.INT32, -1);
         SDVariable cond = sd.placeHolder(INPUT_CONDITION, DataType.FLOAT, -1, d);
         SDVariable keep = sd.placeHolder(INPUT_KEEP, DataType.FLOAT, -1);
         SDVariable target = sd.placeHolder(INPUT_TARGET, DataType.FLOAT, -1, d);
