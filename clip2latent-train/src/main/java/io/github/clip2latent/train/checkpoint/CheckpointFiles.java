@@ -7,7 +7,7 @@ import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.train.loop.ShuffleBuffer;
 import io.github.clip2latent.train.loop.TrainerConfig;
 import io.github.clip2latent.train.loop.TrainerState;
-import io.github.clip2latent.train.model.PriorNetwork;
+import io.github.clip2latent.train.model.TrainablePrior;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -96,7 +96,7 @@ public final class CheckpointFiles {
             byte[] json = new byte[in.readInt()];
             in.readFully(json);
             Header header = JSON.readValue(json, Header.class);
-            Map<String, long[]> shapes = PriorNetwork.parameterShapes(header.config().model());
+            Map<String, long[]> shapes = TrainablePrior.parameterShapes(header.config().model());
             List<Map<String, float[]>> groups = new java.util.ArrayList<>();
             for (String group : GROUPS) {
                 groups.add(readGroup(in, file, group, shapes));
@@ -125,7 +125,7 @@ public final class CheckpointFiles {
         byte[] json = JSON.writeValueAsBytes(header);
         out.writeInt(json.length);
         out.write(json);
-        Map<String, long[]> shapes = PriorNetwork.parameterShapes(state.config().model());
+        Map<String, long[]> shapes = TrainablePrior.parameterShapes(state.config().model());
         List<Map<String, float[]>> groups = List.of(state.online(), state.ema(), state.adamFirst(), state.adamSecond());
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (int g = 0; g < GROUPS.size(); g++) {

@@ -1,10 +1,10 @@
 package io.github.clip2latent.train.loop;
 
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import io.github.clip2latent.conditioning.PseudoTextNoise;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.schedule.NoiseSchedule;
-import io.github.clip2latent.train.model.PriorConfig;
-import io.github.clip2latent.train.model.PriorNetwork;
+import io.github.clip2latent.train.model.TrainablePrior;
 import io.github.clip2latent.train.optim.AdamW;
 import io.github.clip2latent.train.optim.Ema;
 import java.util.Map;
@@ -28,7 +28,7 @@ public final class Trainer {
     private final SampleSource data;
     private final LatentStats latentStats;
     private final ShuffleBuffer shuffle;
-    private final PriorNetwork network;
+    private final TrainablePrior network;
     private final AdamW optimizer;
     private final Ema ema;
     private final NoiseSchedule schedule;
@@ -43,13 +43,13 @@ public final class Trainer {
     private final float[] keep;
 
     private Trainer(TrainerConfig config, SampleSource data, LatentStats latentStats, ShuffleBuffer shuffle,
-            PriorNetwork network, long step) {
+            TrainablePrior network, long step) {
         this.config = config;
         this.data = data;
         this.latentStats = latentStats;
         this.shuffle = shuffle;
         this.network = network;
-        this.optimizer = new AdamW(config.optimizer(), PriorNetwork.parameterShapes(config.model()));
+        this.optimizer = new AdamW(config.optimizer(), TrainablePrior.parameterShapes(config.model()));
         this.ema = new Ema(config.ema(), network.parameterArrays());
         this.schedule = NoiseSchedule.cosine(config.model().timesteps());
         this.pseudoText = config.pseudoTextAlpha() > 0 ? new PseudoTextNoise(config.pseudoTextAlpha()) : null;
@@ -85,7 +85,7 @@ public final class Trainer {
             data.read(r, w, r * d, unused, 0);
         }
         LatentStats stats = LatentStats.estimate(w, rows, d);
-        PriorNetwork network = PriorNetwork.create(config.model(), mix(config.seed() ^ 0x5EEDL));
+        TrainablePrior network = TrainablePrior.create(config.model(), mix(config.seed() ^ 0x5EEDL));
         return new Trainer(config, data, stats, new ShuffleBuffer(config.shuffleBufferSize(), data.size()),
                 network, 0);
     }
@@ -105,7 +105,7 @@ public final class Trainer {
             throw new IllegalArgumentException("the saved run streamed " + state.shuffle().sourceSize()
                     + " rows per pass but the data has " + data.size());
         }
-        PriorNetwork network = PriorNetwork.fromWeights(config.model(), state.online());
+        TrainablePrior network = TrainablePrior.fromWeights(config.model(), state.online());
         Trainer trainer = new Trainer(config, data, state.latentStats(), ShuffleBuffer.restore(state.shuffle()),
                 network, state.step());
         trainer.ema.restore(state.ema());
@@ -156,7 +156,7 @@ public final class Trainer {
         if (pseudoText != null) {
             pseudoText.applyInPlace(conditions, b, d, random);
         }
-        PriorNetwork.LossAndGradients lg = network.lossAndGradients(xt, t, conditions, keep, x0);
+        TrainablePrior.LossAndGradients lg = network.lossAndGradients(xt, t, conditions, keep, x0);
         optimizer.step(network.parameterArrays(), lg.gradients());
         step++;
         ema.update(step, network.parameterArrays());
@@ -174,7 +174,7 @@ public final class Trainer {
     }
 
     /** The online network, updated in place by {@link #step()}. */
-    public PriorNetwork network() {
+    public TrainablePrior network() {
         return network;
     }
 

@@ -1,5 +1,6 @@
 package io.github.clip2latent.train.checkpoint;
 
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,8 +10,7 @@ import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.train.loop.ShuffleBuffer;
 import io.github.clip2latent.train.loop.TrainerConfig;
 import io.github.clip2latent.train.loop.TrainerState;
-import io.github.clip2latent.train.model.PriorConfig;
-import io.github.clip2latent.train.model.PriorNetwork;
+import io.github.clip2latent.train.model.TrainablePrior;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class CheckpointFilesTest {
     private static Map<String, float[]> filled(float base) {
         Map<String, float[]> out = new LinkedHashMap<>();
         float v = base;
-        for (Map.Entry<String, long[]> e : PriorNetwork.parameterShapes(TINY).entrySet()) {
+        for (Map.Entry<String, long[]> e : TrainablePrior.parameterShapes(TINY).entrySet()) {
             long n = 1;
             for (long s : e.getValue()) {
                 n *= s;

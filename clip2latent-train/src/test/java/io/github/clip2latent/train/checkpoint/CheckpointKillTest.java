@@ -1,5 +1,6 @@
 package io.github.clip2latent.train.checkpoint;
 
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,8 +8,7 @@ import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.train.loop.ShuffleBuffer;
 import io.github.clip2latent.train.loop.TrainerConfig;
 import io.github.clip2latent.train.loop.TrainerState;
-import io.github.clip2latent.train.model.PriorConfig;
-import io.github.clip2latent.train.model.PriorNetwork;
+import io.github.clip2latent.train.model.TrainablePrior;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class CheckpointKillTest {
 
     static TrainerState state(long step) {
         Map<String, float[]> weights = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : PriorNetwork.parameterShapes(MEDIUM).entrySet()) {
+        for (Map.Entry<String, long[]> e : TrainablePrior.parameterShapes(MEDIUM).entrySet()) {
             float[] data = new float[(int) Arrays.stream(e.getValue()).reduce(1, (a, b) -> a * b)];
             Arrays.fill(data, step);
             weights.put(e.getKey(), data);
@@ -45,7 +45,8 @@ class CheckpointKillTest {
         Path dir = Path.of(args[0]);
         for (long step = 1; ; step++) {
             CheckpointFiles.write(dir.resolve("step-" + (step % 2) + ".ckpt"), state(step));
-            Files.writeString(dir.resolve("progress"), Long.toString(step));
+            // Atomic, so the parent never reads a half-written number.
+            io.github.clip2latent.files.AtomicFiles.writeString(dir.resolve("progress"), Long.toString(step));
         }
     }
 

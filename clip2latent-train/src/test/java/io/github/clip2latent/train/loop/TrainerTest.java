@@ -1,12 +1,12 @@
 package io.github.clip2latent.train.loop;
 
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.train.checkpoint.CheckpointFiles;
 import io.github.clip2latent.train.checkpoint.Checkpointer;
-import io.github.clip2latent.train.model.PriorConfig;
 import io.github.clip2latent.train.optim.AdamWConfig;
 import io.github.clip2latent.train.optim.EmaConfig;
 import java.nio.file.Files;

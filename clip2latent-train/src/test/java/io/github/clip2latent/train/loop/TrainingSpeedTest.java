@@ -1,9 +1,9 @@
 package io.github.clip2latent.train.loop;
 
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.clip2latent.train.model.PriorConfig;
-import io.github.clip2latent.train.model.PriorNetwork;
+import io.github.clip2latent.train.model.TrainablePrior;
 import io.github.clip2latent.train.optim.AdamW;
 import io.github.clip2latent.train.optim.Ema;
 import io.github.clip2latent.train.optim.AdamWConfig;
@@ -25,7 +25,7 @@ class TrainingSpeedTest {
 
     @Test
     void publishedConfigBatch32() {
-        measure(PriorConfig.published(), 32, 2, 5);
+        measure(PriorConfig.paper(), 32, 2, 5);
     }
 
     private static void measure(PriorConfig model, int batch, int warmup, int steps) {
@@ -49,20 +49,20 @@ class TrainingSpeedTest {
         assertTrue(Float.isFinite(loss));
 
         // Per-stage split of one step: graph forward + backward, then AdamW, then the EMA.
-        PriorNetwork net = trainer.network();
+        TrainablePrior net = trainer.network();
         int d = model.dim();
         float[] x = new float[batch * d];
         int[] t = new int[batch];
         float[] keep = new float[batch];
         java.util.Arrays.fill(keep, 1f);
-        AdamW adamw = new AdamW(AdamWConfig.reference(), PriorNetwork.parameterShapes(model));
+        AdamW adamw = new AdamW(AdamWConfig.reference(), TrainablePrior.parameterShapes(model));
         Ema ema = new Ema(EmaConfig.reference(), net.parameterArrays());
         long g = 0;
         long a = 0;
         long e = 0;
         for (int i = 0; i < Math.min(steps, 3); i++) {
             long s0 = System.nanoTime();
-            PriorNetwork.LossAndGradients lg = net.lossAndGradients(x, t, x, keep, x);
+            TrainablePrior.LossAndGradients lg = net.lossAndGradients(x, t, x, keep, x);
             long s1 = System.nanoTime();
             adamw.step(net.parameterArrays(), lg.gradients());
             long s2 = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.github.clip2latent.train.model;
 
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import java.util.Map;
 
 /**

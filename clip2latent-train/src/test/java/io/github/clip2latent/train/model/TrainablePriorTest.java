@@ -1,5 +1,6 @@
 package io.github.clip2latent.train.model;
 
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,11 +14,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class PriorNetworkTest {
+class TrainablePriorTest {
 
     @Test
     void publishedConfigHasTheReferenceParameterCount() {
-        assertEquals(48_767_872L, PriorConfig.published().parameterCount());
+        assertEquals(48_767_872L, PriorConfig.paper().parameterCount());
     }
 
     @Test
@@ -35,7 +36,7 @@ class PriorNetworkTest {
     }
 
     private static void checkAgainstReference(PriorConfig config, long seed) {
-        PriorNetwork net = PriorNetwork.create(config, seed);
+        TrainablePrior net = TrainablePrior.create(config, seed);
         // Perturb the gains so LayerNorm gamma and the ordering of weights matter.
         Map<String, float[]> weights = new LinkedHashMap<>(net.weights());
         SplittableRandom random = new SplittableRandom(seed + 100);
@@ -77,7 +78,7 @@ class PriorNetworkTest {
         // A second, independently written oracle (clip2latent-onnx), so a misreading of section 3
         // would have to be shared by three implementations to go unnoticed.
         PriorConfig config = new PriorConfig(24, 2, 3, 40, 50);
-        PriorNetwork net = PriorNetwork.create(config, 21L);
+        TrainablePrior net = TrainablePrior.create(config, 21L);
         Map<String, NamedTensor> tensors = new LinkedHashMap<>();
         net.weights().forEach((name, data) -> tensors.put(name, new NamedTensor(name, net.parameterShape(name), data)));
         PriorWeights weights = PriorWeights.of(new io.github.clip2latent.onnx.prior.PriorConfig(config.dim(),
@@ -101,7 +102,7 @@ class PriorNetworkTest {
     @Test
     void droppedConditionMakesOutputIndependentOfTheCondition() {
         PriorConfig config = new PriorConfig(16, 2, 2, 8, 10);
-        PriorNetwork net = PriorNetwork.create(config, 5L);
+        TrainablePrior net = TrainablePrior.create(config, 5L);
         SplittableRandom random = new SplittableRandom(6);
         float[] xt = gaussian(random, 2 * 16);
         int[] t = {3, 7};
@@ -116,7 +117,7 @@ class PriorNetworkTest {
     @Test
     void loadWeightsRejectsWrongLengthNamingTheParameter() {
         PriorConfig config = new PriorConfig(8, 1, 1, 4, 4);
-        PriorNetwork net = PriorNetwork.create(config, 1L);
+        TrainablePrior net = TrainablePrior.create(config, 1L);
         Map<String, float[]> weights = net.weights();
         weights.put("net.learned_query", new float[3]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.loadWeights(weights));

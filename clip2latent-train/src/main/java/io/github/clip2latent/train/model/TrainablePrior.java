@@ -1,5 +1,6 @@
 package io.github.clip2latent.train.model;
 
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Not thread-safe: one instance owns one graph and its parameter arrays, which the optimizer
  * updates in place.
  */
-public final class PriorNetwork {
+public final class TrainablePrior {
 
     /** Placeholder name of the noised latent x_t, float [B, dim]. */
     public static final String INPUT_X_T = "x_t";
@@ -61,7 +62,7 @@ public final class PriorNetwork {
     private final Map<String, long[]> shapes;
     private final Map<String, INDArray> parameters;
 
-    private PriorNetwork(PriorConfig config, Map<String, long[]> shapes, Map<String, float[]> initial) {
+    private TrainablePrior(PriorConfig config, Map<String, long[]> shapes, Map<String, float[]> initial) {
         this.config = config;
         this.shapes = shapes;
         this.names = List.copyOf(shapes.keySet());
@@ -88,7 +89,7 @@ public final class PriorNetwork {
      * @param seed seed of the initialization; equal seeds give equal weights
      * @return a new network
      */
-    public static PriorNetwork create(PriorConfig config, long seed) {
+    public static TrainablePrior create(PriorConfig config, long seed) {
         Objects.requireNonNull(config, "config");
         Map<String, long[]> shapes = parameterShapes(config);
         RandomGenerator random = new SplittableRandom(seed);
@@ -112,7 +113,7 @@ public final class PriorNetwork {
             }
             init.put(name, data);
         }
-        return new PriorNetwork(config, shapes, init);
+        return new TrainablePrior(config, shapes, init);
     }
 
     /**
@@ -123,11 +124,11 @@ public final class PriorNetwork {
      * @return a new network
      * @throws IllegalArgumentException if a name is missing, unknown or has the wrong length
      */
-    public static PriorNetwork fromWeights(PriorConfig config, Map<String, float[]> weights) {
+    public static TrainablePrior fromWeights(PriorConfig config, Map<String, float[]> weights) {
         Objects.requireNonNull(config, "config");
         Map<String, long[]> shapes = parameterShapes(config);
         checkWeights(shapes, weights);
-        return new PriorNetwork(config, shapes, weights);
+        return new TrainablePrior(config, shapes, weights);
     }
 
     /**
@@ -358,7 +359,7 @@ public final class PriorNetwork {
                 sd.reshape(query, -1, 1, d));
         x = sd.reshape(x, -1, d); // [B*4, D]: every linear layer runs as one 2-D mmul
 
-        Rotary rotary = Rotary.create(n, dh, config.rotaryWidth());
+        Rotary rotary = Rotary.create(n, dh, config.rotaryDim());
         SDVariable cos = sd.constant(Nd4j.create(rotary.cos, new long[] {n, dh}, 'c'));
         SDVariable sin = sd.constant(Nd4j.create(rotary.sin, new long[] {n, dh}, 'c'));
         SDVariable rot = sd.constant(Nd4j.create(rotary.rotateHalf, new long[] {dh, dh}, 'c'));
@@ -436,7 +437,7 @@ public final class PriorNetwork {
     /** FeedForward: LN -> Linear(dim, 8 dim) -> SwiGLU (a * silu(g), a the first half) -> Linear(4 dim, dim). */
     private SDVariable feedForward(SDVariable x, String pre, Map<String, SDVariable> p) {
         int d = config.dim();
-        int inner = config.ffInner();
+        int inner = config.ffInnerDim();
         SDVariable hidden = layerNorm(x, p.get(pre + "1.0.gamma"));
         SDVariable w1 = p.get(pre + "1.1.weight");
         // Slicing the (static) weight instead of the activation avoids slices with a dynamic batch.
