@@ -85,10 +85,13 @@ public final class ClipModel {
                 .mul(sd.math.exp(logitScale)).rename(LOGITS);
         // Soft targets T[i, j] = 1 / n_i when captions i and j are equal (n_i copies in the batch):
         // the usual identity when captions are distinct, and no pushing apart of equal captions
-        // otherwise. T is symmetric and its rows sum to 1, so sum(T) = B.
+        // otherwise. T is symmetric (so it also serves the transposed logits) and its rows sum to 1,
+        // so sum(T) = B.
         SDVariable targets = sd.placeHolder(TARGETS, DataType.FLOAT, -1, -1);
-        SDVariable perImage = sd.sum(targets.mul(sd.nn.logSoftmax(logits, 1)));
-        SDVariable perText = sd.sum(targets.mul(sd.nn.logSoftmax(logits, 0)));
+        // logSoftmax(x, dim) fails to clone for the gradient graph in M2.1 (a property setter
+        // error), so both directions use the last-axis form; the text side on the transpose.
+        SDVariable perImage = sd.sum(targets.mul(sd.nn.logSoftmax(logits)));
+        SDVariable perText = sd.sum(targets.mul(sd.nn.logSoftmax(logits.permute(1, 0))));
         perImage.add(perText).neg().div(sd.sum(targets).mul(2.0)).rename(LOSS);
         sd.setLossVariables(LOSS);
         return new ClipModel(config, sd);

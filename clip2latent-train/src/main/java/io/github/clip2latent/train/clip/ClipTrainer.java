@@ -13,7 +13,6 @@ import java.util.random.RandomGenerator;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.ListenerVariables;
-import org.nd4j.autodiff.listeners.Loss;
 import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -114,10 +113,15 @@ public final class ClipTrainer {
             long start = System.nanoTime();
             ContrastiveBatch batch = checkNotNull(source.next(random), "source returned no batch");
             capture.clear();
-            sd.fit(features(batch), capture);
+            float[] targets = targets(batch.captions());
+            sd.fit(features(batch, targets), capture);
             clampLogitScale(sd);
-            loss = capture.loss;
-            checkArgument(capture.image != null && capture.text != null, "embeddings were not captured");
+            if (capture.image == null || capture.text == null || capture.logits == null) {
+                throw new IllegalStateException("SameDiff did not report the logits and embeddings of step " + step);
+            }
+            // SameDiff's Loss record reports 0 for this graph, and the loss variable is not passed
+            // to listeners, so the same formula is evaluated here on the step's logits.
+            loss = infoNce(capture.logits, targets, batch.rows());
             accuracy = Retrieval.topOneAccuracy(capture.image, capture.text, batch.rows(),
                     model.config().embeddingDim(), batch.captions());
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -134,6 +138,10 @@ public final class ClipTrainer {
 
     /** The four graph inputs of a batch, in the order of the feature mapping. */
     MultiDataSet features(ContrastiveBatch batch) {
+        return features(batch, targets(batch.captions()));
+    }
+
+    private MultiDataSet features(ContrastiveBatch batch, float[] targets) {
         ClipConfig c = model.config();
         int rows = batch.rows();
         int s = c.imageSize();
@@ -144,7 +152,7 @@ public final class ClipTrainer {
             Nd4j.create(pixels, new long[] {rows, 3, s, s}, 'c'),
             model.idArray(ids, rows),
             model.tokenWeights(ids, rows),
-            Nd4j.create(targets(batch.captions()), new long[] {rows, rows}, 'c'),
+            Nd4j.create(targets, new long[] {rows, rows}, 'c'),
         };
         return new MultiDataSet(inputs, new INDArray[0]);
     }
@@ -168,6 +176,33 @@ public final class ClipTrainer {
         return t;
     }
 
+    /**
+     * The symmetric InfoNCE loss with soft targets, as ClipModel's graph computes it:
+     * {@code -(sum(T * logSoftmax_rows(L)) + sum(T * logSoftmax_columns(L))) / (2 B)}.
+     */
+    static double infoNce(float[] logits, float[] targets, int n) {
+        double total = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < n; i++) {
+                // pass 0: row i of L (image i against all texts); pass 1: column i (text i).
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    max = Math.max(max, logits[pass == 0 ? i * n + j : j * n + i]);
+                }
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    sum += Math.exp(logits[pass == 0 ? i * n + j : j * n + i] - max);
+                }
+                double logZ = max + Math.log(sum);
+                for (int j = 0; j < n; j++) {
+                    int k = pass == 0 ? i * n + j : j * n + i;
+                    total -= targets[k] * (logits[k] - logZ);
+                }
+            }
+        }
+        return total / (2.0 * n);
+    }
+
     /** CLIP clamps the logit scale to at most log(100) after each step, so logits stay bounded. */
     private static void clampLogitScale(SameDiff sd) {
         INDArray scale = sd.getVariable(ClipModel.LOGIT_SCALE).getArr();
@@ -178,12 +213,12 @@ public final class ClipTrainer {
 
     /** Keeps the step's loss and both embeddings, which fit computes anyway, to score the batch. */
     private static final class Capture extends BaseListener {
-        private double loss = Double.NaN;
+        private float[] logits;
         private float[] image;
         private float[] text;
 
         void clear() {
-            loss = Double.NaN;
+            logits = null;
             image = null;
             text = null;
         }
@@ -191,7 +226,7 @@ public final class ClipTrainer {
         @Override
         public ListenerVariables requiredVariables(SameDiff sd) {
             return ListenerVariables.builder()
-                    .trainingVariables(ClipModel.IMAGE_EMBEDS, ClipModel.TEXT_EMBEDS)
+                    .trainingVariables(ClipModel.IMAGE_EMBEDS, ClipModel.TEXT_EMBEDS, ClipModel.LOGITS)
                     .build();
         }
 
@@ -207,12 +242,10 @@ public final class ClipTrainer {
                 image = activation.dup('c').data().asFloat();
             } else if (ClipModel.TEXT_EMBEDS.equals(varName)) {
                 text = activation.dup('c').data().asFloat();
+            } else if (ClipModel.LOGITS.equals(varName)) {
+                logits = activation.dup('c').data().asFloat();
             }
         }
 
-        @Override
-        public void iterationDone(SameDiff sd, At at, org.nd4j.linalg.dataset.api.MultiDataSet dataSet, Loss loss) {
-            this.loss = loss.totalLoss();
-        }
     }
 }
