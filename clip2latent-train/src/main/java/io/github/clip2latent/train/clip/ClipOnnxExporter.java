@@ -49,6 +49,7 @@ public final class ClipOnnxExporter {
      * @param model the model
      * @return the graph
      */
+    @SuppressWarnings("try") // scopes only name the nodes made inside them
     public static OnnxModel textEncoder(ClipModel model) {
         ClipConfig c = model.config();
         GraphBuilder g = new GraphBuilder("clip_text_encoder");
@@ -86,6 +87,7 @@ public final class ClipOnnxExporter {
      * @param model the model
      * @return the graph
      */
+    @SuppressWarnings("try") // scopes only name the nodes made inside them
     public static OnnxModel imageEncoder(ClipModel model) {
         ClipConfig c = model.config();
         GraphBuilder g = new GraphBuilder("clip_image_encoder");
@@ -121,6 +123,7 @@ public final class ClipOnnxExporter {
         g.metadata("clip2latent.clip.logitScale", Double.toString(model.logitScale()));
     }
 
+    @SuppressWarnings("try") // scopes only name the nodes made inside them
     private static GraphValue dense(GraphBuilder g, ClipModel model, String name, GraphValue x) {
         try (GraphBuilder.Scope s = g.scope(name)) {
             GraphValue w = g.initializer(model.parameter(name + ".w"));
@@ -130,6 +133,7 @@ public final class ClipOnnxExporter {
     }
 
     /** {@code x / sqrt(sum(x^2) + eps)}, the same formula as ClipModel. */
+    @SuppressWarnings("try") // scopes only name the nodes made inside them
     private static GraphValue l2Normalize(GraphBuilder g, GraphValue x) {
         try (GraphBuilder.Scope s = g.scope("l2_normalize")) {
             GraphValue squares = g.node1("ReduceSum", List.of(g.mul(x, x), g.int64Vector("axes", 1)),
