@@ -46,7 +46,8 @@ public final class ClipTrainer {
     }
 
     /**
-     * A trainer; installs the optimizer on the model.
+     * A trainer; installs the optimizer on the model. Make one trainer per model: another
+     * {@code create} on the same model installs a fresh optimizer.
      *
      * @param model the model to train
      * @param tokenizer the tokenizer; its vocabulary size, context length and end token must be
