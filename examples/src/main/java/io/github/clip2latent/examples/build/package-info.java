@@ -1,0 +1,2 @@
+/** Builds the embedded shapes-world bundle from scratch: world generator, world CLIP, dataset, prior. */
+package io.github.clip2latent.examples.build;
