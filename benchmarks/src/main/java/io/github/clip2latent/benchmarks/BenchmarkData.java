@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 
 /**
  * Where the benchmarks' seeded random bundles live, and writing them on first use.
@@ -57,11 +58,15 @@ public final class BenchmarkData {
      * to {@code target} under the working directory when the code source is not a file (never expected).
      */
     private static Path targetFolder() {
+        CodeSource source = BenchmarkData.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return Path.of("target");
+        }
         try {
-            Path location = Path.of(BenchmarkData.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path parent = location.getParent();
+            Path parent = Path.of(source.getLocation().toURI()).getParent();
             return parent != null ? parent : Path.of("target");
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            // Not a file: URL (e.g. a nested jar); the working directory is the best guess left.
             return Path.of("target");
         }
     }

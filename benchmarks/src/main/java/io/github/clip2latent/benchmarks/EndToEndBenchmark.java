@@ -21,7 +21,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * One {@code sample()} call, prompt to re-ranked image, with 1 or 16 candidates (the paper's re-ranking),
- * the demo's settings: guidance 2, 4 steps (skip 250). The paper's Table 1 times exactly this.
+ * the demo's settings: guidance 2, 4 steps (skip 250): the case the paper's Table 1 times.
  *
  * <p>The bundle is the {@code bundle} parameter, else the system property
  * {@value BenchmarkData#BUNDLE_PROPERTY}, else a random bundle with the paper-size prior and small
