@@ -243,7 +243,8 @@ public final class TrainingRun {
             JsonNode existing = JSON.readTree(file.toFile());
             ObjectNode facts = existing.deepCopy();
             facts.remove("dataset");
-            if (!facts.equals(wanted)) {
+            // Compared as re-read JSON: a long written and read back becomes an int node.
+            if (!facts.equals(JSON.readTree(JSON.writeValueAsString(wanted)))) {
                 throw new IOException("run folder " + runDir + " was trained on another dataset or hold-out: " + file
                         + " says " + facts + ", the dataset at " + dataset.directory() + " gives " + wanted);
             }
