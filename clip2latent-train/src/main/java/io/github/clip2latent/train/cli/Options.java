@@ -124,12 +124,23 @@ final class Options {
         return p;
     }
 
-    /** Wraps a value check of a record or parser as a usage error naming the option. */
+    /** Wraps a value check of a parser as a usage error naming the option. */
     <T> T check(String name, java.util.function.Supplier<T> parse) {
         try {
             return parse.get();
         } catch (IllegalArgumentException e) {
             throw new UsageException(command + ": --" + name + ": " + e.getMessage());
+        }
+    }
+
+    /** Wraps the checks of a record built from several options; its message names the bad field and value. */
+    <T> T check(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (UsageException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": " + e.getMessage());
         }
     }
 }

@@ -213,7 +213,7 @@ public final class TrainCommand {
         Path bundleDir = o.existingDirectory("bundle");
         Path outDir = Path.of(o.string("out"));
         long samples = o.requiredLong("samples");
-        DatasetSpec spec = o.check("samples", () -> new DatasetSpec(samples, o.intValue("shard-size", 10_000),
+        DatasetSpec spec = o.check(() -> new DatasetSpec(samples, o.intValue("shard-size", 10_000),
                 o.longValue("seed", 0), o.intValue("stats-samples", DatasetSpec.REFERENCE_STATS_SAMPLES),
                 o.intValue("pre-resize", 0), o.intValue("batch", 64)));
         ShardSelection selection = o.check("shard", () -> ShardSelection.parse(o.string("shard", "0/1")));
@@ -238,7 +238,7 @@ public final class TrainCommand {
         PriorConfig model = o.check("model", () -> model(o.string("model", "paper"), manifest.latentDim(),
                 bundle.manifest().timesteps()));
         long seed = o.longValue("seed", 0);
-        TrainerConfig config = o.check("batch", () -> new TrainerConfig(model,
+        TrainerConfig config = o.check(() -> new TrainerConfig(model,
                 new AdamWConfig(o.doubleValue("lr", 1e-4), 0.9, 0.999, 1e-6, 0.01),
                 new EmaConfig(o.doubleValue("ema-beta", 0.99999), o.longValue("ema-start", 1000)),
                 o.intValue("batch", 512), o.doubleValue("dropout", 0.2), o.doubleValue("alpha", 1.0), seed,
@@ -250,7 +250,7 @@ public final class TrainCommand {
         if (selection == SelectionScore.CLIP_SCORE && prompts.isEmpty()) {
             throw new UsageException("fit: --select clip_score needs --prompts");
         }
-        FitOptions options = o.check("steps", () -> new FitOptions(steps, o.longValue("checkpoint-every", 1000),
+        FitOptions options = o.check(() -> new FitOptions(steps, o.longValue("checkpoint-every", 1000),
                 o.intValue("keep", 3), o.longValue("validate-every", 1000), o.intValue("holdout", 1024),
                 o.longValue("log-every", 100), validation, selection));
         FitResult result = TrainingRun.fit(datasetDir, bundle, runDir, config, options, RuntimeOptions.cpu(),
@@ -330,7 +330,7 @@ public final class TrainCommand {
         try (Clip2Latent model = Clip2Latent.load(bundleDir, RuntimeOptions.cpu())) {
             for (int i = 0; i < prompts.size(); i++) {
                 String prompt = prompts.get(i);
-                SampleResult result = o.check("samples", () -> model.prompt(prompt).samples(samples)
+                SampleResult result = o.check(() -> model.prompt(prompt).samples(samples)
                         .guidance(guidance).skip(skip).seed(seed).sample());
                 double mean = 0;
                 for (float s : result.clipScores()) {

@@ -80,6 +80,12 @@ class TrainCommandTest {
         assertEquals(2, steps.code());
         assertTrue(steps.err().contains("--steps must be an integer, got 'ten'"), steps.err());
 
+        Path data = dir.resolve("data-for-bad-options");
+        Files.createDirectories(data);
+        Outcome dropout = run("generate", "--bundle", bundle.toString(), "--out", data.toString(), "--samples", "1");
+        assertEquals(2, dropout.code());
+        assertTrue(dropout.err().contains("samples must be >= 2, got 1"), dropout.err());
+
         Outcome shard = run("generate", "--bundle", bundle.toString(), "--out", dir.resolve("g").toString(),
                 "--samples", "10", "--shard", "3/2");
         assertEquals(2, shard.code());
