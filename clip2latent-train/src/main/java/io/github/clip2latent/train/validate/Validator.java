@@ -43,7 +43,9 @@ import java.util.SplittableRandom;
  *       (same initial noise) to the held-out pair's true w.
  * </ul>
  *
- * Owns its ONNX Runtime sessions; not thread-safe.
+ * Images are embedded at the generator's size: a dataset's {@code preResize} is not applied, so with one
+ * the similarity compares slightly different preprocessing. Owns its ONNX Runtime sessions; not
+ * thread-safe.
  */
 public final class Validator implements AutoCloseable {
 
