@@ -84,7 +84,26 @@ public final class Trainer {
         for (int r = 0; r < rows; r++) {
             data.read(r, w, r * d, unused, 0);
         }
-        LatentStats stats = LatentStats.estimate(w, rows, d);
+        return create(config, data, LatentStats.estimate(w, rows, d));
+    }
+
+    /**
+     * Starts a run with given latent statistics, e.g. the ones written next to a generated dataset
+     * ({@code DatasetGenerator.readStats}), so the exported bundle carries exactly the dataset's stats.
+     *
+     * @param config run configuration
+     * @param data training pairs; both widths must equal {@code config.model().dim()}
+     * @param stats per-dimension mean and std of w, of width {@code config.model().dim()}
+     * @return a trainer at step 0
+     */
+    public static Trainer create(TrainerConfig config, SampleSource data, LatentStats stats) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(stats, "stats");
+        checkData(config.model(), data);
+        if (stats.dim() != config.model().dim()) {
+            throw new IllegalArgumentException("latent stats have width " + stats.dim() + ", the model dim is "
+                    + config.model().dim());
+        }
         TrainablePrior network = TrainablePrior.create(config.model(), mix(config.seed() ^ 0x5EEDL));
         return new Trainer(config, data, stats, new ShuffleBuffer(config.shuffleBufferSize(), data.size()),
                 network, 0);

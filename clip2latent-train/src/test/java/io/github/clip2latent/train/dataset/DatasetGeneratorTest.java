@@ -114,4 +114,28 @@ class DatasetGeneratorTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ShardSelection.parse("x"));
         assertTrue(bad.getMessage().contains("'x'"), bad.getMessage());
     }
+
+    @Test
+    void aBoundedShardCacheServesTheTrainerTheSameRows() throws IOException {
+        Path out = dir.resolve("cached");
+        generate(out, SPEC, ShardSelection.ALL, new ArrayList<>());
+        ShardedDataset all = ShardedDataset.open(out);
+        ShardedDataset one = ShardedDataset.open(out, 1);
+        io.github.clip2latent.train.loop.SampleSource source = one; // what Trainer.create takes
+        int d = one.latentDim();
+        float[] w1 = new float[d];
+        float[] e1 = new float[d];
+        float[] w2 = new float[d];
+        float[] e2 = new float[d];
+        for (long r = 0; r < source.size(); r++) {
+            source.read(r, w1, 0, e1, 0);
+            all.read(r, w2, 0, e2, 0);
+            assertArrayEquals(w2, w1);
+            assertArrayEquals(e2, e1);
+        }
+        assertEquals(4, one.shardLoads(), "each of the 4 shards read once in order");
+        one.read(0, w1, 0, e1, 0);
+        assertEquals(5, one.shardLoads(), "shard 0 was evicted and is read again");
+        assertThrows(IllegalArgumentException.class, () -> ShardedDataset.open(out, 0));
+    }
 }
