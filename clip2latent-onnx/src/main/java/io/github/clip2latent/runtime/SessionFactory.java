@@ -4,6 +4,7 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.github.clip2latent.bundle.BundleException;
@@ -33,8 +34,46 @@ public final class SessionFactory {
 
     /** A factory for the given options. */
     public SessionFactory(RuntimeOptions options) {
-        this.environment = OrtEnvironment.getEnvironment();
+        this.environment = environmentOnLargeStack();
         this.options = options;
+    }
+
+    /** Stack for the thread that first creates ONNX Runtime's environment. */
+    private static final long ENVIRONMENT_THREAD_STACK = 64L << 20;
+
+    /**
+     * ONNX Runtime 1.29 on Linux recurses, while creating its environment, to a depth that grows with
+     * the length of the process command line: with a long class path (ND4J's jars, an IDE) it overflows
+     * the 1 MB stack of a default Java thread and the JVM dies with SIGSEGV. The environment is a
+     * per-process singleton, so creating it once on a thread with a large stack avoids that for good.
+     */
+    private static OrtEnvironment environmentOnLargeStack() {
+        OrtEnvironment[] created = new OrtEnvironment[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread thread = new Thread(null, () -> {
+            try {
+                created[0] = OrtEnvironment.getEnvironment();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "clip2latent-ort-environment", ENVIRONMENT_THREAD_STACK);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return created[0];
     }
 
     /**
@@ -91,6 +130,16 @@ public final class SessionFactory {
         }
         ExecutionProvider provider = options.effectiveProvider();
         if (provider == ExecutionProvider.CPU || Boolean.FALSE.equals(cudaWorks)) {
+            return;
+        }
+        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            // The CPU-only onnxruntime artifact: no CUDA to try. Calling addCUDA anyway makes ONNX
+            // Runtime search the class path for provider libraries, which crashed the JVM (SIGSEGV)
+            // when ND4J's jars were on it.
+            cudaWorks = false;
+            LOG.log(provider == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO,
+                    "clip2latent: this ONNX Runtime build has no CUDA provider (use the onnxruntime_gpu artifact);"
+                            + " running on the CPU");
             return;
         }
         try {

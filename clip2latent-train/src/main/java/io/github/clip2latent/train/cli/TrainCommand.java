@@ -144,20 +144,11 @@ public final class TrainCommand {
      *
      * @param args the arguments
      */
-    public static void main(String[] args) throws InterruptedException {
-        // The work runs on a thread with a large stack: with a long -cp (this module's ~60 jars) ONNX
-        // Runtime's environment start-up overflows the launcher thread's default stack and the JVM dies
-        // with SIGSEGV (exit 139, measured on JDK 17 / ORT 1.29; -Xss4m also avoids it).
-        int[] code = {FAILED};
-        Thread worker = new Thread(null, () -> code[0] = run(args, System.out, System.err), "clip2latent-train",
-                WORKER_STACK_BYTES);
-        worker.start();
-        worker.join();
-        System.exit(code[0]);
+    public static void main(String[] args) {
+        // ONNX Runtime's start-up crash with long class paths is handled where the environment is made
+        // (io.github.clip2latent.runtime.SessionFactory), so no special thread is needed here.
+        System.exit(run(args, System.out, System.err));
     }
-
-    /** Stack of the thread that runs a command: 16 MB, four times what was measured to suffice. */
-    static final long WORKER_STACK_BYTES = 16L << 20;
 
     /**
      * Runs the command line.

@@ -61,9 +61,7 @@ class FitKillTest {
         Path run = dir.resolve("run");
         Path checkpoints = run.resolve(TrainingRun.CHECKPOINTS);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        // -Xss8m: ONNX Runtime's start-up overflows the default main-thread stack with a long class path
-        // (see TrainCommand.main).
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xss8m", "-cp",
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp",
                 System.getProperty("java.class.path")));
         for (String property : new String[] {"org.bytedeco.javacpp.cachedir", "java.io.tmpdir"}) {
             if (System.getProperty(property) != null) {
