@@ -101,7 +101,7 @@ public final class DatasetGenerator implements AutoCloseable {
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = doneRows / Math.max(seconds, 1e-9);
             progress.progress(String.format(Locale.ROOT, "generate: shard %d of %d done, %d/%d samples, %.1f samples/s, ETA %s",
-                    k + 1, spec.shardCount(), doneRows, todoRows, rate, eta((todoRows - doneRows) / rate)));
+                    k + 1, spec.shardCount(), doneRows, todoRows, rate, ProgressListener.eta((todoRows - doneRows) / rate)));
         }
         if (statsReady(dir, spec)) {
             writeStats(dir, spec);
@@ -185,14 +185,6 @@ public final class DatasetGenerator implements AutoCloseable {
         return new LatentStats(Npy.read(dir.resolve(LATENT_MEAN)).data(), Npy.read(dir.resolve(LATENT_STD)).data());
     }
 
-    private static String eta(double seconds) {
-        if (!Double.isFinite(seconds)) {
-            return "?";
-        }
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
-                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-    }
 
     @Override
     public void close() {

@@ -132,7 +132,7 @@ public final class TrainingRun {
                     double perStep = seconds / windowSteps;
                     progress.progress(String.format(Locale.ROOT,
                             "fit: step %d/%d, loss %.4f, %.3f s/step (%.1f steps/s), ETA %s", step, options.steps(),
-                            windowLoss / windowSteps, perStep, 1 / perStep, eta((options.steps() - step) * perStep)));
+                            windowLoss / windowSteps, perStep, 1 / perStep, ProgressListener.eta((options.steps() - step) * perStep)));
                     windowLoss = 0;
                     windowSteps = 0;
                     windowStart = System.nanoTime();
@@ -254,14 +254,6 @@ public final class TrainingRun {
         AtomicFiles.writeString(file, JSON.writeValueAsString(wanted) + "\n");
     }
 
-    private static String eta(double seconds) {
-        if (!Double.isFinite(seconds)) {
-            return "?";
-        }
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
-                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-    }
 
     /** The best validation so far: step -1 when there is none. */
     private record Best(long step, double score) {
