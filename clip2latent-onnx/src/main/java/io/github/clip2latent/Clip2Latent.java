@@ -14,6 +14,7 @@ import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.runtime.SessionFactory;
 import io.github.clip2latent.runtime.TextEncoder;
 import io.github.clip2latent.schedule.NoiseSchedule;
+
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -43,25 +44,34 @@ public final class Clip2Latent implements AutoCloseable {
     private final NoiseSchedule schedule;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Clip2Latent(ModelBundle bundle, SessionFactory sessions, TextEncoder textEncoder,
-            ImageEncoder imageEncoder, PriorNetwork prior, Generator generator) {
+    private Clip2Latent(
+            ModelBundle bundle,
+            SessionFactory sessions,
+            TextEncoder textEncoder,
+            ImageEncoder imageEncoder,
+            PriorNetwork prior,
+            Generator generator) {
         this.bundle = bundle;
         this.sessions = sessions;
         this.textEncoder = textEncoder;
         this.imageEncoder = imageEncoder;
         this.prior = prior;
         this.generator = generator;
-        this.schedule = NoiseSchedule.of(bundle.manifest().betaSchedule(), bundle.manifest().timesteps());
+        this.schedule =
+                NoiseSchedule.of(bundle.manifest().betaSchedule(), bundle.manifest().timesteps());
     }
 
-    /** Loads the bundle in {@code directory} with the default runtime options (CUDA if present, else CPU). */
+    /**
+     * Loads the bundle in {@code directory} with the default runtime options (CUDA if present, else
+     * CPU).
+     */
     public static Clip2Latent load(Path directory) throws BundleException {
         return load(directory, RuntimeOptions.defaults());
     }
 
     /**
-     * Loads and validates a bundle: every file, and every graph's inputs and outputs against the manifest.
-     * On failure nothing stays open.
+     * Loads and validates a bundle: every file, and every graph's inputs and outputs against the
+     * manifest. On failure nothing stays open.
      *
      * @throws BundleException naming the file, the stage, what was expected and what was found
      */
@@ -121,7 +131,7 @@ public final class Clip2Latent implements AutoCloseable {
      * Draws the images of a request.
      *
      * @throws IllegalArgumentException if the request does not fit this bundle (embedding width,
-     *                                  layer ranges, a prompt longer than the tokenizer's context)
+     *     layer ranges, a prompt longer than the tokenizer's context)
      */
     public SampleResult sample(SampleRequest request) {
         checkState(!closed.get(), "this Clip2Latent handle is closed");
@@ -129,15 +139,16 @@ public final class Clip2Latent implements AutoCloseable {
     }
 
     /**
-     * An edit direction from text (paper Appendix F): the mean w of {@code n} samples for
-     * {@code positivePrompt} minus that of {@code n} samples for {@code negativePrompt}, drawn with the
+     * An edit direction from text (paper Appendix F): the mean w of {@code n} samples for {@code
+     * positivePrompt} minus that of {@code n} samples for {@code negativePrompt}, drawn with the
      * default settings and {@code seed}.
      */
     public EditDirection direction(String positivePrompt, String negativePrompt, int n, long seed) {
         checkArgument(n >= 1, "n must be >= 1, got %s", n);
         SampleResult positive = prompt(positivePrompt).samples(n).seed(seed).sample();
         SampleResult negative = prompt(negativePrompt).samples(n).seed(seed).sample();
-        return EditDirection.differenceOfMeans(positive.w(), n, negative.w(), n, bundle.manifest().latentDim());
+        return EditDirection.differenceOfMeans(
+                positive.w(), n, negative.w(), n, bundle.manifest().latentDim());
     }
 
     /** {@link #direction(String, String, int, long)} with seed 0. */

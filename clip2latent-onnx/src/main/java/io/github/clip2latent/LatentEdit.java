@@ -10,8 +10,8 @@ import io.github.clip2latent.latent.LayerRange;
  * An edit {@code ws += strength * direction} on a range of layers, applied after truncation.
  *
  * @param direction the direction, shape (D) or (numWs, D)
- * @param strength  the multiplier, finite
- * @param layers    the layers to edit, or null for all
+ * @param strength the multiplier, finite
+ * @param layers the layers to edit, or null for all
  */
 public record LatentEdit(EditDirection direction, float strength, LayerRange layers) {
 

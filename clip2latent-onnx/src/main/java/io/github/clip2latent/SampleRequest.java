@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import io.github.clip2latent.latent.EditDirection;
 import io.github.clip2latent.latent.LayerRange;
+
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,49 +14,72 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What to draw: the condition (prompts, an image or an embedding), the sampling settings and the latent
- * edits. Immutable; build one with {@link #builder()} or, bound to a model, with
- * {@link Clip2Latent#prompt(String)} and friends.
+ * What to draw: the condition (prompts, an image or an embedding), the sampling settings and the
+ * latent edits. Immutable; build one with {@link #builder()} or, bound to a model, with {@link
+ * Clip2Latent#prompt(String)} and friends.
  *
- * @param prompts        the text prompts (one or more), or empty when another condition is used
- * @param image          an image whose CLIP embedding is the condition (image variations), or null
- * @param embedding      a raw CLIP embedding used as the condition, or null
+ * @param prompts the text prompts (one or more), or empty when another condition is used
+ * @param image an image whose CLIP embedding is the condition (image variations), or null
+ * @param embedding a raw CLIP embedding used as the condition, or null
  * @param negativePrompt a prompt to guide away from, or null
- * @param guidance       classifier-free guidance scale, >= 0 (1 = conditional only)
- * @param truncation     truncation psi in [0, 1] towards the training mean of w (1 = none)
- * @param steps          the consistent respacing's step count, or 0 when {@code skip} is used
- * @param skip           the reference's respacing skip (with its noise quirk), or 0 when {@code steps} is used
- * @param sampler        DDPM or DDIM
- * @param samples        images per condition
- * @param candidates     candidates per image, the best by CLIP score kept
- * @param seed           the seed of every random draw of the call
- * @param styleMix       style mixing, or null
- * @param edits          latent edits, applied in order
+ * @param guidance classifier-free guidance scale, >= 0 (1 = conditional only)
+ * @param truncation truncation psi in [0, 1] towards the training mean of w (1 = none)
+ * @param steps the consistent respacing's step count, or 0 when {@code skip} is used
+ * @param skip the reference's respacing skip (with its noise quirk), or 0 when {@code steps} is
+ *     used
+ * @param sampler DDPM or DDIM
+ * @param samples images per condition
+ * @param candidates candidates per image, the best by CLIP score kept
+ * @param seed the seed of every random draw of the call
+ * @param styleMix style mixing, or null
+ * @param edits latent edits, applied in order
  */
-public record SampleRequest(List<String> prompts, BufferedImage image, float[] embedding, String negativePrompt,
-        float guidance, float truncation, int steps, int skip, SamplerKind sampler, int samples, int candidates,
-        long seed, StyleMix styleMix, List<LatentEdit> edits) {
+public record SampleRequest(
+        List<String> prompts,
+        BufferedImage image,
+        float[] embedding,
+        String negativePrompt,
+        float guidance,
+        float truncation,
+        int steps,
+        int skip,
+        SamplerKind sampler,
+        int samples,
+        int candidates,
+        long seed,
+        StyleMix styleMix,
+        List<LatentEdit> edits) {
 
     /** The reference demo's respacing: skip 250, i.e. the four steps 750, 500, 250, 0. */
     public static final int DEFAULT_SKIP = 250;
+
     /** The reference demo's guidance scale. */
     public static final float DEFAULT_GUIDANCE = 2f;
 
     /** Validates and copies. */
     public SampleRequest {
         prompts = List.copyOf(prompts);
-        int conditions = (prompts.isEmpty() ? 0 : 1) + (image != null ? 1 : 0) + (embedding != null ? 1 : 0);
-        checkArgument(conditions == 1, "a request needs exactly one condition (prompt(s), image or embedding), got %s",
+        int conditions =
+                (prompts.isEmpty() ? 0 : 1) + (image != null ? 1 : 0) + (embedding != null ? 1 : 0);
+        checkArgument(
+                conditions == 1,
+                "a request needs exactly one condition (prompt(s), image or embedding), got %s",
                 conditions);
         embedding = embedding == null ? null : embedding.clone();
         image = image == null ? null : copy(image);
-        checkArgument(steps == 0 ^ skip == 0, "set either steps or skip, got steps=%s skip=%s", steps, skip);
+        checkArgument(
+                steps == 0 ^ skip == 0,
+                "set either steps or skip, got steps=%s skip=%s",
+                steps,
+                skip);
         checkNotNull(sampler, "sampler");
         edits = List.copyOf(edits);
     }
 
     private static BufferedImage copy(BufferedImage source) {
-        BufferedImage copy = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage copy =
+                new BufferedImage(
+                        source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_RGB);
         copy.getGraphics().drawImage(source, 0, 0, null);
         return copy;
     }
@@ -95,11 +119,21 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
         }
         sb.append(String.format(Locale.ROOT, ", guidance=%s, truncate=%s, ", guidance, truncation));
         sb.append(steps > 0 ? "steps=" + steps : "skip=" + skip);
-        sb.append(", sampler=").append(sampler).append(", samples=").append(samples).append(", candidates=")
-                .append(candidates).append(", seed=").append(seed);
+        sb.append(", sampler=")
+                .append(sampler)
+                .append(", samples=")
+                .append(samples)
+                .append(", candidates=")
+                .append(candidates)
+                .append(", seed=")
+                .append(seed);
         if (styleMix != null) {
-            sb.append(", styleMix=[").append(styleMix.layers().start()).append(", ").append(styleMix.layers().end())
-                    .append(") seed ").append(styleMix.seed());
+            sb.append(", styleMix=[")
+                    .append(styleMix.layers().start())
+                    .append(", ")
+                    .append(styleMix.layers().end())
+                    .append(") seed ")
+                    .append(styleMix.seed());
         }
         for (LatentEdit edit : edits) {
             sb.append(", edit=").append(edit.direction()).append(" x ").append(edit.strength());
@@ -109,18 +143,39 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SampleRequest r && prompts.equals(r.prompts) && Arrays.equals(embedding, r.embedding)
-                && java.util.Objects.equals(negativePrompt, r.negativePrompt) && guidance == r.guidance
-                && truncation == r.truncation && steps == r.steps && skip == r.skip && sampler == r.sampler
-                && samples == r.samples && candidates == r.candidates && seed == r.seed
-                && java.util.Objects.equals(styleMix, r.styleMix) && edits.equals(r.edits)
+        return o instanceof SampleRequest r
+                && prompts.equals(r.prompts)
+                && Arrays.equals(embedding, r.embedding)
+                && java.util.Objects.equals(negativePrompt, r.negativePrompt)
+                && guidance == r.guidance
+                && truncation == r.truncation
+                && steps == r.steps
+                && skip == r.skip
+                && sampler == r.sampler
+                && samples == r.samples
+                && candidates == r.candidates
+                && seed == r.seed
+                && java.util.Objects.equals(styleMix, r.styleMix)
+                && edits.equals(r.edits)
                 && (image == null) == (r.image == null);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(prompts, Arrays.hashCode(embedding), negativePrompt, guidance, truncation, steps,
-                skip, sampler, samples, candidates, seed, styleMix, edits);
+        return java.util.Objects.hash(
+                prompts,
+                Arrays.hashCode(embedding),
+                negativePrompt,
+                guidance,
+                truncation,
+                steps,
+                skip,
+                sampler,
+                samples,
+                candidates,
+                seed,
+                styleMix,
+                edits);
     }
 
     @Override
@@ -129,8 +184,8 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
     }
 
     /**
-     * Builds a request; each setter checks its value and says which value was wrong. Bound to a model
-     * (from {@link Clip2Latent#prompt(String)} etc.) it ends in {@link #sample()}.
+     * Builds a request; each setter checks its value and says which value was wrong. Bound to a
+     * model (from {@link Clip2Latent#prompt(String)} etc.) it ends in {@link #sample()}.
      */
     public static final class Builder {
         private final Clip2Latent model;
@@ -158,9 +213,15 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
             return prompts(List.of(checkPrompt(prompt, "prompt")));
         }
 
-        /** Several prompts, each sampled {@link #samples(int)} times (replaces any earlier condition). */
+        /**
+         * Several prompts, each sampled {@link #samples(int)} times (replaces any earlier
+         * condition).
+         */
         public Builder prompts(List<String> values) {
-            checkArgument(values != null && !values.isEmpty(), "prompts must not be empty, got %s", values);
+            checkArgument(
+                    values != null && !values.isEmpty(),
+                    "prompts must not be empty, got %s",
+                    values);
             List<String> checked = new ArrayList<>();
             for (int i = 0; i < values.size(); i++) {
                 checked.add(checkPrompt(values.get(i), "prompt " + i));
@@ -170,7 +231,10 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
             return this;
         }
 
-        /** Image variations: condition on the CLIP embedding of {@code value} (replaces any earlier condition). */
+        /**
+         * Image variations: condition on the CLIP embedding of {@code value} (replaces any earlier
+         * condition).
+         */
         public Builder image(BufferedImage value) {
             checkNotNull(value, "image");
             clearCondition();
@@ -182,7 +246,11 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
         public Builder embedding(float[] value) {
             checkArgument(value != null && value.length > 0, "embedding must not be empty");
             for (int i = 0; i < value.length; i++) {
-                checkArgument(Float.isFinite(value[i]), "embedding[%s] is not finite: %s", i, (Object) value[i]);
+                checkArgument(
+                        Float.isFinite(value[i]),
+                        "embedding[%s] is not finite: %s",
+                        i,
+                        (Object) value[i]);
             }
             clearCondition();
             this.embedding = value.clone();
@@ -195,9 +263,14 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
             return this;
         }
 
-        /** Classifier-free guidance scale, >= 0; 1 is the conditional prediction alone. Default 2. */
+        /**
+         * Classifier-free guidance scale, >= 0; 1 is the conditional prediction alone. Default 2.
+         */
         public Builder guidance(double value) {
-            checkArgument(Double.isFinite(value) && value >= 0, "guidance must be a finite value >= 0, got %s", value);
+            checkArgument(
+                    Double.isFinite(value) && value >= 0,
+                    "guidance must be a finite value >= 0, got %s",
+                    value);
             this.guidance = (float) value;
             return this;
         }
@@ -209,7 +282,9 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
             return this;
         }
 
-        /** Any number of sampling steps, with a consistent respacing (replaces {@link #skip(int)}). */
+        /**
+         * Any number of sampling steps, with a consistent respacing (replaces {@link #skip(int)}).
+         */
         public Builder steps(int value) {
             checkArgument(value >= 1, "steps must be >= 1, got %s", value);
             this.steps = value;
@@ -217,7 +292,9 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
             return this;
         }
 
-        /** The reference's respacing {@code range(0, T, skip)} with its noise quirk (default 250). */
+        /**
+         * The reference's respacing {@code range(0, T, skip)} with its noise quirk (default 250).
+         */
         public Builder skip(int value) {
             checkArgument(value >= 1, "skip must be >= 1, got %s", value);
             this.skip = value;
@@ -238,7 +315,9 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
             return this;
         }
 
-        /** Candidates per image, >= 1: the one with the best CLIP score is kept (the paper uses 16). */
+        /**
+         * Candidates per image, >= 1: the one with the best CLIP score is kept (the paper uses 16).
+         */
         public Builder candidates(int value) {
             checkArgument(value >= 1, "candidates must be >= 1, got %s", value);
             this.candidates = value;
@@ -264,21 +343,38 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
 
         /** Adds an edit of a layer range. */
         public Builder edit(EditDirection direction, double strength, LayerRange layers) {
-            checkArgument(Double.isFinite(strength), "edit strength must be finite, got %s", strength);
-            edits.add(new LatentEdit(checkNotNull(direction, "direction"), (float) strength, layers));
+            checkArgument(
+                    Double.isFinite(strength), "edit strength must be finite, got %s", strength);
+            edits.add(
+                    new LatentEdit(checkNotNull(direction, "direction"), (float) strength, layers));
             return this;
         }
 
         /** The request; a missing seed is drawn now. */
         public SampleRequest build() {
             long chosenSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
-            return new SampleRequest(prompts, image, embedding, negativePrompt, guidance, truncation, steps, skip,
-                    sampler, samples, candidates, chosenSeed, styleMix, edits);
+            return new SampleRequest(
+                    prompts,
+                    image,
+                    embedding,
+                    negativePrompt,
+                    guidance,
+                    truncation,
+                    steps,
+                    skip,
+                    sampler,
+                    samples,
+                    candidates,
+                    chosenSeed,
+                    styleMix,
+                    edits);
         }
 
         /** Builds the request and samples it with the model this builder is bound to. */
         public SampleResult sample() {
-            checkState(model != null, "this builder is not bound to a model; use Clip2Latent.sample(request)");
+            checkState(
+                    model != null,
+                    "this builder is not bound to a model; use Clip2Latent.sample(request)");
             return model.sample(build());
         }
 
@@ -289,7 +385,10 @@ public record SampleRequest(List<String> prompts, BufferedImage image, float[] e
         }
 
         private static String checkPrompt(String value, String what) {
-            checkArgument(value != null && !value.isBlank(), "%s must not be empty, got %s", what,
+            checkArgument(
+                    value != null && !value.isBlank(),
+                    "%s must not be empty, got %s",
+                    what,
                     value == null ? "null" : "\"" + value + "\"");
             return value;
         }

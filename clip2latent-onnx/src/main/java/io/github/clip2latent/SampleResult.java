@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkElementIndex;
 
 import io.github.clip2latent.image.Images;
 import io.github.clip2latent.image.PngFiles;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,25 +14,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of one {@code sample()} call: {@code n = conditions x samples} images with their latents,
- * CLIP scores, the request and seed that reproduce them, and per-stage timings. Arrays are returned as
- * copies.
+ * The outcome of one {@code sample()} call: {@code n = conditions x samples} images with their
+ * latents, CLIP scores, the request and seed that reproduce them, and per-stage timings. Arrays are
+ * returned as copies.
  *
- * @param request    the request, with the seed actually used
- * @param bundleId   the id of the bundle that drew the images
- * @param count      n, the number of images
- * @param height     image height
- * @param width      image width
- * @param numWs      synthesis layers
- * @param latentDim  D
- * @param pixels     {@code [n, 3, height, width]}, the generator output, nominally in [-1, 1]
- * @param w          {@code [n, D]} after truncation (before style mixing and edits)
- * @param ws         {@code [n, numWs, D]} as rendered
+ * @param request the request, with the seed actually used
+ * @param bundleId the id of the bundle that drew the images
+ * @param count n, the number of images
+ * @param height image height
+ * @param width image width
+ * @param numWs synthesis layers
+ * @param latentDim D
+ * @param pixels {@code [n, 3, height, width]}, the generator output, nominally in [-1, 1]
+ * @param w {@code [n, D]} after truncation (before style mixing and edits)
+ * @param ws {@code [n, numWs, D]} as rendered
  * @param clipScores {@code [n]} cosine similarity of each image's CLIP embedding to the condition
- * @param timings    per-stage wall-clock times
+ * @param timings per-stage wall-clock times
  */
-public record SampleResult(SampleRequest request, String bundleId, int count, int height, int width, int numWs,
-        int latentDim, float[] pixels, float[] w, float[] ws, float[] clipScores, StageTimings timings) {
+public record SampleResult(
+        SampleRequest request,
+        String bundleId,
+        int count,
+        int height,
+        int width,
+        int numWs,
+        int latentDim,
+        float[] pixels,
+        float[] w,
+        float[] ws,
+        float[] clipScores,
+        StageTimings timings) {
 
     /** Copies the arrays. */
     public SampleResult {
@@ -82,8 +94,8 @@ public record SampleResult(SampleRequest request, String bundleId, int count, in
     }
 
     /**
-     * Writes the images as PNG with the request, seed and bundle id in tEXt metadata. One image goes to
-     * {@code file}; several go to {@code name-0.png}, {@code name-1.png}, ... next to it.
+     * Writes the images as PNG with the request, seed and bundle id in tEXt metadata. One image
+     * goes to {@code file}; several go to {@code name-0.png}, {@code name-1.png}, ... next to it.
      *
      * @return the files written
      */

@@ -15,14 +15,15 @@ import io.github.clip2latent.latent.LayeredLatents;
 import io.github.clip2latent.latent.Truncation;
 import io.github.clip2latent.runtime.PriorNetwork;
 import io.github.clip2latent.schedule.SamplingPlan;
+
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One {@code sample()} call: condition, prior sampling with guidance, latent operations, synthesis and
- * CLIP re-ranking. Rows are laid out condition-major: row {@code (c * samples + s) * candidates + k}.
- * All randomness comes from one {@link SplittableRandom} seeded by the request, drawn in a fixed order
- * (initial noise, then the sampler's noise), so a seed reproduces the same bits.
+ * One {@code sample()} call: condition, prior sampling with guidance, latent operations, synthesis
+ * and CLIP re-ranking. Rows are laid out condition-major: row {@code (c * samples + s) * candidates
+ * + k}. All randomness comes from one {@link SplittableRandom} seeded by the request, drawn in a
+ * fixed order (initial noise, then the sampler's noise), so a seed reproduces the same bits.
  */
 final class SamplingCall {
 
@@ -47,8 +48,12 @@ final class SamplingCall {
 
         float[] conditions = conditionEmbeddings();
         int embeddingDim = manifest.embeddingDim();
-        float[] rowConditions = repeatRows(conditions, request.conditionCount(), embeddingDim,
-                request.samples() * request.candidates());
+        float[] rowConditions =
+                repeatRows(
+                        conditions,
+                        request.conditionCount(),
+                        embeddingDim,
+                        request.samples() * request.candidates());
         float[] rowNegatives = null;
         if (request.negativePrompt() != null) {
             float[] negative = model.textEncoder().encode(List.of(request.negativePrompt()));
@@ -65,10 +70,17 @@ final class SamplingCall {
         }
         for (LatentEdit edit : request.edits()) {
             LayerRange layers = edit.layers() != null ? edit.layers() : LayerRange.all(numWs);
-            checkArgument(layers.end() <= numWs, "edit layers [%s, %s) exceed the generator's %s layers",
-                    layers.start(), layers.end(), numWs);
-            checkArgument(edit.direction().dim() == dim, "edit direction has dim %s, the bundle's latent dim is %s",
-                    edit.direction().dim(), dim);
+            checkArgument(
+                    layers.end() <= numWs,
+                    "edit layers [%s, %s) exceed the generator's %s layers",
+                    layers.start(),
+                    layers.end(),
+                    numWs);
+            checkArgument(
+                    edit.direction().dim() == dim,
+                    "edit direction has dim %s, the bundle's latent dim is %s",
+                    edit.direction().dim(),
+                    dim);
             edit.direction().applyInPlace(ws, rows, numWs, edit.strength(), layers);
         }
         float[] pixels = model.generator().synthesize(ws, rows);
@@ -78,16 +90,36 @@ final class SamplingCall {
         float[] embeddings = model.imageEncoder().encode(pixels, rows, size, size);
         float[] scores = new float[rows];
         for (int r = 0; r < rows; r++) {
-            scores[r] = (float) Similarity.cosine(embeddings, r * embeddingDim, rowConditions, r * embeddingDim,
-                    embeddingDim);
+            scores[r] =
+                    (float)
+                            Similarity.cosine(
+                                    embeddings,
+                                    r * embeddingDim,
+                                    rowConditions,
+                                    r * embeddingDim,
+                                    embeddingDim);
         }
         int[] best = bestCandidates(scores, outputs, request.candidates());
         long scored = System.nanoTime();
 
-        return new SampleResult(request, manifest.id(), outputs, size, size, numWs, dim,
-                pickRows(pixels, best, 3 * size * size), pickRows(w, best, dim), pickRows(ws, best, numWs * dim),
-                pickScores(scores, best), new StageTimings(conditioned - start, sampled - conditioned,
-                        synthesized - sampled, scored - synthesized, scored - start));
+        return new SampleResult(
+                request,
+                manifest.id(),
+                outputs,
+                size,
+                size,
+                numWs,
+                dim,
+                pickRows(pixels, best, 3 * size * size),
+                pickRows(w, best, dim),
+                pickRows(ws, best, numWs * dim),
+                pickScores(scores, best),
+                new StageTimings(
+                        conditioned - start,
+                        sampled - conditioned,
+                        synthesized - sampled,
+                        scored - synthesized,
+                        scored - start));
     }
 
     private float[] conditionEmbeddings() {
@@ -98,22 +130,33 @@ final class SamplingCall {
             return model.imageEncoder().encode(request.image());
         }
         float[] embedding = request.embedding();
-        checkArgument(embedding.length == manifest.embeddingDim(),
-                "embedding has %s values, the bundle's CLIP embedding width is %s", embedding.length,
+        checkArgument(
+                embedding.length == manifest.embeddingDim(),
+                "embedding has %s values, the bundle's CLIP embedding width is %s",
+                embedding.length,
                 manifest.embeddingDim());
         return embedding;
     }
 
-    /** Reference section 4: x_T ~ N(0, I), guided x0 prediction, sampler steps, then w = x std + mean, truncation. */
+    /**
+     * Reference section 4: x_T ~ N(0, I), guided x0 prediction, sampler steps, then w = x std +
+     * mean, truncation.
+     */
     private float[] samplePrior(float[] conditions, float[] negatives, int rows) {
-        SamplingPlan plan = request.steps() > 0 ? SamplingPlan.consistent(model.schedule(), request.steps())
-                : SamplingPlan.referenceSkip(model.schedule(), request.skip());
-        Sampler sampler = request.sampler() == SamplerKind.DDIM ? DdimSampler.deterministic() : DdpmSampler.INSTANCE;
+        SamplingPlan plan =
+                request.steps() > 0
+                        ? SamplingPlan.consistent(model.schedule(), request.steps())
+                        : SamplingPlan.referenceSkip(model.schedule(), request.skip());
+        Sampler sampler =
+                request.sampler() == SamplerKind.DDIM
+                        ? DdimSampler.deterministic()
+                        : DdpmSampler.INSTANCE;
         SplittableRandom random = new SplittableRandom(request.seed());
         float[] x = StandardNormal.sample(random, rows * dim);
         try (PriorNetwork.Runner runner = model.prior().newRunner()) {
-            ClassifierFreeGuidance guidance = ClassifierFreeGuidance.withNegative(runner, request.guidance(),
-                    conditions, negatives, rows);
+            ClassifierFreeGuidance guidance =
+                    ClassifierFreeGuidance.withNegative(
+                            runner, request.guidance(), conditions, negatives, rows);
             sampler.sample(plan, guidance, x, rows, dim, random);
         }
         LatentStats stats = model.bundle().latentStats();
@@ -122,13 +165,20 @@ final class SamplingCall {
         return x;
     }
 
-    /** Reference section 6: the chosen layers take the w of a random z (one donor for every row). */
+    /**
+     * Reference section 6: the chosen layers take the w of a random z (one donor for every row).
+     */
     private void mixStyles(float[] ws, int rows, StyleMix mix) {
-        checkArgument(mix.layers().end() <= numWs, "style-mix layers [%s, %s) exceed the generator's %s layers",
-                mix.layers().start(), mix.layers().end(), numWs);
+        checkArgument(
+                mix.layers().end() <= numWs,
+                "style-mix layers [%s, %s) exceed the generator's %s layers",
+                mix.layers().start(),
+                mix.layers().end(),
+                numWs);
         float[] z = StandardNormal.sample(new SplittableRandom(mix.seed()), manifest.zDim());
         float[] donorW = model.generator().map(z, 1);
-        float[] donor = LayeredLatents.broadcast(repeatRows(donorW, 1, dim, rows), rows, numWs, dim);
+        float[] donor =
+                LayeredLatents.broadcast(repeatRows(donorW, 1, dim, rows), rows, numWs, dim);
         LayeredLatents.styleMixInPlace(ws, donor, rows, numWs, dim, mix.layers());
     }
 

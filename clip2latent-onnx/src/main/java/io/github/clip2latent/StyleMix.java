@@ -9,7 +9,7 @@ import io.github.clip2latent.latent.LayerRange;
  * (reference section 6: fine layers carry colour and lighting).
  *
  * @param layers the synthesis layers to replace
- * @param seed   the seed of the donor z
+ * @param seed the seed of the donor z
  */
 public record StyleMix(LayerRange layers, long seed) {
 

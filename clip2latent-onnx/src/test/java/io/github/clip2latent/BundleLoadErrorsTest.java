@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.onnx.fixtures.RandomBundles;
 import io.github.clip2latent.onnx.graph.Dim;
@@ -18,20 +19,24 @@ import io.github.clip2latent.onnx.prior.PriorGraphWriter;
 import io.github.clip2latent.onnx.prior.PriorWeights;
 import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.runtime.SessionFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Every way a bundle can be wrong gives a message naming the file, the stage, the expected and the found. */
+/**
+ * Every way a bundle can be wrong gives a message naming the file, the stage, the expected and the
+ * found.
+ */
 class BundleLoadErrorsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Path bundle() throws IOException {
         return RandomBundles.write(dir.resolve("b"), RandomBundles.Spec.tiny(), 3).directory();
@@ -39,14 +44,22 @@ class BundleLoadErrorsTest {
 
     private BundleException failsToLoad(Path bundle) {
         int before = SessionFactory.openSessionCount();
-        BundleException e = assertThrows(BundleException.class, () -> Clip2Latent.load(bundle, RuntimeOptions.cpu()));
-        assertEquals(before, SessionFactory.openSessionCount(), "sessions left open after a failed load");
+        BundleException e =
+                assertThrows(
+                        BundleException.class,
+                        () -> Clip2Latent.load(bundle, RuntimeOptions.cpu()));
+        assertEquals(
+                before,
+                SessionFactory.openSessionCount(),
+                "sessions left open after a failed load");
         return e;
     }
 
     private static void assertContains(Exception e, String... fragments) {
         for (String fragment : fragments) {
-            assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' lacks '" + fragment + "'");
+            assertTrue(
+                    e.getMessage().contains(fragment),
+                    "message '" + e.getMessage() + "' lacks '" + fragment + "'");
         }
     }
 
@@ -91,8 +104,17 @@ class BundleLoadErrorsTest {
     @Test
     void wrongInputName() throws IOException {
         Path b = bundle();
-        editManifest(b, root -> ((ObjectNode) root.at("/stages/prior/inputs/0")).put("name", "noisy_latent"));
-        assertContains(failsToLoad(b), "stage prior", "prior.onnx", "expected input 'noisy_latent'", "x_t");
+        editManifest(
+                b,
+                root ->
+                        ((ObjectNode) root.at("/stages/prior/inputs/0"))
+                                .put("name", "noisy_latent"));
+        assertContains(
+                failsToLoad(b),
+                "stage prior",
+                "prior.onnx",
+                "expected input 'noisy_latent'",
+                "x_t");
     }
 
     @Test
@@ -102,14 +124,21 @@ class BundleLoadErrorsTest {
         GraphValue z = g.input("z", ElementType.FLOAT, Dim.symbolic("batch"), Dim.of(8), Dim.of(1));
         g.output(g.tanh(z), "w", ElementType.FLOAT, Dim.symbolic("batch"), Dim.of(8), Dim.of(1));
         g.build().write(b.resolve("mapping.onnx"));
-        assertContains(failsToLoad(b), "stage mapping", "mapping.onnx", "input 'z'", "expected float32[?, 8]",
+        assertContains(
+                failsToLoad(b),
+                "stage mapping",
+                "mapping.onnx",
+                "input 'z'",
+                "expected float32[?, 8]",
                 "found float32[?, 8, 1]");
     }
 
     @Test
     void wrongLatentDimInTheGraph() throws IOException {
         Path b = bundle();
-        PriorGraphWriter.write(PriorWeights.random(new PriorConfig(8, 1, 2, 8, 1000), 1), "too narrow",
+        PriorGraphWriter.write(
+                PriorWeights.random(new PriorConfig(8, 1, 2, 8, 1000), 1),
+                "too narrow",
                 b.resolve("prior.onnx"));
         assertContains(failsToLoad(b), "stage prior", "input 'x_t'", "expected 16", "found 8");
     }
@@ -117,16 +146,26 @@ class BundleLoadErrorsTest {
     @Test
     void wrongLatentDimInTheManifest() throws IOException {
         Path b = bundle();
-        editManifest(b, root -> {
-            ((ObjectNode) root.get("latent")).put("dim", 32);
-        });
-        assertContains(failsToLoad(b), "clip2latent.json", "stages.prior.inputs[0]", "latent.dim=32", "float32[?, 32]");
-        editManifest(b, root -> {
-            ((ObjectNode) root.get("latent")).put("dim", 16);
-            ArrayNode shape = (ArrayNode) root.at("/stages/prior/inputs/0/shape");
-            shape.set(1, 12);
-        });
-        assertContains(failsToLoad(b), "stages.prior.inputs[0]", "float32[?, 16]", "found float32[?, 12]");
+        editManifest(
+                b,
+                root -> {
+                    ((ObjectNode) root.get("latent")).put("dim", 32);
+                });
+        assertContains(
+                failsToLoad(b),
+                "clip2latent.json",
+                "stages.prior.inputs[0]",
+                "latent.dim=32",
+                "float32[?, 32]");
+        editManifest(
+                b,
+                root -> {
+                    ((ObjectNode) root.get("latent")).put("dim", 16);
+                    ArrayNode shape = (ArrayNode) root.at("/stages/prior/inputs/0/shape");
+                    shape.set(1, 12);
+                });
+        assertContains(
+                failsToLoad(b), "stages.prior.inputs[0]", "float32[?, 16]", "found float32[?, 12]");
     }
 
     @Test
@@ -135,13 +174,16 @@ class BundleLoadErrorsTest {
         Files.write(b.resolve("synthesis.onnx"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
         BundleException e = failsToLoad(b);
         assertContains(e, "synthesis", "synthesis.onnx", "corrupt");
-        assertTrue(e.getCause() instanceof ai.onnxruntime.OrtException, "the ONNX Runtime cause is kept");
+        assertTrue(
+                e.getCause() instanceof ai.onnxruntime.OrtException,
+                "the ONNX Runtime cause is kept");
     }
 
     @Test
     void wrongDirectionShape() throws IOException {
         Path b = bundle();
-        io.github.clip2latent.npy.Npy.write(b.resolve("directions/smile.npy"),
+        io.github.clip2latent.npy.Npy.write(
+                b.resolve("directions/smile.npy"),
                 io.github.clip2latent.npy.NpyArray.vector(new float[5]));
         assertContains(failsToLoad(b), "smile", "(16,)", "(4, 16)", "found (5,)");
     }
@@ -161,10 +203,15 @@ class BundleLoadErrorsTest {
     @Test
     void cudaRequestFallsBackToTheCpu() throws IOException {
         Path b = bundle();
-        try (Clip2Latent model = Clip2Latent.load(b, RuntimeOptions.defaults()
-                .withProvider(io.github.clip2latent.runtime.ExecutionProvider.CUDA))) {
+        try (Clip2Latent model =
+                Clip2Latent.load(
+                        b,
+                        RuntimeOptions.defaults()
+                                .withProvider(
+                                        io.github.clip2latent.runtime.ExecutionProvider.CUDA))) {
             org.junit.jupiter.api.Assumptions.assumeTrue(
-                    model.executionProvider() == io.github.clip2latent.runtime.ExecutionProvider.CPU,
+                    model.executionProvider()
+                            == io.github.clip2latent.runtime.ExecutionProvider.CPU,
                     "this machine has a working CUDA provider");
             assertEquals(1, model.prompt("a man").seed(1).sample().count());
         }

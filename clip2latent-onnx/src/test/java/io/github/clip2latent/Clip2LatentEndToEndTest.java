@@ -19,6 +19,13 @@ import io.github.clip2latent.runtime.ImageEncoder;
 import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.runtime.SessionFactory;
 import io.github.clip2latent.runtime.TextEncoder;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.NodeList;
+
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,21 +34,16 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.w3c.dom.NodeList;
 
 /** The whole pipeline on CPU, through real ONNX Runtime sessions, on a generated random bundle. */
 class Clip2LatentEndToEndTest {
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     static ModelBundle bundle;
     static Clip2Latent model;
 
@@ -99,7 +101,8 @@ class Clip2LatentEndToEndTest {
         SampleResult result = model.prompt("a blue square").truncate(0).seed(3).sample();
         float[] mean = bundle.latentStats().mean();
         assertArrayEquals(mean, result.w());
-        try (Generator generator = Generator.open(bundle, new SessionFactory(RuntimeOptions.cpu()))) {
+        try (Generator generator =
+                Generator.open(bundle, new SessionFactory(RuntimeOptions.cpu()))) {
             float[] expected = generator.synthesize(LayeredLatents.broadcast(mean, 1, 4, 16), 1);
             assertArrayEquals(expected, result.pixels(), 1e-6f);
         }
@@ -135,7 +138,12 @@ class Clip2LatentEndToEndTest {
     @Test
     void styleMixingChangesOnlyTheChosenLayersOfWs() {
         float[] plain = model.prompt("a red circle").seed(8).sample().ws();
-        float[] mixed = model.prompt("a red circle").seed(8).styleMix(new LayerRange(2, 4), 99).sample().ws();
+        float[] mixed =
+                model.prompt("a red circle")
+                        .seed(8)
+                        .styleMix(new LayerRange(2, 4), 99)
+                        .sample()
+                        .ws();
         for (int layer = 0; layer < 4; layer++) {
             float[] a = Arrays.copyOfRange(plain, layer * 16, (layer + 1) * 16);
             float[] b = Arrays.copyOfRange(mixed, layer * 16, (layer + 1) * 16);
@@ -145,7 +153,9 @@ class Clip2LatentEndToEndTest {
                 assertFalse(Arrays.equals(a, b), "fine layer " + layer + " mixed");
             }
         }
-        assertArrayEquals(Arrays.copyOfRange(mixed, 32, 48), Arrays.copyOfRange(mixed, 48, 64),
+        assertArrayEquals(
+                Arrays.copyOfRange(mixed, 32, 48),
+                Arrays.copyOfRange(mixed, 48, 64),
                 "both mixed layers come from the same donor w");
     }
 
@@ -167,9 +177,12 @@ class Clip2LatentEndToEndTest {
         float[] embedding = new float[16];
         embedding[3] = 2f;
         assertEquals(1, model.embedding(embedding).seed(1).sample().count());
-        IllegalArgumentException wrongWidth = assertThrows(IllegalArgumentException.class,
-                () -> model.embedding(new float[7]).seed(1).sample());
-        assertTrue(wrongWidth.getMessage().contains("7") && wrongWidth.getMessage().contains("16"),
+        IllegalArgumentException wrongWidth =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> model.embedding(new float[7]).seed(1).sample());
+        assertTrue(
+                wrongWidth.getMessage().contains("7") && wrongWidth.getMessage().contains("16"),
                 wrongWidth.getMessage());
     }
 
@@ -177,12 +190,18 @@ class Clip2LatentEndToEndTest {
     void editsAddTheDirectionTimesTheStrength() {
         EditDirection smile = bundle.directions().get("smile");
         float[] plain = model.prompt("a man smiling").seed(12).sample().ws();
-        float[] edited = model.prompt("a man smiling").seed(12).edit(smile, 1.5, new LayerRange(1, 3)).sample().ws();
+        float[] edited =
+                model.prompt("a man smiling")
+                        .seed(12)
+                        .edit(smile, 1.5, new LayerRange(1, 3))
+                        .sample()
+                        .ws();
         float[] direction = smile.values();
         for (int layer = 0; layer < 4; layer++) {
             for (int d = 0; d < 16; d++) {
                 int i = layer * 16 + d;
-                float expected = layer >= 1 && layer < 3 ? plain[i] + 1.5f * direction[d] : plain[i];
+                float expected =
+                        layer >= 1 && layer < 3 ? plain[i] + 1.5f * direction[d] : plain[i];
                 assertEquals(expected, edited[i], 1e-5);
             }
         }
@@ -201,9 +220,13 @@ class Clip2LatentEndToEndTest {
         float[] reference = model.prompt("a man").seed(30).sample().w();
         float[] skip250 = model.prompt("a man").skip(250).seed(30).sample().w();
         float[] steps4 = model.prompt("a man").steps(4).seed(30).sample().w();
-        float[] ddim = model.prompt("a man").steps(7).sampler(SamplerKind.DDIM).seed(30).sample().w();
+        float[] ddim =
+                model.prompt("a man").steps(7).sampler(SamplerKind.DDIM).seed(30).sample().w();
         assertArrayEquals(reference, skip250, "the default is the reference's skip 250");
-        assertNotEquals(Arrays.toString(reference), Arrays.toString(steps4), "consistent noise differs from the quirk");
+        assertNotEquals(
+                Arrays.toString(reference),
+                Arrays.toString(steps4),
+                "consistent noise differs from the quirk");
         assertTrue(Float.isFinite(ddim[0]));
     }
 
@@ -211,8 +234,13 @@ class Clip2LatentEndToEndTest {
     void eightThreadsOnOneHandleGiveTheSameImagesAsOneByOne() throws Exception {
         List<SampleRequest> requests = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-            requests.add(SampleRequest.builder().prompt(RandomBundles.WORDS.get(i % 14) + " circle").samples(2)
-                    .guidance(1 + i % 3).seed(100 + i).build());
+            requests.add(
+                    SampleRequest.builder()
+                            .prompt(RandomBundles.WORDS.get(i % 14) + " circle")
+                            .samples(2)
+                            .guidance(1 + i % 3)
+                            .seed(100 + i)
+                            .build());
         }
         List<float[]> sequential = new ArrayList<>();
         for (SampleRequest request : requests) {
@@ -240,7 +268,8 @@ class Clip2LatentEndToEndTest {
         try (ImageInputStream in = ImageIO.createImageInputStream(files.get(1).toFile())) {
             ImageReader reader = ImageIO.getImageReaders(in).next();
             reader.setInput(in);
-            IIOMetadataNode root = (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
+            IIOMetadataNode root =
+                    (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
             NodeList entries = root.getElementsByTagName("tEXtEntry");
             java.util.Map<String, String> text = new java.util.HashMap<>();
             for (int i = 0; i < entries.getLength(); i++) {
@@ -267,13 +296,18 @@ class Clip2LatentEndToEndTest {
         assertMessage(() -> model.prompt("a man").samples(0), "samples must be >= 1, got 0");
         assertMessage(() -> model.prompt("a man").steps(0), "steps must be >= 1, got 0");
         assertMessage(() -> model.prompt("a man").skip(300).seed(1).sample(), "300");
-        assertMessage(() -> model.prompt("a man").styleMix(new LayerRange(2, 9), 1).seed(1).sample(), "4 layers");
+        assertMessage(
+                () -> model.prompt("a man").styleMix(new LayerRange(2, 9), 1).seed(1).sample(),
+                "4 layers");
         String tooLong = "a ".repeat(80);
         assertMessage(() -> model.prompt(tooLong).seed(1).sample(), "77");
     }
 
-    private static void assertMessage(org.junit.jupiter.api.function.Executable call, String fragment) {
+    private static void assertMessage(
+            org.junit.jupiter.api.function.Executable call, String fragment) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' lacks '" + fragment + "'");
+        assertTrue(
+                e.getMessage().contains(fragment),
+                "message '" + e.getMessage() + "' lacks '" + fragment + "'");
     }
 }

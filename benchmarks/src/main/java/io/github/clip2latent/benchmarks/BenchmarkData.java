@@ -4,6 +4,7 @@ import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.onnx.fixtures.RandomBundles;
 import io.github.clip2latent.onnx.prior.PriorConfig;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -15,8 +16,8 @@ import java.security.CodeSource;
  * Where the benchmarks' seeded random bundles live, and writing them on first use.
  *
  * <p>The folder is {@code benchmarks/target/bench-data} (found from the location of the benchmark
- * classes, so it does not depend on the working directory), or the system property
- * {@value #DIR_PROPERTY}. A bundle is written once and reused by later forks and runs: writing the
+ * classes, so it does not depend on the working directory), or the system property {@value
+ * #DIR_PROPERTY}. A bundle is written once and reused by later forks and runs: writing the
  * paper-size prior (48.77 M random parameters, ~195 MB) takes seconds that would otherwise land in
  * every fork's set-up. Nothing here is committed; {@code mvn clean} removes it.
  */
@@ -25,17 +26,22 @@ public final class BenchmarkData {
     /** System property overriding the data folder. */
     public static final String DIR_PROPERTY = "clip2latent.bench.dir";
 
-    /** System property naming a real bundle for the end-to-end benchmarks (the shapes-world bundle, later). */
+    /**
+     * System property naming a real bundle for the end-to-end benchmarks (the shapes-world bundle,
+     * later).
+     */
     public static final String BUNDLE_PROPERTY = "clip2latent.bench.bundle";
 
     /** The seed of every random bundle, so that all runs measure the same weights. */
     public static final long SEED = 1;
 
-    /** Image size of the paper-prior bundle: small, so that the prior dominates as it does on a GPU at 1024 px. */
+    /**
+     * Image size of the paper-prior bundle: small, so that the prior dominates as it does on a GPU
+     * at 1024 px.
+     */
     static final int SMALL_IMAGE = 32;
 
-    private BenchmarkData() {
-    }
+    private BenchmarkData() {}
 
     /** The data folder, created if missing. */
     public static Path directory() {
@@ -54,8 +60,9 @@ public final class BenchmarkData {
     }
 
     /**
-     * {@code benchmarks/target}: the folder holding {@code benchmarks.jar} or {@code classes/}. Falls back
-     * to {@code target} under the working directory when the code source is not a file (never expected).
+     * {@code benchmarks/target}: the folder holding {@code benchmarks.jar} or {@code classes/}.
+     * Falls back to {@code target} under the working directory when the code source is not a file
+     * (never expected).
      */
     private static Path targetFolder() {
         CodeSource source = BenchmarkData.class.getProtectionDomain().getCodeSource();
@@ -72,22 +79,27 @@ public final class BenchmarkData {
     }
 
     /**
-     * A random bundle whose prior has the paper's size (dim 512, depth 12, 12 heads of 64, 1000 steps)
-     * and 18 w layers like FFHQ 1024; the other stages are small fixture graphs with 32 px images.
+     * A random bundle whose prior has the paper's size (dim 512, depth 12, 12 heads of 64, 1000
+     * steps) and 18 w layers like FFHQ 1024; the other stages are small fixture graphs with 32 px
+     * images.
      */
     public static Path paperPriorBundle() {
-        return bundle("random-paper-prior-seed" + SEED,
-                new RandomBundles.Spec(512, 18, 512, SMALL_IMAGE, SMALL_IMAGE, PriorConfig.paper()));
+        return bundle(
+                "random-paper-prior-seed" + SEED,
+                new RandomBundles.Spec(
+                        512, 18, 512, SMALL_IMAGE, SMALL_IMAGE, PriorConfig.paper()));
     }
 
-    /** The tiny random bundle (D = 16, 2-block prior, 16 px images): fast enough for 10,000 calls. */
+    /**
+     * The tiny random bundle (D = 16, 2-block prior, 16 px images): fast enough for 10,000 calls.
+     */
     public static Path tinyBundle() {
         return bundle("random-tiny-seed" + SEED, RandomBundles.Spec.tiny());
     }
 
     /**
-     * The bundle the end-to-end benchmarks load: {@code parameter} if not blank, else the system property
-     * {@value #BUNDLE_PROPERTY}, else the paper-prior random bundle.
+     * The bundle the end-to-end benchmarks load: {@code parameter} if not blank, else the system
+     * property {@value #BUNDLE_PROPERTY}, else the paper-prior random bundle.
      */
     public static Path endToEndBundle(String parameter) {
         if (parameter != null && !parameter.isBlank()) {
@@ -100,7 +112,10 @@ public final class BenchmarkData {
         return paperPriorBundle();
     }
 
-    /** The bundle {@code name} under the data folder, written from {@code spec} unless already there. */
+    /**
+     * The bundle {@code name} under the data folder, written from {@code spec} unless already
+     * there.
+     */
     static synchronized Path bundle(String name, RandomBundles.Spec spec) {
         Path dir = directory().resolve(name);
         try {
@@ -112,8 +127,11 @@ public final class BenchmarkData {
             RandomBundles.write(dir, spec, SEED);
             return dir;
         } catch (BundleException e) {
-            throw new IllegalStateException("the cached benchmark bundle " + dir
-                    + " is damaged; delete it to have it written again", e);
+            throw new IllegalStateException(
+                    "the cached benchmark bundle "
+                            + dir
+                            + " is damaged; delete it to have it written again",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the benchmark bundle " + dir, e);
         }

@@ -3,7 +3,7 @@ package io.github.clip2latent.benchmarks;
 import io.github.clip2latent.Clip2Latent;
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.runtime.RuntimeOptions;
-import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,21 +19,26 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * One {@code sample()} call, prompt to re-ranked image, with 1 or 16 candidates (the paper's re-ranking),
- * the demo's settings: guidance 2, 4 steps (skip 250): the case the paper's Table 1 times.
+ * One {@code sample()} call, prompt to re-ranked image, with 1 or 16 candidates (the paper's
+ * re-ranking), the demo's settings: guidance 2, 4 steps (skip 250): the case the paper's Table 1
+ * times.
  *
- * <p>The bundle is the {@code bundle} parameter, else the system property
- * {@value BenchmarkData#BUNDLE_PROPERTY}, else a random bundle with the paper-size prior and small
- * fixture encoders and generator (so on it the prior dominates, as on a GPU; the real 1024 px
- * StyleGAN and CLIP ViT-B/32 would add their own cost).
+ * <p>The bundle is the {@code bundle} parameter, else the system property {@value
+ * BenchmarkData#BUNDLE_PROPERTY}, else a random bundle with the paper-size prior and small fixture
+ * encoders and generator (so on it the prior dominates, as on a GPU; the real 1024 px StyleGAN and
+ * CLIP ViT-B/32 would add their own cost).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
 public class EndToEndBenchmark {
 
     /** A bundle folder; empty for the default (see the class comment). */
@@ -61,7 +66,11 @@ public class EndToEndBenchmark {
     /** One call with a fixed seed, so that every call does the same work. */
     @Benchmark
     public void sample(Blackhole blackhole) {
-        blackhole.consume(model.prompt("a photo of an old man with glasses").guidance(2).candidates(candidates)
-                .seed(BenchmarkData.SEED).sample());
+        blackhole.consume(
+                model.prompt("a photo of an old man with glasses")
+                        .guidance(2)
+                        .candidates(candidates)
+                        .seed(BenchmarkData.SEED)
+                        .sample());
     }
 }

@@ -3,15 +3,17 @@ package io.github.clip2latent.benchmarks;
 import io.github.clip2latent.diffusion.ClassifierFreeGuidance.Batching;
 import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.schedule.SamplingPlan;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * The guidance ratio, batched over one-after-the-other, measured in pairs: each round runs one
- * {@code BATCHED} and one {@code SEQUENTIAL} sampling call back to back (the order alternating), so a
- * change in the machine's load hits both sides of a pair alike. Separate JMH runs of the two modes,
- * minutes apart on a shared machine, gave ratios from 0.52 to 1.29. Target: at most 0.7 at batch 16.
+ * {@code BATCHED} and one {@code SEQUENTIAL} sampling call back to back (the order alternating), so
+ * a change in the machine's load hits both sides of a pair alike. Separate JMH runs of the two
+ * modes, minutes apart on a shared machine, gave ratios from 0.52 to 1.29. Target: at most 0.7 at
+ * batch 16.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.clip2latent.benchmarks.GuidanceRatio [rounds] [batch] [steps] [bundle]
@@ -23,8 +25,7 @@ import java.util.Locale;
  */
 public final class GuidanceRatio {
 
-    private GuidanceRatio() {
-    }
+    private GuidanceRatio() {}
 
     /** Runs the measurement. */
     public static void main(String[] args) throws Exception {
@@ -32,7 +33,8 @@ public final class GuidanceRatio {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         Path bundle = args.length > 3 ? Path.of(args[3]) : BenchmarkData.paperPriorBundle();
-        try (PriorSampling prior = PriorSampling.open(bundle, RuntimeOptions.defaults(), batch, BenchmarkData.SEED)) {
+        try (PriorSampling prior =
+                PriorSampling.open(bundle, RuntimeOptions.defaults(), batch, BenchmarkData.SEED)) {
             SamplingPlan plan = prior.plan(steps);
             for (int i = 0; i < 2; i++) {
                 time(prior, plan, Batching.BATCHED);
@@ -56,10 +58,21 @@ public final class GuidanceRatio {
             double s = median(sequential);
             double[] sorted = ratios.clone();
             Arrays.sort(sorted);
-            System.out.println(String.format(Locale.ROOT,
-                    "batch %d, %d steps, %d rounds: BATCHED median %.1f ms, SEQUENTIAL median %.1f ms, "
-                            + "ratio of medians %.3f; per-round ratio median %.3f, range %.3f to %.3f",
-                    batch, steps, rounds, b, s, b / s, median(ratios), sorted[0], sorted[rounds - 1]));
+            System.out.println(
+                    String.format(
+                            Locale.ROOT,
+                            "batch %d, %d steps, %d rounds: BATCHED median %.1f ms, SEQUENTIAL"
+                                + " median %.1f ms, ratio of medians %.3f; per-round ratio median"
+                                + " %.3f, range %.3f to %.3f",
+                            batch,
+                            steps,
+                            rounds,
+                            b,
+                            s,
+                            b / s,
+                            median(ratios),
+                            sorted[0],
+                            sorted[rounds - 1]));
         }
     }
 

@@ -11,14 +11,15 @@ import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.runtime.SessionFactory;
 import io.github.clip2latent.schedule.NoiseSchedule;
 import io.github.clip2latent.schedule.SamplingPlan;
+
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
 /**
- * The prior's sampling loop as {@code sample()} runs it (a runner, guidance and DDPM per call, x_T from
- * the seed), without the other stages, so its cost can be measured alone. Holds the open network and
- * the per-benchmark inputs; {@link #close()} frees the session.
+ * The prior's sampling loop as {@code sample()} runs it (a runner, guidance and DDPM per call, x_T
+ * from the seed), without the other stages, so its cost can be measured alone. Holds the open
+ * network and the per-benchmark inputs; {@link #close()} frees the session.
  */
 public final class PriorSampling implements AutoCloseable {
 
@@ -55,18 +56,24 @@ public final class PriorSampling implements AutoCloseable {
     }
 
     /** Opens the prior of {@code bundle} for batches of {@code rows}. */
-    public static PriorSampling open(Path bundle, RuntimeOptions options, int rows, long seed) throws BundleException {
+    public static PriorSampling open(Path bundle, RuntimeOptions options, int rows, long seed)
+            throws BundleException {
         ModelBundle opened = ModelBundle.open(bundle);
         PriorNetwork network = PriorNetwork.open(opened, new SessionFactory(options));
-        NoiseSchedule schedule = NoiseSchedule.of(opened.manifest().betaSchedule(), opened.manifest().timesteps());
+        NoiseSchedule schedule =
+                NoiseSchedule.of(opened.manifest().betaSchedule(), opened.manifest().timesteps());
         return new PriorSampling(network, schedule, rows, seed);
     }
 
-    /** The reference's respacing onto {@code steps} steps: {@code skip = T / steps} (250 for 4 steps). */
+    /**
+     * The reference's respacing onto {@code steps} steps: {@code skip = T / steps} (250 for 4
+     * steps).
+     */
     public SamplingPlan plan(int steps) {
         int total = schedule.timesteps();
         if (steps < 1 || total % steps != 0) {
-            throw new IllegalArgumentException("steps must divide the " + total + " timesteps, got " + steps);
+            throw new IllegalArgumentException(
+                    "steps must divide the " + total + " timesteps, got " + steps);
         }
         return SamplingPlan.referenceSkip(schedule, total / steps);
     }
@@ -92,17 +99,21 @@ public final class PriorSampling implements AutoCloseable {
     }
 
     /**
-     * One sampling call as {@code SamplingCall.samplePrior} makes it: a fresh runner (closed after),
-     * guidance, x_T and the sampler's noise from one seeded stream.
+     * One sampling call as {@code SamplingCall.samplePrior} makes it: a fresh runner (closed
+     * after), guidance, x_T and the sampler's noise from one seeded stream.
      *
      * @param wrap wraps the runner, e.g. in a {@link TimedDenoiser}
      */
-    public float[] sample(SamplingPlan plan, ClassifierFreeGuidance.Batching batching, UnaryOperator<Denoiser> wrap) {
+    public float[] sample(
+            SamplingPlan plan,
+            ClassifierFreeGuidance.Batching batching,
+            UnaryOperator<Denoiser> wrap) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] x = StandardNormal.sample(random, rows * dim);
         try (PriorNetwork.Runner runner = network.newRunner()) {
-            ClassifierFreeGuidance guidance = ClassifierFreeGuidance.create(wrap.apply(runner), GUIDANCE, conditions,
-                    null, rows, batching);
+            ClassifierFreeGuidance guidance =
+                    ClassifierFreeGuidance.create(
+                            wrap.apply(runner), GUIDANCE, conditions, null, rows, batching);
             DdpmSampler.INSTANCE.sample(plan, guidance, x, rows, dim, random);
         }
         return x;

@@ -4,7 +4,7 @@ import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.diffusion.ClassifierFreeGuidance;
 import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.schedule.SamplingPlan;
-import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,22 +20,29 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * One prior sampling call at the paper's size (dim 512, depth 12, 48.77 M seeded random parameters),
- * guidance 2, DDPM with the reference's respacing: 4 steps (skip 250) and 50 steps (skip 20), batch 1
- * and 16, the conditional and unconditional passes in one run of 2B rows or one after the other.
+ * One prior sampling call at the paper's size (dim 512, depth 12, 48.77 M seeded random
+ * parameters), guidance 2, DDPM with the reference's respacing: 4 steps (skip 250) and 50 steps
+ * (skip 20), batch 1 and 16, the conditional and unconditional passes in one run of 2B rows or one
+ * after the other.
  *
  * <p>The 1000-step case is in {@link PriorSampling1000Benchmark}. Compare {@code BATCHED} with
- * {@code SEQUENTIAL} at batch 16 for the guidance ratio, and run with {@code -prof gc}: the difference
- * of {@code gc.alloc.rate.norm} between 50 and 4 steps, over 46 steps, is the allocation per step.
+ * {@code SEQUENTIAL} at batch 16 for the guidance ratio, and run with {@code -prof gc}: the
+ * difference of {@code gc.alloc.rate.norm} between 50 and 4 steps, over 46 steps, is the allocation
+ * per step.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 5, time = 3)
-// One fork is enough: ONNX Runtime's own threads dominate; the heap holds no weights (they are native).
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
+// One fork is enough: ONNX Runtime's own threads dominate; the heap holds no weights (they are
+// native).
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
 public class PriorSamplingBenchmark {
 
     /** Images per call (B); guidance doubles the rows the network sees. */
@@ -56,8 +63,12 @@ public class PriorSamplingBenchmark {
     /** Opens the prior (writing the random bundle on first use); none of this is measured. */
     @Setup(Level.Trial)
     public void setUp() throws BundleException {
-        prior = PriorSampling.open(BenchmarkData.paperPriorBundle(), RuntimeOptions.defaults(), batch,
-                BenchmarkData.SEED);
+        prior =
+                PriorSampling.open(
+                        BenchmarkData.paperPriorBundle(),
+                        RuntimeOptions.defaults(),
+                        batch,
+                        BenchmarkData.SEED);
         plan = prior.plan(steps);
     }
 

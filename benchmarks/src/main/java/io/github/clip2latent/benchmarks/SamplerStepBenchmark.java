@@ -8,8 +8,7 @@ import io.github.clip2latent.diffusion.Sampler;
 import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.schedule.NoiseSchedule;
 import io.github.clip2latent.schedule.SamplingPlan;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,10 +23,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
 /**
- * The core sampler's own cost per step, batch 16, dim 512, guidance 2: the guidance copies and mix and
- * the sampler update with its Gaussian noise, around a denoiser that only halves its input. Scores are
- * per step ({@link OperationsPerInvocation}); so is {@code gc.alloc.rate.norm} under {@code -prof gc}.
+ * The core sampler's own cost per step, batch 16, dim 512, guidance 2: the guidance copies and mix
+ * and the sampler update with its Gaussian noise, around a denoiser that only halves its input.
+ * Scores are per step ({@link OperationsPerInvocation}); so is {@code gc.alloc.rate.norm} under
+ * {@code -prof gc}.
  *
  * <p>This is the Java work that a prior step adds to the ONNX Runtime call; the guidance object is
  * made once in set-up, so only per-step work (and the sampler's one x0 array per call) is measured.
@@ -37,7 +40,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class SamplerStepBenchmark {
 
     private static final int BATCH = 16;
@@ -68,10 +73,14 @@ public class SamplerStepBenchmark {
         start = StandardNormal.sample(random, BATCH * DIM);
         x = new float[BATCH * DIM];
         float[] condition = StandardNormal.sample(random, BATCH * DIM);
-        guidance = ClassifierFreeGuidance.of(new Halving(DIM), PriorSampling.GUIDANCE, condition, BATCH);
+        guidance =
+                ClassifierFreeGuidance.of(
+                        new Halving(DIM), PriorSampling.GUIDANCE, condition, BATCH);
     }
 
-    /** A 4-step call, scored per step: a call's fixed costs weigh 12.5 times more than at 50 steps. */
+    /**
+     * A 4-step call, scored per step: a call's fixed costs weigh 12.5 times more than at 50 steps.
+     */
     @Benchmark
     @OperationsPerInvocation(FEW)
     public void fourSteps(Blackhole blackhole) {
@@ -89,7 +98,9 @@ public class SamplerStepBenchmark {
         blackhole.consume(x);
     }
 
-    /** x0 = x / 2: enough to keep the latents bounded, cheap enough that the sampler's work shows. */
+    /**
+     * x0 = x / 2: enough to keep the latents bounded, cheap enough that the sampler's work shows.
+     */
     static final class Halving implements Denoiser {
 
         private final int dim;
@@ -109,7 +120,12 @@ public class SamplerStepBenchmark {
         }
 
         @Override
-        public void predictX0(float[] xt, long[] timesteps, float[] condition, boolean[] keep, int rows,
+        public void predictX0(
+                float[] xt,
+                long[] timesteps,
+                float[] condition,
+                boolean[] keep,
+                int rows,
                 float[] x0) {
             for (int i = 0, n = rows * dim; i < n; i++) {
                 x0[i] = 0.5f * xt[i];

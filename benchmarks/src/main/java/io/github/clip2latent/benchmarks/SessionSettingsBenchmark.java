@@ -1,13 +1,12 @@
 package io.github.clip2latent.benchmarks;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.runtime.PriorNetwork;
 import io.github.clip2latent.runtime.RuntimeOptions;
-import java.util.Arrays;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,17 +22,24 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
 /**
- * One prior network call at the paper's size under each CPU session setting, to choose the defaults by
- * measurement: intra-op threads, graph optimisation level and memory pattern. Rows 2 and 32 are batch 1
- * and batch 16 with guidance's two passes batched. A fresh session per trial, so settings never mix.
+ * One prior network call at the paper's size under each CPU session setting, to choose the defaults
+ * by measurement: intra-op threads, graph optimisation level and memory pattern. Rows 2 and 32 are
+ * batch 1 and batch 16 with guidance's two passes batched. A fresh session per trial, so settings
+ * never mix.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
 public class SessionSettingsBenchmark {
 
     /** Rows per network call. */
@@ -63,9 +69,14 @@ public class SessionSettingsBenchmark {
     /** Opens the prior with the setting under test; not measured. */
     @Setup(Level.Trial)
     public void setUp() throws BundleException {
-        RuntimeOptions options = RuntimeOptions.cpu().withIntraOpThreads(intraOpThreads)
-                .withOptimizationLevel(optimizationLevel).withMemoryPattern(memoryPattern);
-        prior = PriorSampling.open(BenchmarkData.paperPriorBundle(), options, rows, BenchmarkData.SEED);
+        RuntimeOptions options =
+                RuntimeOptions.cpu()
+                        .withIntraOpThreads(intraOpThreads)
+                        .withOptimizationLevel(optimizationLevel)
+                        .withMemoryPattern(memoryPattern);
+        prior =
+                PriorSampling.open(
+                        BenchmarkData.paperPriorBundle(), options, rows, BenchmarkData.SEED);
         runner = prior.network().newRunner();
         SplittableRandom random = new SplittableRandom(BenchmarkData.SEED);
         int d = prior.dim();

@@ -1,9 +1,11 @@
 package io.github.clip2latent.benchmarks;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+
 import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.runtime.PriorNetwork;
 import io.github.clip2latent.runtime.RuntimeOptions;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,10 +15,11 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * {@link SessionSettingsBenchmark}'s question answered on a shared machine: every CPU setting gets its own
- * open session of the paper-size prior, and each round calls every session once, in an order rotated
- * per round, so that a change in the machine's load falls on all settings alike (separate JMH forks
- * minutes apart do not have that). Prints the median call time per setting, fastest first.
+ * {@link SessionSettingsBenchmark}'s question answered on a shared machine: every CPU setting gets
+ * its own open session of the paper-size prior, and each round calls every session once, in an
+ * order rotated per round, so that a change in the machine's load falls on all settings alike
+ * (separate JMH forks minutes apart do not have that). Prints the median call time per setting,
+ * fastest first.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.clip2latent.benchmarks.SessionSettingsCheck [rounds] [rows] [bundle]
@@ -26,14 +29,21 @@ import java.util.SplittableRandom;
  */
 public final class SessionSettingsCheck {
 
-    private SessionSettingsCheck() {
-    }
+    private SessionSettingsCheck() {}
 
-    private record Setting(RuntimeOptions options, PriorSampling prior, PriorNetwork.Runner runner, double[] millis) {
+    private record Setting(
+            RuntimeOptions options,
+            PriorSampling prior,
+            PriorNetwork.Runner runner,
+            double[] millis) {
 
         String describe() {
-            return String.format(Locale.ROOT, "threads %d, %-12s, memory pattern %-5s", options.intraOpThreads(),
-                    options.optimizationLevel(), options.memoryPattern());
+            return String.format(
+                    Locale.ROOT,
+                    "threads %d, %-12s, memory pattern %-5s",
+                    options.intraOpThreads(),
+                    options.optimizationLevel(),
+                    options.memoryPattern());
         }
     }
 
@@ -45,12 +55,24 @@ public final class SessionSettingsCheck {
         List<Setting> settings = new ArrayList<>();
         try {
             for (int threads : new int[] {1, 2}) {
-                for (OptLevel level : new OptLevel[] {OptLevel.BASIC_OPT, OptLevel.EXTENDED_OPT, OptLevel.ALL_OPT}) {
+                for (OptLevel level :
+                        new OptLevel[] {
+                            OptLevel.BASIC_OPT, OptLevel.EXTENDED_OPT, OptLevel.ALL_OPT
+                        }) {
                     for (boolean pattern : new boolean[] {true, false}) {
-                        RuntimeOptions options = RuntimeOptions.cpu().withIntraOpThreads(threads)
-                                .withOptimizationLevel(level).withMemoryPattern(pattern);
-                        PriorSampling prior = PriorSampling.open(bundle, options, rows, BenchmarkData.SEED);
-                        settings.add(new Setting(options, prior, prior.network().newRunner(), new double[rounds]));
+                        RuntimeOptions options =
+                                RuntimeOptions.cpu()
+                                        .withIntraOpThreads(threads)
+                                        .withOptimizationLevel(level)
+                                        .withMemoryPattern(pattern);
+                        PriorSampling prior =
+                                PriorSampling.open(bundle, options, rows, BenchmarkData.SEED);
+                        settings.add(
+                                new Setting(
+                                        options,
+                                        prior,
+                                        prior.network().newRunner(),
+                                        new double[rounds]));
                     }
                 }
             }
@@ -75,11 +97,20 @@ public final class SessionSettingsCheck {
                     }
                 }
             }
-            System.out.println(rows + " rows, " + rounds + " rounds, median ms per call, fastest first:");
-            settings.stream().sorted(Comparator.comparingDouble(s -> median(s.millis())))
-                    .forEach(s -> System.out.println(String.format(Locale.ROOT, "  %s  %8.1f ms (min %.1f, max %.1f)",
-                            s.describe(), median(s.millis()), Arrays.stream(s.millis()).min().orElse(0),
-                            Arrays.stream(s.millis()).max().orElse(0))));
+            System.out.println(
+                    rows + " rows, " + rounds + " rounds, median ms per call, fastest first:");
+            settings.stream()
+                    .sorted(Comparator.comparingDouble(s -> median(s.millis())))
+                    .forEach(
+                            s ->
+                                    System.out.println(
+                                            String.format(
+                                                    Locale.ROOT,
+                                                    "  %s  %8.1f ms (min %.1f, max %.1f)",
+                                                    s.describe(),
+                                                    median(s.millis()),
+                                                    Arrays.stream(s.millis()).min().orElse(0),
+                                                    Arrays.stream(s.millis()).max().orElse(0))));
         } finally {
             for (Setting s : settings) {
                 s.runner().close();

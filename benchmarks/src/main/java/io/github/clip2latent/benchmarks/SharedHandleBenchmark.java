@@ -3,7 +3,7 @@ package io.github.clip2latent.benchmarks;
 import io.github.clip2latent.Clip2Latent;
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.runtime.RuntimeOptions;
-import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,26 +20,33 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * {@code sample()} throughput with one and with two threads sharing one {@link Clip2Latent} handle (the
- * handle is documented as thread-safe): the total calls per second of all threads. One candidate, the
- * demo's settings, the same bundle as {@link EndToEndBenchmark}.
+ * {@code sample()} throughput with one and with two threads sharing one {@link Clip2Latent} handle
+ * (the handle is documented as thread-safe): the total calls per second of all threads. One
+ * candidate, the demo's settings, the same bundle as {@link EndToEndBenchmark}.
  *
- * <p>Both threads share ONNX Runtime's intra-op pool of each session, so on a 2-core machine two threads
- * are not expected to double throughput; the figure says how much the handle costs in contention.
+ * <p>Both threads share ONNX Runtime's intra-op pool of each session, so on a 2-core machine two
+ * threads are not expected to double throughput; the figure says how much the handle costs in
+ * contention.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
 public class SharedHandleBenchmark {
 
     /** The one handle every thread uses. */
     @State(Scope.Benchmark)
     public static class Handle {
 
-        /** A bundle folder; empty for the default of {@link BenchmarkData#endToEndBundle(String)}. */
+        /**
+         * A bundle folder; empty for the default of {@link BenchmarkData#endToEndBundle(String)}.
+         */
         @Param({""})
         public String bundle;
 
@@ -48,7 +55,9 @@ public class SharedHandleBenchmark {
         /** Loads the bundle; not measured. */
         @Setup(Level.Trial)
         public void setUp() throws BundleException {
-            model = Clip2Latent.load(BenchmarkData.endToEndBundle(bundle), RuntimeOptions.defaults());
+            model =
+                    Clip2Latent.load(
+                            BenchmarkData.endToEndBundle(bundle), RuntimeOptions.defaults());
         }
 
         /** Closes the handle. */
@@ -79,6 +88,10 @@ public class SharedHandleBenchmark {
     }
 
     private static Object call(Handle handle, Seeds seeds) {
-        return handle.model.prompt("a photo of an old man with glasses").guidance(2).seed(seeds.next++).sample();
+        return handle.model
+                .prompt("a photo of an old man with glasses")
+                .guidance(2)
+                .seed(seeds.next++)
+                .sample();
     }
 }

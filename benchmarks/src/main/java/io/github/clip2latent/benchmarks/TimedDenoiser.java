@@ -6,9 +6,10 @@ import io.github.clip2latent.diffusion.Denoiser;
  * A {@link Denoiser} that adds up the wall-clock time spent inside another one: wrapped around the
  * prior's runner, everything else in a sampling loop is the library's own Java work.
  *
- * <p>The time counted as "inside" includes the runner's copies into and out of its direct buffers, so
- * the share outside it is a lower bound of the Java overhead; those copies are a few hundred kB per step
- * and are measured separately by {@link SamplerStepBenchmark}'s trivial denoiser. Not thread-safe.
+ * <p>The time counted as "inside" includes the runner's copies into and out of its direct buffers,
+ * so the share outside it is a lower bound of the Java overhead; those copies are a few hundred kB
+ * per step and are measured separately by {@link SamplerStepBenchmark}'s trivial denoiser. Not
+ * thread-safe.
  */
 public final class TimedDenoiser implements Denoiser {
 
@@ -32,7 +33,8 @@ public final class TimedDenoiser implements Denoiser {
     }
 
     @Override
-    public void predictX0(float[] xt, long[] timesteps, float[] condition, boolean[] keep, int rows, float[] x0) {
+    public void predictX0(
+            float[] xt, long[] timesteps, float[] condition, boolean[] keep, int rows, float[] x0) {
         long start = System.nanoTime();
         inner.predictX0(xt, timesteps, condition, keep, rows, x0);
         nanos += System.nanoTime() - start;

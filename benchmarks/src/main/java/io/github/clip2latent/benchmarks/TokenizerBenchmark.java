@@ -2,12 +2,7 @@ package io.github.clip2latent.benchmarks;
 
 import io.github.clip2latent.tokenizer.ClipTokenizer;
 import io.github.clip2latent.tokenizer.ClipVocabularyWriter;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,29 +15,81 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
 /**
- * CLIP tokenizer throughput, prompts per millisecond, on a vocabulary written at set-up for a list of
- * prompt words (CLIP's own 49,408-token vocabulary is not shipped with the project).
+ * CLIP tokenizer throughput, prompts per millisecond, on a vocabulary written at set-up for a list
+ * of prompt words (CLIP's own 49,408-token vocabulary is not shipped with the project).
  *
- * <p>Two cases bound the real one: a prompt of known words, whose pieces hit the tokenizer's cache after
- * the first call, and prompts of words never seen before (drawn in turn from 50,000 made-up words, more
- * than the 10,000-entry cache holds), each run through byte-pair merging.
+ * <p>Two cases bound the real one: a prompt of known words, whose pieces hit the tokenizer's cache
+ * after the first call, and prompts of words never seen before (drawn in turn from 50,000 made-up
+ * words, more than the 10,000-entry cache holds), each run through byte-pair merging.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class TokenizerBenchmark {
 
     /** Words of the written vocabulary: each becomes one token. */
-    static final List<String> WORDS = List.of("a", "an", "the", "photo", "of", "portrait", "old", "young", "man",
-            "woman", "child", "with", "glasses", "smiling", "serious", "red", "blue", "green", "hair", "beard",
-            "hat", "wearing", "mountain", "lake", "sunset", "forest", "snow", "river", "under", "sky", "at", "night",
-            "painting", "by", "in", "style", "small", "large", "circle", "square", "triangle", "on", "left", "right");
+    static final List<String> WORDS =
+            List.of(
+                    "a",
+                    "an",
+                    "the",
+                    "photo",
+                    "of",
+                    "portrait",
+                    "old",
+                    "young",
+                    "man",
+                    "woman",
+                    "child",
+                    "with",
+                    "glasses",
+                    "smiling",
+                    "serious",
+                    "red",
+                    "blue",
+                    "green",
+                    "hair",
+                    "beard",
+                    "hat",
+                    "wearing",
+                    "mountain",
+                    "lake",
+                    "sunset",
+                    "forest",
+                    "snow",
+                    "river",
+                    "under",
+                    "sky",
+                    "at",
+                    "night",
+                    "painting",
+                    "by",
+                    "in",
+                    "style",
+                    "small",
+                    "large",
+                    "circle",
+                    "square",
+                    "triangle",
+                    "on",
+                    "left",
+                    "right");
 
-    private static final String KNOWN_PROMPT = "A photo of an old man with glasses, smiling, wearing a red hat";
+    private static final String KNOWN_PROMPT =
+            "A photo of an old man with glasses, smiling, wearing a red hat";
     private static final int NOVEL_WORDS = 50_000;
     private static final int WORDS_PER_PROMPT = 8;
 

@@ -5,18 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.diffusion.ClassifierFreeGuidance;
 import io.github.clip2latent.runtime.RuntimeOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A quick smoke test of the benchmark helpers on the tiny bundle (the suite itself is run by JMH). */
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A quick smoke test of the benchmark helpers on the tiny bundle (the suite itself is run by JMH).
+ */
 class BenchmarkHelpersTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private String previous;
 
@@ -41,17 +44,27 @@ class BenchmarkHelpersTest {
         assertTrue(Files.isRegularFile(bundle.resolve("clip2latent.json")));
         long written = Files.getLastModifiedTime(bundle.resolve("clip2latent.json")).toMillis();
         assertEquals(bundle, BenchmarkData.tinyBundle());
-        assertEquals(written, Files.getLastModifiedTime(bundle.resolve("clip2latent.json")).toMillis(),
+        assertEquals(
+                written,
+                Files.getLastModifiedTime(bundle.resolve("clip2latent.json")).toMillis(),
                 "the cached bundle must be reused, not written again");
 
-        try (PriorSampling prior = PriorSampling.open(bundle, RuntimeOptions.cpu(), 3, BenchmarkData.SEED)) {
+        try (PriorSampling prior =
+                PriorSampling.open(bundle, RuntimeOptions.cpu(), 3, BenchmarkData.SEED)) {
             TimedDenoiser[] timed = new TimedDenoiser[1];
-            float[] batched = prior.sample(prior.plan(4), ClassifierFreeGuidance.Batching.BATCHED,
-                    r -> timed[0] = new TimedDenoiser(r));
-            assertEquals(4, timed[0].calls(), "one network call per step when the passes are batched");
+            float[] batched =
+                    prior.sample(
+                            prior.plan(4),
+                            ClassifierFreeGuidance.Batching.BATCHED,
+                            r -> timed[0] = new TimedDenoiser(r));
+            assertEquals(
+                    4, timed[0].calls(), "one network call per step when the passes are batched");
             assertTrue(timed[0].nanos() > 0);
-            float[] sequential = prior.sample(prior.plan(4), ClassifierFreeGuidance.Batching.SEQUENTIAL,
-                    r -> timed[0] = new TimedDenoiser(r));
+            float[] sequential =
+                    prior.sample(
+                            prior.plan(4),
+                            ClassifierFreeGuidance.Batching.SEQUENTIAL,
+                            r -> timed[0] = new TimedDenoiser(r));
             assertEquals(8, timed[0].calls(), "two network calls per step one after the other");
             assertEquals(3 * prior.dim(), batched.length);
             for (int i = 0; i < batched.length; i++) {

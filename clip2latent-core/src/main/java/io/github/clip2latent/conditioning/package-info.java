@@ -1,2 +1,5 @@
-/** CLIP-embedding conditioning helpers: pseudo-text noise for training and cosine similarity for re-ranking. */
+/**
+ * CLIP-embedding conditioning helpers: pseudo-text noise for training and cosine similarity for
+ * re-ranking.
+ */
 package io.github.clip2latent.conditioning;

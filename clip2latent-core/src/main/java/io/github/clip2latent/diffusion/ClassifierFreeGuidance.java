@@ -7,15 +7,16 @@ import java.util.Arrays;
 
 /**
  * Classifier-free guidance on the x0 prediction, {@code x0 = null + s (cond - null)} (reference
- * section 4), with the conditional and unconditional passes batched into ONE denoiser call of 2B rows
- * (the reference runs them one after the other). With {@code s = 1} only the conditional pass runs, as
- * one call of B rows.
+ * section 4), with the conditional and unconditional passes batched into ONE denoiser call of 2B
+ * rows (the reference runs them one after the other). With {@code s = 1} only the conditional pass
+ * runs, as one call of B rows.
  *
  * <p>The unconditional rows carry the dropped condition (key masked, as in training), or a negative
  * embedding when one is given ("negative prompt": {@code x0 = neg + s (cond - neg)}).
  *
  * <p>One instance serves one sampling call: it owns the 2B-row input and output buffers, which are
- * reused across steps (the conditions and masks are written once, at construction). Not thread-safe.
+ * reused across steps (the conditions and masks are written once, at construction). Not
+ * thread-safe.
  */
 public final class ClassifierFreeGuidance implements X0Predictor {
 
@@ -23,7 +24,10 @@ public final class ClassifierFreeGuidance implements X0Predictor {
     public enum Batching {
         /** One call of 2B rows (the default). */
         BATCHED,
-        /** Two calls of B rows, conditional then unconditional: the reference's way, kept for comparison. */
+        /**
+         * Two calls of B rows, conditional then unconditional: the reference's way, kept for
+         * comparison.
+         */
         SEQUENTIAL
     }
 
@@ -39,11 +43,18 @@ public final class ClassifierFreeGuidance implements X0Predictor {
     private final boolean[] keep;
     private final float[] predictions;
 
-    private ClassifierFreeGuidance(Denoiser denoiser, float scale, float[] condition, float[] negative,
-            int rows, Batching batching) {
+    private ClassifierFreeGuidance(
+            Denoiser denoiser,
+            float scale,
+            float[] condition,
+            float[] negative,
+            int rows,
+            Batching batching) {
         this.denoiser = checkNotNull(denoiser, "denoiser");
         this.batching = checkNotNull(batching, "batching");
-        checkArgument(Float.isFinite(scale) && scale >= 0, "guidance scale must be finite and >= 0, got %s",
+        checkArgument(
+                Float.isFinite(scale) && scale >= 0,
+                "guidance scale must be finite and >= 0, got %s",
                 scale);
         checkArgument(rows >= 1, "rows must be >= 1, got %s", rows);
         this.scale = scale;
@@ -51,12 +62,18 @@ public final class ClassifierFreeGuidance implements X0Predictor {
         this.dim = denoiser.latentDim();
         int conditionDim = denoiser.conditionDim();
         checkNotNull(condition, "condition");
-        checkArgument(condition.length == rows * conditionDim,
-                "condition has %s values, expected rows x condition dim = %s x %s", condition.length, rows,
+        checkArgument(
+                condition.length == rows * conditionDim,
+                "condition has %s values, expected rows x condition dim = %s x %s",
+                condition.length,
+                rows,
                 conditionDim);
-        checkArgument(negative == null || negative.length == rows * conditionDim,
+        checkArgument(
+                negative == null || negative.length == rows * conditionDim,
                 "negative condition has %s values, expected rows x condition dim = %s x %s",
-                negative == null ? 0 : negative.length, rows, conditionDim);
+                negative == null ? 0 : negative.length,
+                rows,
+                conditionDim);
         this.callRows = scale == 1f ? rows : 2 * rows;
         this.xt = new float[callRows * dim];
         this.timesteps = new long[callRows];
@@ -68,7 +85,11 @@ public final class ClassifierFreeGuidance implements X0Predictor {
         if (callRows > rows) {
             // Unconditional rows: the condition is masked, so its value does not matter; a negative
             // embedding is kept instead.
-            System.arraycopy(negative != null ? negative : condition, 0, conditions, condition.length,
+            System.arraycopy(
+                    negative != null ? negative : condition,
+                    0,
+                    conditions,
+                    condition.length,
                     condition.length);
             Arrays.fill(keep, rows, callRows, negative != null);
         }
@@ -79,7 +100,8 @@ public final class ClassifierFreeGuidance implements X0Predictor {
      *
      * @param condition {@code [rows, C]}
      */
-    public static ClassifierFreeGuidance of(Denoiser denoiser, float scale, float[] condition, int rows) {
+    public static ClassifierFreeGuidance of(
+            Denoiser denoiser, float scale, float[] condition, int rows) {
         return new ClassifierFreeGuidance(denoiser, scale, condition, null, rows, Batching.BATCHED);
     }
 
@@ -88,9 +110,10 @@ public final class ClassifierFreeGuidance implements X0Predictor {
      *
      * @param negative {@code [rows, C]}, or {@code null} for the dropped condition
      */
-    public static ClassifierFreeGuidance withNegative(Denoiser denoiser, float scale, float[] condition,
-            float[] negative, int rows) {
-        return new ClassifierFreeGuidance(denoiser, scale, condition, negative, rows, Batching.BATCHED);
+    public static ClassifierFreeGuidance withNegative(
+            Denoiser denoiser, float scale, float[] condition, float[] negative, int rows) {
+        return new ClassifierFreeGuidance(
+                denoiser, scale, condition, negative, rows, Batching.BATCHED);
     }
 
     /**
@@ -98,8 +121,13 @@ public final class ClassifierFreeGuidance implements X0Predictor {
      *
      * @param negative {@code [rows, C]}, or {@code null} for the dropped condition
      */
-    public static ClassifierFreeGuidance create(Denoiser denoiser, float scale, float[] condition, float[] negative,
-            int rows, Batching batching) {
+    public static ClassifierFreeGuidance create(
+            Denoiser denoiser,
+            float scale,
+            float[] condition,
+            float[] negative,
+            int rows,
+            Batching batching) {
         return new ClassifierFreeGuidance(denoiser, scale, condition, negative, rows, batching);
     }
 
@@ -138,7 +166,9 @@ public final class ClassifierFreeGuidance implements X0Predictor {
     private boolean[] uncondKeep;
     private float[] uncondPredictions;
 
-    /** The reference's two passes; the unconditional half is copied to arrays that start at row 0. */
+    /**
+     * The reference's two passes; the unconditional half is copied to arrays that start at row 0.
+     */
     private void predictSequentially() {
         int n = rows * dim;
         int c = conditions.length / callRows;
@@ -152,7 +182,8 @@ public final class ClassifierFreeGuidance implements X0Predictor {
         denoiser.predictX0(xt, timesteps, conditions, keep, rows, predictions);
         System.arraycopy(xt, n, uncondXt, 0, n);
         System.arraycopy(timesteps, rows, uncondTimesteps, 0, rows);
-        denoiser.predictX0(uncondXt, uncondTimesteps, uncondConditions, uncondKeep, rows, uncondPredictions);
+        denoiser.predictX0(
+                uncondXt, uncondTimesteps, uncondConditions, uncondKeep, rows, uncondPredictions);
         System.arraycopy(uncondPredictions, 0, predictions, n, n);
     }
 }

@@ -3,14 +3,14 @@ package io.github.clip2latent.diffusion;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.clip2latent.schedule.SamplingPlan;
+
 import java.util.random.RandomGenerator;
 
 /**
- * DDIM (Song et al. 2021, eq. 12) on an x0-predicting network: with {@code a = abar'_j},
- * {@code p = abar'_{j-1}}, {@code eps = (x - sqrt(a) x0) / sqrt(1 - a)},
- * {@code sigma = eta sqrt((1 - p) / (1 - a)) sqrt(1 - a / p)},
- * {@code x = sqrt(p) x0 + sqrt(1 - p - sigma^2) eps + sigma z}. {@code eta = 0} is deterministic;
- * {@code eta = 1} matches the consistent DDPM posterior variance.
+ * DDIM (Song et al. 2021, eq. 12) on an x0-predicting network: with {@code a = abar'_j}, {@code p =
+ * abar'_{j-1}}, {@code eps = (x - sqrt(a) x0) / sqrt(1 - a)}, {@code sigma = eta sqrt((1 - p) / (1
+ * - a)) sqrt(1 - a / p)}, {@code x = sqrt(p) x0 + sqrt(1 - p - sigma^2) eps + sigma z}. {@code eta
+ * = 0} is deterministic; {@code eta = 1} matches the consistent DDPM posterior variance.
  */
 public final class DdimSampler implements Sampler {
 
@@ -35,7 +35,12 @@ public final class DdimSampler implements Sampler {
     }
 
     @Override
-    public void sample(SamplingPlan plan, X0Predictor model, float[] x, int rows, int dim,
+    public void sample(
+            SamplingPlan plan,
+            X0Predictor model,
+            float[] x,
+            int rows,
+            int dim,
             RandomGenerator random) {
         int n = rows * dim;
         float[] x0 = new float[n];

@@ -1,25 +1,30 @@
 package io.github.clip2latent.diffusion;
 
 import io.github.clip2latent.schedule.SamplingPlan;
+
 import java.util.random.RandomGenerator;
 
 /**
- * The ancestral DDPM sampler of the reference (reference section 4): at each kept step
- * {@code mean = C1 x0 + C2 x}, {@code x = mean + [j > 0] std z}, with the plan's noise std (which is
- * the reference's quirk or the consistent one, see {@link io.github.clip2latent.schedule.NoiseMode}).
- * No clamping or renormalization of x0. Coefficients are applied in float32, as the reference stores
- * them.
+ * The ancestral DDPM sampler of the reference (reference section 4): at each kept step {@code mean
+ * = C1 x0 + C2 x}, {@code x = mean + [j > 0] std z}, with the plan's noise std (which is the
+ * reference's quirk or the consistent one, see {@link io.github.clip2latent.schedule.NoiseMode}).
+ * No clamping or renormalization of x0. Coefficients are applied in float32, as the reference
+ * stores them.
  */
 public final class DdpmSampler implements Sampler {
 
     /** The sampler; it is stateless. */
     public static final DdpmSampler INSTANCE = new DdpmSampler();
 
-    private DdpmSampler() {
-    }
+    private DdpmSampler() {}
 
     @Override
-    public void sample(SamplingPlan plan, X0Predictor model, float[] x, int rows, int dim,
+    public void sample(
+            SamplingPlan plan,
+            X0Predictor model,
+            float[] x,
+            int rows,
+            int dim,
             RandomGenerator random) {
         int n = rows * dim;
         float[] x0 = new float[n];

@@ -5,8 +5,7 @@ import java.util.random.RandomGenerator;
 /** Draws standard normal noise from a caller-owned generator; there is no global random state. */
 public final class StandardNormal {
 
-    private StandardNormal() {
-    }
+    private StandardNormal() {}
 
     /** Fills {@code out[offset .. offset+count)} with N(0, 1) samples, in index order. */
     public static void fill(RandomGenerator random, float[] out, int offset, int count) {

@@ -14,9 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
- * Writes files so that readers see either the old file or the complete new one, never a partial one:
- * the content goes to a temporary file in the same folder, is forced to disk, and is then renamed over
- * the target with {@link StandardCopyOption#ATOMIC_MOVE}.
+ * Writes files so that readers see either the old file or the complete new one, never a partial
+ * one: the content goes to a temporary file in the same folder, is forced to disk, and is then
+ * renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE}.
  */
 public final class AtomicFiles {
 
@@ -32,12 +32,11 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
-     * Writes {@code target} atomically, creating its parent folder. On any failure the temporary file is
-     * deleted and the target keeps its previous state (absent or the old content).
+     * Writes {@code target} atomically, creating its parent folder. On any failure the temporary
+     * file is deleted and the target keeps its previous state (absent or the old content).
      *
      * @throws IOException naming the target, with the cause kept
      */
@@ -52,7 +51,8 @@ public final class AtomicFiles {
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+                    OutputStream out =
+                            new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
                 writer.writeTo(out);
                 out.flush();
                 // Without this a crash after the rename could leave a renamed but empty file.
@@ -83,7 +83,8 @@ public final class AtomicFiles {
     /** Renames {@code from} over {@code to}, atomically where the file system can. */
     public static void move(Path from, Path to) throws IOException {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }

@@ -6,13 +6,16 @@ import static com.google.common.base.Preconditions.checkArgument;
  * A half-open range {@code [start, end)} of StyleGAN synthesis layers (rows of ws).
  *
  * @param start first layer, >= 0
- * @param end   one past the last layer, > start
+ * @param end one past the last layer, > start
  */
 public record LayerRange(int start, int end) {
 
     /** Validates. */
     public LayerRange {
-        checkArgument(start >= 0 && end > start, "layer range must satisfy 0 <= start < end, got [%s, %s)", start,
+        checkArgument(
+                start >= 0 && end > start,
+                "layer range must satisfy 0 <= start < end, got [%s, %s)",
+                start,
                 end);
     }
 
@@ -33,7 +36,12 @@ public record LayerRange(int start, int end) {
 
     /** Checks the range fits a generator with {@code numWs} layers. */
     public LayerRange checkWithin(int numWs) {
-        checkArgument(end <= numWs, "layer range [%s, %s) exceeds the generator's %s layers", start, end, numWs);
+        checkArgument(
+                end <= numWs,
+                "layer range [%s, %s) exceeds the generator's %s layers",
+                start,
+                end,
+                numWs);
         return this;
     }
 }

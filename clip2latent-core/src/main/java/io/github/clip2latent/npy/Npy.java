@@ -1,7 +1,8 @@
 package io.github.clip2latent.npy;
 
-import java.io.IOException;
 import io.github.clip2latent.files.AtomicFiles;
+
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,11 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes NumPy {@code .npy} files (format versions 1.0 to 3.0) holding little-endian float32
- * ({@code <f4}) or float64 ({@code <f8}, converted to float32 on read) arrays in C order.
+ * Reads and writes NumPy {@code .npy} files (format versions 1.0 to 3.0) holding little-endian
+ * float32 ({@code <f4}) or float64 ({@code <f8}, converted to float32 on read) arrays in C order.
  *
- * <p>Writes are atomic: the bytes go to a temporary file in the target folder, which is then renamed,
- * so a failed or killed write never leaves a partial file under the final name.
+ * <p>Writes are atomic: the bytes go to a temporary file in the target folder, which is then
+ * renamed, so a failed or killed write never leaves a partial file under the final name.
  */
 public final class Npy {
 
@@ -27,14 +28,13 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    private Npy() {
-    }
+    private Npy() {}
 
     /**
      * Reads a float array.
      *
-     * @throws IOException naming the file and what was wrong (bad magic, unsupported dtype, Fortran order,
-     *                     truncated data)
+     * @throws IOException naming the file and what was wrong (bad magic, unsupported dtype, Fortran
+     *     order, truncated data)
      */
     public static NpyArray read(Path file) throws IOException {
         byte[] bytes;
@@ -70,11 +70,16 @@ public final class Npy {
         if (headerLength < 0 || headerStart + headerLength > bytes.length) {
             throw new IOException(file + ": truncated .npy header");
         }
-        String header = new String(bytes, headerStart, headerLength,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String header =
+                new String(
+                        bytes,
+                        headerStart,
+                        headerLength,
+                        major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = find(DESCR, header, "descr", file);
         if ("True".equals(find(FORTRAN, header, "fortran_order", file))) {
-            throw new IOException(file + ": Fortran-order arrays are not supported; save with C order");
+            throw new IOException(
+                    file + ": Fortran-order arrays are not supported; save with C order");
         }
         long[] shape = parseShape(find(SHAPE, header, "shape", file), file);
         long count = 1;
@@ -82,19 +87,34 @@ public final class Npy {
             count = Math.multiplyExact(count, d);
         }
         if (count > Integer.MAX_VALUE - 8) {
-            throw new IOException(file + ": array of " + count + " values is too large for one float[]");
+            throw new IOException(
+                    file + ": array of " + count + " values is too large for one float[]");
         }
         int dataStart = headerStart + headerLength;
-        int width = switch (descr) {
-            case "<f4" -> 4;
-            case "<f8" -> 8;
-            default -> throw new IOException(file + ": unsupported dtype '" + descr
-                    + "'; expected little-endian float32 '<f4' or float64 '<f8'");
-        };
+        int width =
+                switch (descr) {
+                    case "<f4" -> 4;
+                    case "<f8" -> 8;
+                    default ->
+                            throw new IOException(
+                                    file
+                                            + ": unsupported dtype '"
+                                            + descr
+                                            + "'; expected little-endian float32 '<f4' or float64"
+                                            + " '<f8'");
+                };
         long expectedBytes = count * width;
         if (bytes.length - dataStart != expectedBytes) {
-            throw new IOException(file + ": shape " + NpyArray.shapeString(shape) + " of " + descr + " needs "
-                    + expectedBytes + " data bytes, found " + (bytes.length - dataStart));
+            throw new IOException(
+                    file
+                            + ": shape "
+                            + NpyArray.shapeString(shape)
+                            + " of "
+                            + descr
+                            + " needs "
+                            + expectedBytes
+                            + " data bytes, found "
+                            + (bytes.length - dataStart));
         }
         float[] data = new float[(int) count];
         buffer.position(dataStart);
@@ -108,10 +128,12 @@ public final class Npy {
         return new NpyArray(shape, data);
     }
 
-    private static String find(Pattern pattern, String header, String key, Path file) throws IOException {
+    private static String find(Pattern pattern, String header, String key, Path file)
+            throws IOException {
         Matcher m = pattern.matcher(header);
         if (!m.find()) {
-            throw new IOException(file + ": .npy header has no '" + key + "' entry: " + header.trim());
+            throw new IOException(
+                    file + ": .npy header has no '" + key + "' entry: " + header.trim());
         }
         return m.group(1);
     }
@@ -124,13 +146,18 @@ public final class Npy {
                 continue;
             }
             try {
-                long d = Long.parseLong(trimmed.endsWith("L") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
+                long d =
+                        Long.parseLong(
+                                trimmed.endsWith("L")
+                                        ? trimmed.substring(0, trimmed.length() - 1)
+                                        : trimmed);
                 if (d < 0) {
                     throw new NumberFormatException("negative");
                 }
                 dims.add(d);
             } catch (NumberFormatException e) {
-                throw new IOException(file + ": bad dimension '" + trimmed + "' in .npy shape (" + text + ")", e);
+                throw new IOException(
+                        file + ": bad dimension '" + trimmed + "' in .npy shape (" + text + ")", e);
             }
         }
         return dims.stream().mapToLong(Long::longValue).toArray();
@@ -147,8 +174,10 @@ public final class Npy {
 
     /** Writes the .npy bytes of {@code array} to a stream (not closed). */
     public static void writeTo(OutputStream out, NpyArray array) throws IOException {
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + NpyArray.shapeString(array.shape())
-                + ", }";
+        String dict =
+                "{'descr': '<f4', 'fortran_order': False, 'shape': "
+                        + NpyArray.shapeString(array.shape())
+                        + ", }";
         // Header padded with spaces and a final newline so that data starts on a 64-byte boundary.
         int unpadded = 10 + dict.length() + 1;
         int padding = (64 - unpadded % 64) % 64;

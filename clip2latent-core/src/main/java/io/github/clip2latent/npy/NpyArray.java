@@ -9,7 +9,7 @@ import java.util.Arrays;
  * A dense float32 array with a shape, as stored in a {@code .npy} file (C order).
  *
  * @param shape the dimensions, each >= 0 (empty for a scalar)
- * @param data  the values in row-major order; its length is the product of the shape
+ * @param data the values in row-major order; its length is the product of the shape
  */
 public record NpyArray(long[] shape, float[] data) {
 
@@ -22,8 +22,12 @@ public record NpyArray(long[] shape, float[] data) {
             checkArgument(d >= 0, "negative dimension in shape %s", Arrays.toString(shape));
             count = Math.multiplyExact(count, d);
         }
-        checkArgument(count == data.length, "shape %s holds %s values but data has %s", Arrays.toString(shape),
-                count, data.length);
+        checkArgument(
+                count == data.length,
+                "shape %s holds %s values but data has %s",
+                Arrays.toString(shape),
+                count,
+                data.length);
     }
 
     /** A one-dimensional array. */
@@ -61,7 +65,9 @@ public record NpyArray(long[] shape, float[] data) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof NpyArray that && Arrays.equals(shape, that.shape) && Arrays.equals(data, that.data);
+        return other instanceof NpyArray that
+                && Arrays.equals(shape, that.shape)
+                && Arrays.equals(data, that.data);
     }
 
     @Override

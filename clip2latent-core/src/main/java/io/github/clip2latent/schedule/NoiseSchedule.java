@@ -6,8 +6,8 @@ import static com.google.common.base.Preconditions.checkElementIndex;
 /**
  * A discrete diffusion noise schedule and every table derived from it.
  *
- * <p>All tables are computed in float64, as the reference does, and kept in float64 so that
- * {@link SamplingPlan} can respace them without a rounding round-trip; the float accessors give the
+ * <p>All tables are computed in float64, as the reference does, and kept in float64 so that {@link
+ * SamplingPlan} can respace them without a rounding round-trip; the float accessors give the
  * float32 values the reference stores in its buffers (reference section 1).
  *
  * <p>Instances are immutable and thread-safe.
@@ -48,9 +48,11 @@ public final class NoiseSchedule {
             double abar = alphaBars[t];
             double abarPrev = alphaBarsPrev[t];
             // pv = beta (1 - abar_prev) / (1 - abar); L = log(max(pv, 1e-20));
-            // C1 = beta sqrt(abar_prev) / (1 - abar); C2 = (1 - abar_prev) sqrt(alpha) / (1 - abar).
+            // C1 = beta sqrt(abar_prev) / (1 - abar); C2 = (1 - abar_prev) sqrt(alpha) / (1 -
+            // abar).
             posteriorVariance[t] = beta * (1.0 - abarPrev) / (1.0 - abar);
-            posteriorLogVarianceClipped[t] = Math.log(Math.max(posteriorVariance[t], LOG_VARIANCE_FLOOR));
+            posteriorLogVarianceClipped[t] =
+                    Math.log(Math.max(posteriorVariance[t], LOG_VARIANCE_FLOOR));
             posteriorMeanCoef1[t] = beta * Math.sqrt(abarPrev) / (1.0 - abar);
             posteriorMeanCoef2[t] = (1.0 - abarPrev) * Math.sqrt(1.0 - beta) / (1.0 - abar);
         }
@@ -69,9 +71,8 @@ public final class NoiseSchedule {
     }
 
     /**
-     * The cosine schedule of reference section 1:
-     * {@code f = cos(((x/T) + 0.008) / 1.008 * pi/2)^2}, {@code abar = f / f[0]},
-     * {@code beta_t = clip(1 - abar[t+1]/abar[t], 0, 0.999)}.
+     * The cosine schedule of reference section 1: {@code f = cos(((x/T) + 0.008) / 1.008 *
+     * pi/2)^2}, {@code abar = f / f[0]}, {@code beta_t = clip(1 - abar[t+1]/abar[t], 0, 0.999)}.
      */
     public static NoiseSchedule cosine(int timesteps) {
         checkTimesteps(timesteps);
@@ -91,8 +92,8 @@ public final class NoiseSchedule {
     }
 
     /**
-     * DALLE2-pytorch's linear schedule: {@code scale = 1000 / T},
-     * {@code beta = linspace(scale * 1e-4, scale * 0.02, T)} in float64.
+     * DALLE2-pytorch's linear schedule: {@code scale = 1000 / T}, {@code beta = linspace(scale *
+     * 1e-4, scale * 0.02, T)} in float64.
      */
     public static NoiseSchedule linear(int timesteps) {
         checkTimesteps(timesteps);
@@ -103,9 +104,11 @@ public final class NoiseSchedule {
         for (int t = 0; t < timesteps; t++) {
             betas[t] = start + (end - start) * t / (timesteps - 1);
         }
-        checkArgument(betas[timesteps - 1] < 1.0,
+        checkArgument(
+                betas[timesteps - 1] < 1.0,
                 "linear schedule with %s timesteps has beta >= 1 (%s); use more timesteps",
-                timesteps, (Object) betas[timesteps - 1]);
+                timesteps,
+                (Object) betas[timesteps - 1]);
         return new NoiseSchedule(BetaSchedule.LINEAR, betas);
     }
 

@@ -7,14 +7,14 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.util.Arrays;
 
 /**
- * The steps a sampler visits and their coefficients: a {@link NoiseSchedule} respaced onto a subset of
- * its steps (reference section 4, "Timestep respacing").
+ * The steps a sampler visits and their coefficients: a {@link NoiseSchedule} respaced onto a subset
+ * of its steps (reference section 4, "Timestep respacing").
  *
- * <p>Plan index {@code j} runs from 0 (the last step taken, original step {@link #timestep(int)} = the
- * smallest kept step) to {@code steps() - 1} (the first step taken). For kept steps
- * {@code t_0 < t_1 < ...}: {@code abar'_j = abar[t_j]}, {@code abar'_{-1} = 1},
- * {@code beta'_j = 1 - abar'_j / abar'_{j-1}}, and the posterior mean coefficients and variance are
- * recomputed from {@code beta'}. The network always receives the original step {@code t_j}.
+ * <p>Plan index {@code j} runs from 0 (the last step taken, original step {@link #timestep(int)} =
+ * the smallest kept step) to {@code steps() - 1} (the first step taken). For kept steps {@code t_0
+ * < t_1 < ...}: {@code abar'_j = abar[t_j]}, {@code abar'_{-1} = 1}, {@code beta'_j = 1 - abar'_j /
+ * abar'_{j-1}}, and the posterior mean coefficients and variance are recomputed from {@code beta'}.
+ * The network always receives the original step {@code t_j}.
  *
  * <p>Immutable and thread-safe; all coefficients are kept in float64.
  */
@@ -35,10 +35,15 @@ public final class SamplingPlan {
         this.noiseMode = checkNotNull(noiseMode, "noiseMode");
         checkArgument(keptSteps.length >= 1, "a sampling plan needs at least one step");
         for (int j = 0; j < keptSteps.length; j++) {
-            checkArgument(keptSteps[j] >= 0 && keptSteps[j] < schedule.timesteps(),
-                    "kept step %s is outside 0..%s", keptSteps[j], schedule.timesteps() - 1);
-            checkArgument(j == 0 || keptSteps[j] > keptSteps[j - 1],
-                    "kept steps must be strictly increasing, got %s", Arrays.toString(keptSteps));
+            checkArgument(
+                    keptSteps[j] >= 0 && keptSteps[j] < schedule.timesteps(),
+                    "kept step %s is outside 0..%s",
+                    keptSteps[j],
+                    schedule.timesteps() - 1);
+            checkArgument(
+                    j == 0 || keptSteps[j] > keptSteps[j - 1],
+                    "kept steps must be strictly increasing, got %s",
+                    Arrays.toString(keptSteps));
         }
         int n = keptSteps.length;
         this.timesteps = keptSteps.clone();
@@ -62,18 +67,24 @@ public final class SamplingPlan {
                 noiseStd[j] = 0.0; // the last step returns the mean: noise is masked where t == 0
             } else if (noiseMode == NoiseMode.REFERENCE_QUIRK) {
                 // The reference's quirk: exp(0.5 L[t]) of the ORIGINAL schedule at the kept step.
-                noiseStd[j] = Math.exp(0.5 * schedule.posteriorLogVarianceClippedExact(timesteps[j]));
+                noiseStd[j] =
+                        Math.exp(0.5 * schedule.posteriorLogVarianceClippedExact(timesteps[j]));
             } else {
-                noiseStd[j] = Math.exp(0.5 * Math.log(
-                        Math.max(posteriorVariance[j], NoiseSchedule.LOG_VARIANCE_FLOOR)));
+                noiseStd[j] =
+                        Math.exp(
+                                0.5
+                                        * Math.log(
+                                                Math.max(
+                                                        posteriorVariance[j],
+                                                        NoiseSchedule.LOG_VARIANCE_FLOOR)));
             }
         }
     }
 
     /**
-     * The reference's respacing {@code range(0, T, skip)}, with its noise quirk
-     * ({@link NoiseMode#REFERENCE_QUIRK}); {@code skip = 1} is the full schedule. The demo uses
-     * {@code skip = 250}: steps 750, 500, 250, 0.
+     * The reference's respacing {@code range(0, T, skip)}, with its noise quirk ({@link
+     * NoiseMode#REFERENCE_QUIRK}); {@code skip = 1} is the full schedule. The demo uses {@code skip
+     * = 250}: steps 750, 500, 250, 0.
      *
      * @throws IllegalArgumentException unless {@code T % skip == 0}
      */
@@ -81,11 +92,17 @@ public final class SamplingPlan {
         return skip(schedule, skip, NoiseMode.REFERENCE_QUIRK);
     }
 
-    /** {@code range(0, T, skip)} with the given noise mode; {@code T % skip} must be 0, as in the reference. */
+    /**
+     * {@code range(0, T, skip)} with the given noise mode; {@code T % skip} must be 0, as in the
+     * reference.
+     */
     public static SamplingPlan skip(NoiseSchedule schedule, int skip, NoiseMode noiseMode) {
         int total = schedule.timesteps();
-        checkArgument(skip >= 1 && skip <= total && total % skip == 0,
-                "skip must divide the %s timesteps, got %s", total, skip);
+        checkArgument(
+                skip >= 1 && skip <= total && total % skip == 0,
+                "skip must divide the %s timesteps, got %s",
+                total,
+                skip);
         int[] kept = new int[total / skip];
         for (int j = 0; j < kept.length; j++) {
             kept[j] = j * skip;
@@ -94,16 +111,19 @@ public final class SamplingPlan {
     }
 
     /**
-     * A consistent respacing onto any number of steps from 1 to T: kept steps
-     * {@code floor(j T / steps)} for {@code j = 0 .. steps-1} (the reference's steps whenever
-     * {@code steps} divides T) with recomputed variance ({@link NoiseMode#CONSISTENT}).
+     * A consistent respacing onto any number of steps from 1 to T: kept steps {@code floor(j T /
+     * steps)} for {@code j = 0 .. steps-1} (the reference's steps whenever {@code steps} divides T)
+     * with recomputed variance ({@link NoiseMode#CONSISTENT}).
      */
     public static SamplingPlan consistent(NoiseSchedule schedule, int steps) {
         return evenlySpaced(schedule, steps, NoiseMode.CONSISTENT);
     }
 
-    /** Kept steps {@code floor(j T / steps)}, {@code j = 0 .. steps-1}, with the given noise mode. */
-    public static SamplingPlan evenlySpaced(NoiseSchedule schedule, int steps, NoiseMode noiseMode) {
+    /**
+     * Kept steps {@code floor(j T / steps)}, {@code j = 0 .. steps-1}, with the given noise mode.
+     */
+    public static SamplingPlan evenlySpaced(
+            NoiseSchedule schedule, int steps, NoiseMode noiseMode) {
         int total = schedule.timesteps();
         checkArgument(steps >= 1 && steps <= total, "steps must be in 1..%s, got %s", total, steps);
         int[] kept = new int[steps];
@@ -175,6 +195,12 @@ public final class SamplingPlan {
 
     @Override
     public String toString() {
-        return "SamplingPlan[" + timesteps.length + " steps of " + schedule + ", " + noiseMode + "]";
+        return "SamplingPlan["
+                + timesteps.length
+                + " steps of "
+                + schedule
+                + ", "
+                + noiseMode
+                + "]";
     }
 }

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.clip2latent.diffusion.StandardNormal;
-import java.util.SplittableRandom;
+
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
 
 /** Pseudo-text noise of paper Appendix A.1 and cosine similarity. */
 class PseudoTextNoiseProperties {
@@ -17,8 +20,8 @@ class PseudoTextNoiseProperties {
     private static final int DIM = 512;
 
     @Property(tries = 15)
-    void keepsTheNormAndGivesTheExpectedMeanCosine(@ForAll @DoubleRange(min = 0.1, max = 3) double alpha,
-            @ForAll long seed) {
+    void keepsTheNormAndGivesTheExpectedMeanCosine(
+            @ForAll @DoubleRange(min = 0.1, max = 3) double alpha, @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int rows = 200;
         float[] original = StandardNormal.sample(random, rows * DIM);
@@ -44,7 +47,8 @@ class PseudoTextNoiseProperties {
         float[] copy = c.clone();
         new PseudoTextNoise(0).applyInPlace(copy, 2, DIM, new SplittableRandom(4));
         assertArrayEquals(c, copy);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PseudoTextNoise(-1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new PseudoTextNoise(-1));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("-1"));
     }
 

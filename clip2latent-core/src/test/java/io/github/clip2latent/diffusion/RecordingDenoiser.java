@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An analytic denoiser for tests: {@code x0[d] = a x_t[d] + (keep ? b c[d mod C] : 0) + t / 1000}, with
- * the rows of every call recorded. Different for kept and dropped conditions, so guidance is visible.
+ * An analytic denoiser for tests: {@code x0[d] = a x_t[d] + (keep ? b c[d mod C] : 0) + t / 1000},
+ * with the rows of every call recorded. Different for kept and dropped conditions, so guidance is
+ * visible.
  */
 final class RecordingDenoiser implements Denoiser {
 
@@ -33,7 +34,8 @@ final class RecordingDenoiser implements Denoiser {
     }
 
     @Override
-    public void predictX0(float[] xt, long[] timesteps, float[] condition, boolean[] keep, int rows, float[] x0) {
+    public void predictX0(
+            float[] xt, long[] timesteps, float[] condition, boolean[] keep, int rows, float[] x0) {
         callRows.add(rows);
         for (int r = 0; r < rows; r++) {
             for (int d = 0; d < dim; d++) {

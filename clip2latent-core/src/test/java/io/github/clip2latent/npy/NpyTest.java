@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,13 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class NpyTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void roundTripsShapesAndValues() throws IOException {
@@ -42,7 +42,9 @@ class NpyTest {
         byte[] bytes = Files.readAllBytes(file);
         assertEquals("934e554d505901", HexFormat.of().formatHex(bytes, 0, 7));
         String header = new String(bytes, 10, bytes.length - 18, StandardCharsets.ISO_8859_1);
-        assertTrue(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }"), header);
+        assertTrue(
+                header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }"),
+                header);
         assertTrue(header.endsWith("\n"));
     }
 
@@ -50,8 +52,10 @@ class NpyTest {
     void readsFloat64() throws IOException {
         String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }";
         String padded = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(10 + padded.length() + 16).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) padded.length());
+        ByteBuffer b =
+                ByteBuffer.allocate(10 + padded.length() + 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                .putShort((short) padded.length());
         b.put(padded.getBytes(StandardCharsets.ISO_8859_1)).putDouble(0.5).putDouble(-4);
         Path file = dir.resolve("d.npy");
         Files.write(file, b.array());
@@ -63,7 +67,8 @@ class NpyTest {
         Path garbage = dir.resolve("garbage.npy");
         Files.writeString(garbage, "this is not numpy");
         IOException magic = assertThrows(IOException.class, () -> Npy.read(garbage));
-        assertTrue(magic.getMessage().contains("garbage.npy") && magic.getMessage().contains("magic"),
+        assertTrue(
+                magic.getMessage().contains("garbage.npy") && magic.getMessage().contains("magic"),
                 magic.getMessage());
 
         Path truncated = dir.resolve("truncated.npy");
@@ -71,18 +76,22 @@ class NpyTest {
         byte[] bytes = Files.readAllBytes(truncated);
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 4));
         IOException shortData = assertThrows(IOException.class, () -> Npy.read(truncated));
-        assertTrue(shortData.getMessage().contains("(2, 3)") && shortData.getMessage().contains("20"),
+        assertTrue(
+                shortData.getMessage().contains("(2, 3)") && shortData.getMessage().contains("20"),
                 shortData.getMessage());
 
-        IOException missing = assertThrows(IOException.class, () -> Npy.read(dir.resolve("absent.npy")));
+        IOException missing =
+                assertThrows(IOException.class, () -> Npy.read(dir.resolve("absent.npy")));
         assertTrue(missing.getMessage().contains("absent.npy"), missing.getMessage());
     }
 
     @Test
     void failedWriteLeavesNothingBehind() throws IOException {
         Path blocked = dir.resolve("blocked");
-        Files.createDirectories(blocked.resolve("out.npy")); // a directory is in the way of the final name
-        assertThrows(IOException.class,
+        Files.createDirectories(
+                blocked.resolve("out.npy")); // a directory is in the way of the final name
+        assertThrows(
+                IOException.class,
                 () -> Npy.write(blocked.resolve("out.npy"), NpyArray.vector(new float[] {1})));
         try (var files = Files.list(blocked)) {
             assertEquals(1, files.count(), "the temporary file was removed");
@@ -92,8 +101,11 @@ class NpyTest {
 
     @Test
     void shapeAndDataMustAgree() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new NpyArray(new long[] {2, 2}, new float[3]));
-        assertTrue(e.getMessage().contains("[2, 2]") && e.getMessage().contains("3"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new NpyArray(new long[] {2, 2}, new float[3]));
+        assertTrue(
+                e.getMessage().contains("[2, 2]") && e.getMessage().contains("3"), e.getMessage());
     }
 }

@@ -14,7 +14,8 @@ class ReferenceGoldenNumbersTest {
 
     @Test
     void cosineScheduleMatchesTheReferenceValues() {
-        // Reference section 1: beta_0 = 4.13e-5, abar_0 = 0.99996, abar_999 = 2.4e-9 (rounded there).
+        // Reference section 1: beta_0 = 4.13e-5, abar_0 = 0.99996, abar_999 = 2.4e-9 (rounded
+        // there).
         assertEquals(4.13e-5, cosine.beta(0), 5e-8);
         assertEquals(0.99996, cosine.alphaBar(0), 5e-6);
         assertEquals(2.4e-9, cosine.alphaBar(999), 5e-11);
@@ -53,7 +54,9 @@ class ReferenceGoldenNumbersTest {
         // Reference section 4: a consistent respacing would use 0.648, 0.356 at t = 750, 500.
         assertEquals(0.648, plan.noiseStd(3), 1e-3);
         assertEquals(0.356, plan.noiseStd(2), 1e-3);
-        assertEquals(SamplingPlan.referenceSkip(cosine, 250).posteriorMeanCoef1(3), plan.posteriorMeanCoef1(3));
+        assertEquals(
+                SamplingPlan.referenceSkip(cosine, 250).posteriorMeanCoef1(3),
+                plan.posteriorMeanCoef1(3));
     }
 
     @Test
@@ -63,19 +66,25 @@ class ReferenceGoldenNumbersTest {
         for (int t = 1; t < 1000; t += 37) {
             assertEquals(cosine.posteriorMeanCoef1(t), full.posteriorMeanCoef1(t), 1e-6);
             assertEquals(cosine.posteriorMeanCoef2(t), full.posteriorMeanCoef2(t), 1e-6);
-            assertEquals(Math.exp(0.5 * cosine.posteriorLogVarianceClipped(t)), full.noiseStd(t), 1e-6);
+            assertEquals(
+                    Math.exp(0.5 * cosine.posteriorLogVarianceClipped(t)), full.noiseStd(t), 1e-6);
         }
     }
 
     @Test
     void invalidRespacingsAreRejectedWithTheValue() {
-        IllegalArgumentException notDivisor = assertThrows(IllegalArgumentException.class,
-                () -> SamplingPlan.referenceSkip(cosine, 300));
+        IllegalArgumentException notDivisor =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> SamplingPlan.referenceSkip(cosine, 300));
         assertTrue(notDivisor.getMessage().contains("300"), notDivisor.getMessage());
-        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
-                () -> SamplingPlan.consistent(cosine, 1001));
+        IllegalArgumentException tooMany =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> SamplingPlan.consistent(cosine, 1001));
         assertTrue(tooMany.getMessage().contains("1001"), tooMany.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> SamplingPlan.of(cosine, new int[] {5, 5}, NoiseMode.CONSISTENT));
     }
 
@@ -85,6 +94,7 @@ class ReferenceGoldenNumbersTest {
         assertEquals(1e-4, linear.beta(0), 1e-9);
         assertEquals(0.02, linear.beta(999), 1e-8);
         assertEquals(BetaSchedule.LINEAR, BetaSchedule.fromManifestName("linear"));
-        assertThrows(IllegalArgumentException.class, () -> BetaSchedule.fromManifestName("sigmoid"));
+        assertThrows(
+                IllegalArgumentException.class, () -> BetaSchedule.fromManifestName("sigmoid"));
     }
 }

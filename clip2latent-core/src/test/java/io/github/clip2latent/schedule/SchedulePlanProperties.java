@@ -13,10 +13,12 @@ class SchedulePlanProperties {
     private static final NoiseSchedule COSINE = NoiseSchedule.cosine(1000);
 
     @Property(tries = 30)
-    void alphaBarIsStrictlyDecreasingInZeroOne(@ForAll @IntRange(min = 2, max = 4000) int timesteps,
-            @ForAll boolean cosine) {
-        NoiseSchedule schedule = cosine ? NoiseSchedule.cosine(timesteps) : NoiseSchedule.linear(
-                Math.max(timesteps, 21));
+    void alphaBarIsStrictlyDecreasingInZeroOne(
+            @ForAll @IntRange(min = 2, max = 4000) int timesteps, @ForAll boolean cosine) {
+        NoiseSchedule schedule =
+                cosine
+                        ? NoiseSchedule.cosine(timesteps)
+                        : NoiseSchedule.linear(Math.max(timesteps, 21));
         double previous = 1.0;
         for (int t = 0; t < schedule.timesteps(); t++) {
             double abar = schedule.alphaBarExact(t);
@@ -27,8 +29,8 @@ class SchedulePlanProperties {
     }
 
     @Property(tries = 200)
-    void everyStepCountGivesAValidPlan(@ForAll @IntRange(min = 1, max = 1000) int steps,
-            @ForAll NoiseMode mode) {
+    void everyStepCountGivesAValidPlan(
+            @ForAll @IntRange(min = 1, max = 1000) int steps, @ForAll NoiseMode mode) {
         SamplingPlan plan = SamplingPlan.evenlySpaced(COSINE, steps, mode);
         assertEquals(steps, plan.steps());
         assertEquals(0, plan.timestep(0));
@@ -45,17 +47,20 @@ class SchedulePlanProperties {
             assertEquals(COSINE.alphaBarExact(t), plan.alphaBar(j));
             // The posterior mean of a noiseless x_t = sqrt(abar) x0 is sqrt(abar_prev) x0:
             // C1 + C2 sqrt(abar') = sqrt(abar'_prev).
-            assertEquals(Math.sqrt(plan.alphaBarPrev(j)), c1 + c2 * Math.sqrt(plan.alphaBar(j)), 1e-9);
+            assertEquals(
+                    Math.sqrt(plan.alphaBarPrev(j)), c1 + c2 * Math.sqrt(plan.alphaBar(j)), 1e-9);
         }
     }
 
     @Property(tries = 50)
-    void everyDivisorSkipMatchesTheEvenlySpacedPlan(@ForAll @IntRange(min = 1, max = 1000) int skip) {
+    void everyDivisorSkipMatchesTheEvenlySpacedPlan(
+            @ForAll @IntRange(min = 1, max = 1000) int skip) {
         if (1000 % skip != 0) {
             return;
         }
         SamplingPlan reference = SamplingPlan.referenceSkip(COSINE, skip);
-        SamplingPlan even = SamplingPlan.evenlySpaced(COSINE, 1000 / skip, NoiseMode.REFERENCE_QUIRK);
+        SamplingPlan even =
+                SamplingPlan.evenlySpaced(COSINE, 1000 / skip, NoiseMode.REFERENCE_QUIRK);
         for (int j = 0; j < reference.steps(); j++) {
             assertEquals(reference.timestep(j), even.timestep(j));
             assertEquals(reference.noiseStd(j), even.noiseStd(j));

@@ -4,54 +4,81 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.github.clip2latent.schedule.BetaSchedule;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The content of a bundle's {@code clip2latent.json}: dimensions, schedule, preprocessing, tokenizer and
- * the files of every stage. Paths are relative to the bundle folder. Immutable.
+ * The content of a bundle's {@code clip2latent.json}: dimensions, schedule, preprocessing,
+ * tokenizer and the files of every stage. Paths are relative to the bundle folder. Immutable.
  *
- * @param formatVersion    the manifest format, {@link #FORMAT_VERSION}
- * @param id               a bundle identifier written into PNG metadata
- * @param description      free text
- * @param latentDim        D, the width of w
- * @param numWs            StyleGAN synthesis layers
- * @param zDim             width of z for the mapping network
- * @param embeddingDim     C, the CLIP embedding width
- * @param imageSize        the generator's output height and width
- * @param timesteps        diffusion steps the prior was trained with
- * @param betaSchedule     the prior's noise schedule
- * @param latentMean       {@code .npy} of the training mean of w, shape (D)
- * @param latentStd        {@code .npy} of the training std of w, shape (D)
- * @param wAvg             optional {@code .npy} of StyleGAN's own w_avg, shape (D), or null
- * @param preprocessing    CLIP image preprocessing
- * @param tokenizer        tokenizer files
- * @param stages           every stage's graph and I/O
- * @param directions       named edit directions, {@code .npy} of shape (D) or (numWs, D)
- * @param provenance       free key/value facts (how the bundle was made)
+ * @param formatVersion the manifest format, {@link #FORMAT_VERSION}
+ * @param id a bundle identifier written into PNG metadata
+ * @param description free text
+ * @param latentDim D, the width of w
+ * @param numWs StyleGAN synthesis layers
+ * @param zDim width of z for the mapping network
+ * @param embeddingDim C, the CLIP embedding width
+ * @param imageSize the generator's output height and width
+ * @param timesteps diffusion steps the prior was trained with
+ * @param betaSchedule the prior's noise schedule
+ * @param latentMean {@code .npy} of the training mean of w, shape (D)
+ * @param latentStd {@code .npy} of the training std of w, shape (D)
+ * @param wAvg optional {@code .npy} of StyleGAN's own w_avg, shape (D), or null
+ * @param preprocessing CLIP image preprocessing
+ * @param tokenizer tokenizer files
+ * @param stages every stage's graph and I/O
+ * @param directions named edit directions, {@code .npy} of shape (D) or (numWs, D)
+ * @param provenance free key/value facts (how the bundle was made)
  */
-public record BundleManifest(int formatVersion, String id, String description, int latentDim, int numWs,
-        int zDim, int embeddingDim, int imageSize, int timesteps, BetaSchedule betaSchedule, String latentMean,
-        String latentStd, String wAvg, ImagePreprocessing preprocessing, TokenizerFiles tokenizer,
-        Map<Stage, StageSpec> stages, Map<String, String> directions, Map<String, String> provenance) {
+public record BundleManifest(
+        int formatVersion,
+        String id,
+        String description,
+        int latentDim,
+        int numWs,
+        int zDim,
+        int embeddingDim,
+        int imageSize,
+        int timesteps,
+        BetaSchedule betaSchedule,
+        String latentMean,
+        String latentStd,
+        String wAvg,
+        ImagePreprocessing preprocessing,
+        TokenizerFiles tokenizer,
+        Map<Stage, StageSpec> stages,
+        Map<String, String> directions,
+        Map<String, String> provenance) {
 
     /** The manifest file name inside a bundle. */
     public static final String FILE_NAME = "clip2latent.json";
+
     /** The format version this library reads and writes. */
     public static final int FORMAT_VERSION = 1;
+
     /** The only prediction objective the library samples: the network predicts x0. */
     public static final String OBJECTIVE = "x0";
 
     /** Validates and copies. */
     public BundleManifest {
-        checkArgument(formatVersion == FORMAT_VERSION, "unsupported bundle format version %s (this library reads %s)",
-                formatVersion, FORMAT_VERSION);
+        checkArgument(
+                formatVersion == FORMAT_VERSION,
+                "unsupported bundle format version %s (this library reads %s)",
+                formatVersion,
+                FORMAT_VERSION);
         checkNotNull(id, "id");
         description = description == null ? "" : description;
-        checkArgument(latentDim >= 1 && numWs >= 1 && zDim >= 1 && embeddingDim >= 1 && imageSize >= 1,
-                "dimensions must be >= 1: latentDim=%s numWs=%s zDim=%s embeddingDim=%s imageSize=%s", latentDim,
-                numWs, zDim, embeddingDim, imageSize);
+        checkArgument(
+                latentDim >= 1 && numWs >= 1 && zDim >= 1 && embeddingDim >= 1 && imageSize >= 1,
+                "dimensions must be >= 1: latentDim=%s numWs=%s zDim=%s embeddingDim=%s"
+                    + " imageSize=%s",
+                latentDim,
+                numWs,
+                zDim,
+                embeddingDim,
+                imageSize);
         checkArgument(timesteps >= 2, "timesteps must be >= 2, got %s", timesteps);
         checkNotNull(betaSchedule, "betaSchedule");
         checkNotNull(latentMean, "latentMean");
@@ -74,20 +101,26 @@ public record BundleManifest(int formatVersion, String id, String description, i
     }
 
     /**
-     * The tokenizer files: either {@code vocab.json} + {@code merges.txt}, or a {@code tokenizer.json}.
+     * The tokenizer files: either {@code vocab.json} + {@code merges.txt}, or a {@code
+     * tokenizer.json}.
      *
-     * @param vocab         vocab.json path, or null
-     * @param merges        merges.txt path, or null
+     * @param vocab vocab.json path, or null
+     * @param merges merges.txt path, or null
      * @param tokenizerJson tokenizer.json path, or null
      * @param contextLength CLIP's context, 77
      */
-    public record TokenizerFiles(String vocab, String merges, String tokenizerJson, int contextLength) {
+    public record TokenizerFiles(
+            String vocab, String merges, String tokenizerJson, int contextLength) {
 
         /** Validates. */
         public TokenizerFiles {
-            checkArgument((vocab != null && merges != null) || tokenizerJson != null,
+            checkArgument(
+                    (vocab != null && merges != null) || tokenizerJson != null,
                     "tokenizer needs 'vocab' and 'merges', or 'tokenizerJson'");
-            checkArgument(contextLength >= 2, "tokenizer contextLength must be >= 2, got %s", contextLength);
+            checkArgument(
+                    contextLength >= 2,
+                    "tokenizer contextLength must be >= 2, got %s",
+                    contextLength);
         }
 
         /** vocab.json + merges.txt. */

@@ -10,6 +10,7 @@ import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.npy.Npy;
 import io.github.clip2latent.npy.NpyArray;
 import io.github.clip2latent.schedule.BetaSchedule;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +22,13 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Writes a bundle from code (tests, the train module, the shapes world). Everything is written into a
- * hidden staging folder next to the target, opened and validated as a {@link ModelBundle}, then renamed
- * to the target: a failed or killed write never leaves a partial bundle under the final name.
+ * Writes a bundle from code (tests, the train module, the shapes world). Everything is written into
+ * a hidden staging folder next to the target, opened and validated as a {@link ModelBundle}, then
+ * renamed to the target: a failed or killed write never leaves a partial bundle under the final
+ * name.
  *
- * <p>Required: {@link #id}, {@link #dimensions}, a graph for every {@link Stage}, the tokenizer files and
- * the latent stats. Each setter checks its value; {@link #write()} checks completeness.
+ * <p>Required: {@link #id}, {@link #dimensions}, a graph for every {@link Stage}, the tokenizer
+ * files and the latent stats. Each setter checks its value; {@link #write()} checks completeness.
  */
 public final class BundleWriter {
 
@@ -53,7 +55,9 @@ public final class BundleWriter {
         this.target = target.toAbsolutePath().normalize();
     }
 
-    /** A writer for a bundle at {@code target}, which must not exist yet (or be an empty folder). */
+    /**
+     * A writer for a bundle at {@code target}, which must not exist yet (or be an empty folder).
+     */
     public static BundleWriter to(Path target) {
         return new BundleWriter(checkNotNull(target, "target"));
     }
@@ -65,19 +69,28 @@ public final class BundleWriter {
      */
     public static BundleWriter basedOn(ModelBundle source, Path target) throws IOException {
         BundleManifest m = source.manifest();
-        BundleWriter writer = to(target).id(m.id()).description(m.description())
-                .dimensions(m.latentDim(), m.numWs(), m.zDim(), m.embeddingDim(), m.imageSize())
-                .schedule(m.timesteps(), m.betaSchedule()).preprocessing(m.preprocessing())
-                .latentStats(source.latentStats());
+        BundleWriter writer =
+                to(target)
+                        .id(m.id())
+                        .description(m.description())
+                        .dimensions(
+                                m.latentDim(), m.numWs(), m.zDim(), m.embeddingDim(), m.imageSize())
+                        .schedule(m.timesteps(), m.betaSchedule())
+                        .preprocessing(m.preprocessing())
+                        .latentStats(source.latentStats());
         for (Stage stage : Stage.values()) {
             writer.graph(stage, Files.readAllBytes(source.stageFile(stage)));
         }
         BundleManifest.TokenizerFiles tok = m.tokenizer();
         if (tok.vocab() == null) {
-            throw new BundleException("bundle " + source.directory() + " uses tokenizer.json; BundleWriter writes "
-                    + "vocab.json + merges.txt bundles only");
+            throw new BundleException(
+                    "bundle "
+                            + source.directory()
+                            + " uses tokenizer.json; BundleWriter writes "
+                            + "vocab.json + merges.txt bundles only");
         }
-        writer.tokenizer(source.resolve(tok.vocab()), source.resolve(tok.merges()), tok.contextLength());
+        writer.tokenizer(
+                source.resolve(tok.vocab()), source.resolve(tok.merges()), tok.contextLength());
         if (source.wAvg() != null) {
             writer.wAvg(source.wAvg());
         }
@@ -88,7 +101,8 @@ public final class BundleWriter {
 
     /** The bundle id, written into PNG metadata. */
     public BundleWriter id(String value) {
-        checkArgument(value != null && !value.isBlank(), "bundle id must not be blank, got '%s'", value);
+        checkArgument(
+                value != null && !value.isBlank(), "bundle id must not be blank, got '%s'", value);
         this.id = value;
         return this;
     }
@@ -100,12 +114,20 @@ public final class BundleWriter {
     }
 
     /**
-     * The dimensions: w width, synthesis layers, z width, CLIP embedding width, generator image size.
+     * The dimensions: w width, synthesis layers, z width, CLIP embedding width, generator image
+     * size.
      */
-    public BundleWriter dimensions(int latentDim, int numWs, int zDim, int embeddingDim, int imageSize) {
-        checkArgument(latentDim >= 1 && numWs >= 1 && zDim >= 1 && embeddingDim >= 1 && imageSize >= 1,
-                "dimensions must be >= 1: latentDim=%s numWs=%s zDim=%s embeddingDim=%s imageSize=%s", latentDim, numWs,
-                zDim, embeddingDim, imageSize);
+    public BundleWriter dimensions(
+            int latentDim, int numWs, int zDim, int embeddingDim, int imageSize) {
+        checkArgument(
+                latentDim >= 1 && numWs >= 1 && zDim >= 1 && embeddingDim >= 1 && imageSize >= 1,
+                "dimensions must be >= 1: latentDim=%s numWs=%s zDim=%s embeddingDim=%s"
+                    + " imageSize=%s",
+                latentDim,
+                numWs,
+                zDim,
+                embeddingDim,
+                imageSize);
         this.latentDim = latentDim;
         this.numWs = numWs;
         this.zDim = zDim;
@@ -160,8 +182,10 @@ public final class BundleWriter {
 
     /** A named edit direction. */
     public BundleWriter direction(String name, EditDirection direction) {
-        checkArgument(name != null && name.matches("[A-Za-z0-9_.-]+"),
-                "direction name must be letters, digits, '_', '.' or '-', got '%s'", name);
+        checkArgument(
+                name != null && name.matches("[A-Za-z0-9_.-]+"),
+                "direction name must be letters, digits, '_', '.' or '-', got '%s'",
+                name);
         directions.put(name, checkNotNull(direction, "direction"));
         return this;
     }
@@ -176,27 +200,36 @@ public final class BundleWriter {
      * Writes, validates and publishes the bundle.
      *
      * @return the opened bundle
-     * @throws IOException if writing fails or the result does not validate; nothing is left at the target
+     * @throws IOException if writing fails or the result does not validate; nothing is left at the
+     *     target
      */
     public ModelBundle write() throws IOException {
         checkState(id != null, "bundle id not set");
         checkState(latentDim > 0, "bundle dimensions not set");
         checkState(latentStats != null, "latent stats not set");
-        checkState(latentStats.dim() == latentDim, "latent stats have dim %s, bundle latentDim is %s",
-                latentStats.dim(), latentDim);
+        checkState(
+                latentStats.dim() == latentDim,
+                "latent stats have dim %s, bundle latentDim is %s",
+                latentStats.dim(),
+                latentDim);
         checkState(tokenizerFiles.size() == 2, "tokenizer files not set");
         for (Stage stage : Stage.values()) {
             checkState(graphs.containsKey(stage), "no graph for stage %s", stage.key());
         }
         if (Files.isDirectory(target)) {
             try (Stream<Path> entries = Files.list(target)) {
-                checkState(entries.findAny().isEmpty(), "bundle target %s exists and is not empty", target);
+                checkState(
+                        entries.findAny().isEmpty(),
+                        "bundle target %s exists and is not empty",
+                        target);
             }
         } else {
-            checkState(!Files.exists(target), "bundle target %s exists and is not a folder", target);
+            checkState(
+                    !Files.exists(target), "bundle target %s exists and is not a folder", target);
         }
         Files.createDirectories(target.getParent());
-        Path staging = target.resolveSibling("." + target.getFileName() + ".partial-" + UUID.randomUUID());
+        Path staging =
+                target.resolveSibling("." + target.getFileName() + ".partial-" + UUID.randomUUID());
         try {
             Files.createDirectory(staging);
             writeContent(staging);
@@ -210,15 +243,26 @@ public final class BundleWriter {
     }
 
     private void writeContent(Path dir) throws IOException {
-        ImagePreprocessing pre = preprocessing != null ? preprocessing : ImagePreprocessing.clip(224);
+        ImagePreprocessing pre =
+                preprocessing != null ? preprocessing : ImagePreprocessing.clip(224);
         Map<Stage, StageSpec> stages = new EnumMap<>(Stage.class);
         for (Stage stage : Stage.values()) {
             String file = stage.key() + ".onnx";
             AtomicFiles.write(dir.resolve(file), graphs.get(stage));
-            stages.put(stage, new StageSpec(file,
-                    StageContract.inputs(stage, latentDim, numWs, zDim, embeddingDim, imageSize, pre.inputSize(),
-                            contextLength),
-                    StageContract.outputs(stage, latentDim, embeddingDim, imageSize)));
+            stages.put(
+                    stage,
+                    new StageSpec(
+                            file,
+                            StageContract.inputs(
+                                    stage,
+                                    latentDim,
+                                    numWs,
+                                    zDim,
+                                    embeddingDim,
+                                    imageSize,
+                                    pre.inputSize(),
+                                    contextLength),
+                            StageContract.outputs(stage, latentDim, embeddingDim, imageSize)));
         }
         for (Map.Entry<String, byte[]> e : tokenizerFiles.entrySet()) {
             AtomicFiles.write(dir.resolve(e.getKey()), e.getValue());
@@ -232,15 +276,34 @@ public final class BundleWriter {
         for (Map.Entry<String, EditDirection> e : directions.entrySet()) {
             EditDirection d = e.getValue();
             String file = "directions/" + e.getKey() + ".npy";
-            Npy.write(dir.resolve(file), d.isVector() ? NpyArray.vector(d.values())
-                    : new NpyArray(new long[] {d.layers(), d.dim()}, d.values()));
+            Npy.write(
+                    dir.resolve(file),
+                    d.isVector()
+                            ? NpyArray.vector(d.values())
+                            : new NpyArray(new long[] {d.layers(), d.dim()}, d.values()));
             directionFiles.put(e.getKey(), file);
         }
-        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, id, description, latentDim, numWs,
-                zDim, embeddingDim, imageSize, timesteps, betaSchedule, "latent_mean.npy", "latent_std.npy",
-                wAvg != null ? "w_avg.npy" : null, pre,
-                BundleManifest.TokenizerFiles.bpe("vocab.json", "merges.txt", contextLength), stages, directionFiles,
-                provenance);
+        BundleManifest manifest =
+                new BundleManifest(
+                        BundleManifest.FORMAT_VERSION,
+                        id,
+                        description,
+                        latentDim,
+                        numWs,
+                        zDim,
+                        embeddingDim,
+                        imageSize,
+                        timesteps,
+                        betaSchedule,
+                        "latent_mean.npy",
+                        "latent_std.npy",
+                        wAvg != null ? "w_avg.npy" : null,
+                        pre,
+                        BundleManifest.TokenizerFiles.bpe(
+                                "vocab.json", "merges.txt", contextLength),
+                        stages,
+                        directionFiles,
+                        provenance);
         ManifestCodec.write(manifest, dir.resolve(BundleManifest.FILE_NAME));
     }
 

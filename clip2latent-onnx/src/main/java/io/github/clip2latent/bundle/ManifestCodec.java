@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.github.clip2latent.schedule.BetaSchedule;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,15 +22,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads and writes {@code clip2latent.json}. Reading reports the first problem with the file name and the
- * JSON path of the key ({@code stages.prior.inputs[1].name}), what was expected and what was found.
+ * Reads and writes {@code clip2latent.json}. Reading reports the first problem with the file name
+ * and the JSON path of the key ({@code stages.prior.inputs[1].name}), what was expected and what
+ * was found.
  */
 public final class ManifestCodec {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ManifestCodec() {
-    }
+    private ManifestCodec() {}
 
     /** Reads and validates the manifest at {@code file}. */
     public static BundleManifest read(Path file) throws BundleException {
@@ -40,7 +43,8 @@ public final class ManifestCodec {
         } catch (JsonProcessingException e) {
             throw new BundleException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new BundleException("cannot read bundle manifest " + file + ": " + e.getMessage(), e);
+            throw new BundleException(
+                    "cannot read bundle manifest " + file + ": " + e.getMessage(), e);
         }
         Reader r = new Reader(file);
         if (root == null || !root.isObject()) {
@@ -48,15 +52,24 @@ public final class ManifestCodec {
         }
         int version = r.integer(root, "formatVersion");
         if (version != BundleManifest.FORMAT_VERSION) {
-            throw new BundleException(file + ": unsupported formatVersion " + version + "; this library reads "
-                    + BundleManifest.FORMAT_VERSION);
+            throw new BundleException(
+                    file
+                            + ": unsupported formatVersion "
+                            + version
+                            + "; this library reads "
+                            + BundleManifest.FORMAT_VERSION);
         }
         JsonNode latent = r.object(root, "latent");
         JsonNode schedule = r.object(root, "schedule");
         String objective = r.text(schedule, "schedule", "objective");
         if (!BundleManifest.OBJECTIVE.equals(objective)) {
-            throw new BundleException(file + ": schedule.objective is '" + objective + "'; only '"
-                    + BundleManifest.OBJECTIVE + "' (the network predicts x0) is supported");
+            throw new BundleException(
+                    file
+                            + ": schedule.objective is '"
+                            + objective
+                            + "'; only '"
+                            + BundleManifest.OBJECTIVE
+                            + "' (the network predicts x0) is supported");
         }
         String scheduleName = r.text(schedule, "schedule", "betaSchedule");
         BetaSchedule betaSchedule;
@@ -69,8 +82,11 @@ public final class ManifestCodec {
         String modeName = r.text(pre, "preprocessing", "normalization");
         NormalizationMode mode = NormalizationMode.fromManifestName(modeName);
         if (mode == null) {
-            throw new BundleException(file + ": preprocessing.normalization is '" + modeName
-                    + "'; expected \"single\" or \"reference-double\"");
+            throw new BundleException(
+                    file
+                            + ": preprocessing.normalization is '"
+                            + modeName
+                            + "'; expected \"single\" or \"reference-double\"");
         }
         JsonNode tok = r.object(root, "tokenizer");
         JsonNode stagesNode = r.object(root, "stages");
@@ -78,23 +94,43 @@ public final class ManifestCodec {
         for (Stage stage : Stage.values()) {
             String path = "stages." + stage.key();
             JsonNode node = r.required(stagesNode, stage.key(), path);
-            stages.put(stage, new StageSpec(r.text(node, path, "file"), r.tensors(node, path, "inputs"),
-                    r.tensors(node, path, "outputs")));
+            stages.put(
+                    stage,
+                    new StageSpec(
+                            r.text(node, path, "file"),
+                            r.tensors(node, path, "inputs"),
+                            r.tensors(node, path, "outputs")));
         }
         try {
-            return new BundleManifest(version, r.text(root, "", "id"), root.path("description").asText(""),
-                    r.integer(latent, "latent", "dim"), r.integer(latent, "latent", "numWs"),
-                    r.integer(latent, "latent", "zDim"), r.integer(root, "embeddingDim"),
-                    r.integer(root, "imageSize"), r.integer(schedule, "schedule", "timesteps"), betaSchedule,
-                    r.text(latent, "latent", "mean"), r.text(latent, "latent", "std"),
+            return new BundleManifest(
+                    version,
+                    r.text(root, "", "id"),
+                    root.path("description").asText(""),
+                    r.integer(latent, "latent", "dim"),
+                    r.integer(latent, "latent", "numWs"),
+                    r.integer(latent, "latent", "zDim"),
+                    r.integer(root, "embeddingDim"),
+                    r.integer(root, "imageSize"),
+                    r.integer(schedule, "schedule", "timesteps"),
+                    betaSchedule,
+                    r.text(latent, "latent", "mean"),
+                    r.text(latent, "latent", "std"),
                     latent.hasNonNull("wAvg") ? r.text(latent, "latent", "wAvg") : null,
-                    new ImagePreprocessing(r.integer(pre, "preprocessing", "inputSize"),
-                            r.floats(pre, "preprocessing", "mean"), r.floats(pre, "preprocessing", "std"), mode),
-                    new BundleManifest.TokenizerFiles(tok.hasNonNull("vocab") ? r.text(tok, "tokenizer", "vocab") : null,
+                    new ImagePreprocessing(
+                            r.integer(pre, "preprocessing", "inputSize"),
+                            r.floats(pre, "preprocessing", "mean"),
+                            r.floats(pre, "preprocessing", "std"),
+                            mode),
+                    new BundleManifest.TokenizerFiles(
+                            tok.hasNonNull("vocab") ? r.text(tok, "tokenizer", "vocab") : null,
                             tok.hasNonNull("merges") ? r.text(tok, "tokenizer", "merges") : null,
-                            tok.hasNonNull("tokenizerJson") ? r.text(tok, "tokenizer", "tokenizerJson") : null,
+                            tok.hasNonNull("tokenizerJson")
+                                    ? r.text(tok, "tokenizer", "tokenizerJson")
+                                    : null,
                             r.integer(tok, "tokenizer", "contextLength")),
-                    stages, r.strings(root, "directions"), r.strings(root, "provenance"));
+                    stages,
+                    r.strings(root, "directions"),
+                    r.strings(root, "provenance"));
         } catch (IllegalArgumentException e) {
             throw new BundleException(file + ": " + e.getMessage(), e);
         }
@@ -196,7 +232,8 @@ public final class ManifestCodec {
         JsonNode object(JsonNode parent, String key) throws BundleException {
             JsonNode node = required(parent, key, key);
             if (!node.isObject()) {
-                throw new BundleException(file + ": '" + key + "' must be an object, found " + node.getNodeType());
+                throw new BundleException(
+                        file + ": '" + key + "' must be an object, found " + node.getNodeType());
             }
             return node;
         }
@@ -209,7 +246,8 @@ public final class ManifestCodec {
             String path = join(prefix, key);
             JsonNode node = required(parent, key, path);
             if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-                throw new BundleException(file + ": '" + path + "' must be an integer, found " + node);
+                throw new BundleException(
+                        file + ": '" + path + "' must be an integer, found " + node);
             }
             return node.intValue();
         }
@@ -218,7 +256,8 @@ public final class ManifestCodec {
             String path = join(prefix, key);
             JsonNode node = required(parent, key, path);
             if (!node.isTextual() || node.asText().isEmpty()) {
-                throw new BundleException(file + ": '" + path + "' must be a non-empty string, found " + node);
+                throw new BundleException(
+                        file + ": '" + path + "' must be a non-empty string, found " + node);
             }
             return node.asText();
         }
@@ -227,12 +266,20 @@ public final class ManifestCodec {
             String path = join(prefix, key);
             JsonNode node = required(parent, key, path);
             if (!node.isArray()) {
-                throw new BundleException(file + ": '" + path + "' must be an array of numbers, found " + node);
+                throw new BundleException(
+                        file + ": '" + path + "' must be an array of numbers, found " + node);
             }
             float[] values = new float[node.size()];
             for (int i = 0; i < values.length; i++) {
                 if (!node.get(i).isNumber()) {
-                    throw new BundleException(file + ": '" + path + "[" + i + "]' must be a number, found " + node.get(i));
+                    throw new BundleException(
+                            file
+                                    + ": '"
+                                    + path
+                                    + "["
+                                    + i
+                                    + "]' must be a number, found "
+                                    + node.get(i));
                 }
                 values[i] = node.get(i).floatValue();
             }
@@ -246,24 +293,33 @@ public final class ManifestCodec {
                 return map;
             }
             if (!node.isObject()) {
-                throw new BundleException(file + ": '" + key + "' must be an object of strings, found " + node);
+                throw new BundleException(
+                        file + ": '" + key + "' must be an object of strings, found " + node);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isTextual()) {
-                    throw new BundleException(file + ": '" + key + "." + e.getKey() + "' must be a string, found "
-                            + e.getValue());
+                    throw new BundleException(
+                            file
+                                    + ": '"
+                                    + key
+                                    + "."
+                                    + e.getKey()
+                                    + "' must be a string, found "
+                                    + e.getValue());
                 }
                 map.put(e.getKey(), e.getValue().asText());
             }
             return map;
         }
 
-        List<TensorSpec> tensors(JsonNode parent, String prefix, String key) throws BundleException {
+        List<TensorSpec> tensors(JsonNode parent, String prefix, String key)
+                throws BundleException {
             String path = join(prefix, key);
             JsonNode node = required(parent, key, path);
             if (!node.isArray() || node.isEmpty()) {
-                throw new BundleException(file + ": '" + path + "' must be a non-empty array, found " + node);
+                throw new BundleException(
+                        file + ": '" + path + "' must be a non-empty array, found " + node);
             }
             List<TensorSpec> tensors = new ArrayList<>();
             for (int i = 0; i < node.size(); i++) {
@@ -273,19 +329,31 @@ public final class ManifestCodec {
                 String typeName = text(t, at, "type");
                 ElementType type = ElementType.fromManifestName(typeName);
                 if (type == null) {
-                    throw new BundleException(file + ": '" + at + ".type' is '" + typeName
-                            + "'; expected \"float32\" or \"int64\"");
+                    throw new BundleException(
+                            file
+                                    + ": '"
+                                    + at
+                                    + ".type' is '"
+                                    + typeName
+                                    + "'; expected \"float32\" or \"int64\"");
                 }
                 JsonNode shape = required(t, "shape", at + ".shape");
                 if (!shape.isArray()) {
-                    throw new BundleException(file + ": '" + at + ".shape' must be an array, found " + shape);
+                    throw new BundleException(
+                            file + ": '" + at + ".shape' must be an array, found " + shape);
                 }
                 long[] dims = new long[shape.size()];
                 for (int d = 0; d < dims.length; d++) {
                     JsonNode dim = shape.get(d);
                     if (!dim.isIntegralNumber() || (dim.longValue() != -1 && dim.longValue() < 1)) {
-                        throw new BundleException(file + ": '" + at + ".shape[" + d
-                                + "]' must be -1 (dynamic) or a positive integer, found " + dim);
+                        throw new BundleException(
+                                file
+                                        + ": '"
+                                        + at
+                                        + ".shape["
+                                        + d
+                                        + "]' must be -1 (dynamic) or a positive integer, found "
+                                        + dim);
                     }
                     dims[d] = dim.longValue();
                 }

@@ -4,6 +4,7 @@ import io.github.clip2latent.latent.EditDirection;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.npy.Npy;
 import io.github.clip2latent.npy.NpyArray;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A bundle folder whose manifest has been read and whose files have been checked: every referenced file
- * exists, the latent stats and directions have the manifest's shapes. The graphs themselves are checked
- * when their sessions are created ({@code io.github.clip2latent.runtime}). Immutable.
+ * A bundle folder whose manifest has been read and whose files have been checked: every referenced
+ * file exists, the latent stats and directions have the manifest's shapes. The graphs themselves
+ * are checked when their sessions are created ({@code io.github.clip2latent.runtime}). Immutable.
  */
 public final class ModelBundle {
 
@@ -23,7 +24,11 @@ public final class ModelBundle {
     private final float[] wAvg;
     private final Map<String, EditDirection> directions;
 
-    private ModelBundle(Path directory, BundleManifest manifest, LatentStats latentStats, float[] wAvg,
+    private ModelBundle(
+            Path directory,
+            BundleManifest manifest,
+            LatentStats latentStats,
+            float[] wAvg,
             Map<String, EditDirection> directions) {
         this.directory = directory;
         this.manifest = manifest;
@@ -35,13 +40,14 @@ public final class ModelBundle {
     /**
      * Opens the bundle in {@code directory}.
      *
-     * @throws BundleException naming the file and the problem: a missing folder, manifest or file, a
-     *                         malformed manifest, a stats or direction array of the wrong shape
+     * @throws BundleException naming the file and the problem: a missing folder, manifest or file,
+     *     a malformed manifest, a stats or direction array of the wrong shape
      */
     public static ModelBundle open(Path directory) throws BundleException {
         Path dir = directory.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
-            throw new BundleException("bundle folder " + dir + " does not exist or is not a folder");
+            throw new BundleException(
+                    "bundle folder " + dir + " does not exist or is not a folder");
         }
         BundleManifest manifest = ManifestCodec.read(dir.resolve(BundleManifest.FILE_NAME));
         StageContract.check(manifest, dir.resolve(BundleManifest.FILE_NAME));
@@ -64,46 +70,63 @@ public final class ModelBundle {
         } catch (IllegalArgumentException e) {
             throw new BundleException(dir.resolve(manifest.latentStd()) + ": " + e.getMessage(), e);
         }
-        float[] wAvg = manifest.wAvg() == null ? null : readVector(dir, manifest.wAvg(), "w_avg", d);
+        float[] wAvg =
+                manifest.wAvg() == null ? null : readVector(dir, manifest.wAvg(), "w_avg", d);
         Map<String, EditDirection> directions = new TreeMap<>();
         for (Map.Entry<String, String> e : manifest.directions().entrySet()) {
             directions.put(e.getKey(), readDirection(dir, e.getKey(), e.getValue(), manifest));
         }
-        return new ModelBundle(dir, manifest, stats, wAvg, java.util.Collections.unmodifiableMap(directions));
+        return new ModelBundle(
+                dir, manifest, stats, wAvg, java.util.Collections.unmodifiableMap(directions));
     }
 
     private static Path requireFile(Path dir, String relative, String what) throws BundleException {
         Path file = dir.resolve(relative).normalize();
         if (!file.startsWith(dir)) {
-            throw new BundleException(dir.resolve(BundleManifest.FILE_NAME) + ": " + what + " file '" + relative
-                    + "' lies outside the bundle folder");
+            throw new BundleException(
+                    dir.resolve(BundleManifest.FILE_NAME)
+                            + ": "
+                            + what
+                            + " file '"
+                            + relative
+                            + "' lies outside the bundle folder");
         }
         if (!Files.isRegularFile(file)) {
-            throw new BundleException("bundle " + dir + ": " + what + " file " + file + " is missing");
+            throw new BundleException(
+                    "bundle " + dir + ": " + what + " file " + file + " is missing");
         }
         return file;
     }
 
-    private static NpyArray readArray(Path dir, String relative, String what) throws BundleException {
+    private static NpyArray readArray(Path dir, String relative, String what)
+            throws BundleException {
         Path file = requireFile(dir, relative, what);
         try {
             return Npy.read(file);
         } catch (IOException e) {
-            throw new BundleException("bundle " + dir + ": cannot read " + what + ": " + e.getMessage(), e);
+            throw new BundleException(
+                    "bundle " + dir + ": cannot read " + what + ": " + e.getMessage(), e);
         }
     }
 
-    private static float[] readVector(Path dir, String relative, String what, int dim) throws BundleException {
+    private static float[] readVector(Path dir, String relative, String what, int dim)
+            throws BundleException {
         NpyArray array = readArray(dir, relative, what);
         if (array.rank() != 1 || array.dim(0) != dim) {
-            throw new BundleException(dir.resolve(relative) + ": " + what + " must have shape (" + dim
-                    + ",) to match latent.dim, found " + array.shapeString());
+            throw new BundleException(
+                    dir.resolve(relative)
+                            + ": "
+                            + what
+                            + " must have shape ("
+                            + dim
+                            + ",) to match latent.dim, found "
+                            + array.shapeString());
         }
         return array.data();
     }
 
-    private static EditDirection readDirection(Path dir, String name, String relative, BundleManifest m)
-            throws BundleException {
+    private static EditDirection readDirection(
+            Path dir, String name, String relative, BundleManifest m) throws BundleException {
         NpyArray array = readArray(dir, relative, "direction '" + name + "'");
         int d = m.latentDim();
         if (array.rank() == 1 && array.dim(0) == d) {
@@ -112,8 +135,18 @@ public final class ModelBundle {
         if (array.rank() == 2 && array.dim(0) == m.numWs() && array.dim(1) == d) {
             return EditDirection.ofLayers(array.data(), m.numWs(), d);
         }
-        throw new BundleException(dir.resolve(relative) + ": direction '" + name + "' must have shape (" + d
-                + ",) or (" + m.numWs() + ", " + d + "), found " + array.shapeString());
+        throw new BundleException(
+                dir.resolve(relative)
+                        + ": direction '"
+                        + name
+                        + "' must have shape ("
+                        + d
+                        + ",) or ("
+                        + m.numWs()
+                        + ", "
+                        + d
+                        + "), found "
+                        + array.shapeString());
     }
 
     /** The bundle folder, absolute. */

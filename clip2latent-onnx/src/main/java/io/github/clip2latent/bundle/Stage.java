@@ -4,7 +4,9 @@ package io.github.clip2latent.bundle;
 public enum Stage {
     /** CLIP text encoder: {@code input_ids int64[B, 77] -> text_embeds float32[B, C]}. */
     TEXT_ENCODER("textEncoder"),
-    /** CLIP image encoder: {@code pixel_values float32[B, 3, S, S] -> image_embeds float32[B, C]}. */
+    /**
+     * CLIP image encoder: {@code pixel_values float32[B, 3, S, S] -> image_embeds float32[B, C]}.
+     */
     IMAGE_ENCODER("imageEncoder"),
     /**
      * The clip2latent prior: {@code x_t float32[B, D], t int64[B], condition float32[B, C],
@@ -13,7 +15,10 @@ public enum Stage {
     PRIOR("prior"),
     /** StyleGAN mapping: {@code z float32[B, Z] -> w float32[B, D]}. */
     MAPPING("mapping"),
-    /** StyleGAN synthesis: {@code ws float32[B, numWs, D] -> image float32[B, 3, H, W]}, nominally in [-1, 1]. */
+    /**
+     * StyleGAN synthesis: {@code ws float32[B, numWs, D] -> image float32[B, 3, H, W]}, nominally
+     * in [-1, 1].
+     */
     SYNTHESIS("synthesis");
 
     private final String key;

@@ -8,8 +8,8 @@ import java.util.Arrays;
 /**
  * A graph input or output as the manifest declares it.
  *
- * @param name  the ONNX value name
- * @param type  the element type
+ * @param name the ONNX value name
+ * @param type the element type
  * @param shape the dimensions; -1 marks a dynamic one (such as the batch)
  */
 public record TensorSpec(String name, ElementType type, long[] shape) {
@@ -20,7 +20,8 @@ public record TensorSpec(String name, ElementType type, long[] shape) {
         checkNotNull(type, "type");
         checkArgument(!name.isEmpty(), "tensor name must not be empty");
         for (long d : shape) {
-            checkArgument(d == -1 || d > 0, "dimension %s of '%s' must be -1 (dynamic) or > 0", d, name);
+            checkArgument(
+                    d == -1 || d > 0, "dimension %s of '%s' must be -1 (dynamic) or > 0", d, name);
         }
         shape = shape.clone();
     }
@@ -61,7 +62,9 @@ public record TensorSpec(String name, ElementType type, long[] shape) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof TensorSpec that && name.equals(that.name) && type == that.type
+        return other instanceof TensorSpec that
+                && name.equals(that.name)
+                && type == that.type
                 && Arrays.equals(shape, that.shape);
     }
 

@@ -8,11 +8,10 @@ import io.github.clip2latent.bundle.NormalizationMode;
 
 /**
  * CLIP's image preprocessing as the reference applies it to generator output (reference section 5):
- * area resize to the encoder's input size (adaptive average pooling, windows
- * {@code [floor(i N / S), ceil((i + 1) N / S))}), then {@code Normalize(0.5 y + 0.5)} with CLIP's
- * mean and std, once ({@link NormalizationMode#SINGLE}) or with the reference's re-ranking quirk
- * (normalize, clamp to [0, 1], normalize again; {@link NormalizationMode#REFERENCE_DOUBLE}).
- * Immutable and thread-safe.
+ * area resize to the encoder's input size (adaptive average pooling, windows {@code [floor(i N /
+ * S), ceil((i + 1) N / S))}), then {@code Normalize(0.5 y + 0.5)} with CLIP's mean and std, once
+ * ({@link NormalizationMode#SINGLE}) or with the reference's re-ranking quirk (normalize, clamp to
+ * [0, 1], normalize again; {@link NormalizationMode#REFERENCE_DOUBLE}). Immutable and thread-safe.
  */
 public final class ClipPreprocessor {
 
@@ -35,15 +34,25 @@ public final class ClipPreprocessor {
     /**
      * Preprocesses a batch.
      *
-     * @param nchw   {@code [rows, 3, height, width]} in [-1, 1]
-     * @param out    {@code [rows, 3, S, S]}, S the encoder input size
+     * @param nchw {@code [rows, 3, height, width]} in [-1, 1]
+     * @param out {@code [rows, 3, S, S]}, S the encoder input size
      */
     public void apply(float[] nchw, int rows, int height, int width, float[] out) {
         int size = spec.inputSize();
-        checkArgument(nchw.length >= rows * 3 * height * width, "input has %s values, need %s x 3 x %s x %s",
-                nchw.length, rows, height, width);
-        checkArgument(out.length >= rows * 3 * size * size, "output has %s values, need %s x 3 x %s x %s",
-                out.length, rows, size, size);
+        checkArgument(
+                nchw.length >= rows * 3 * height * width,
+                "input has %s values, need %s x 3 x %s x %s",
+                nchw.length,
+                rows,
+                height,
+                width);
+        checkArgument(
+                out.length >= rows * 3 * size * size,
+                "output has %s values, need %s x 3 x %s x %s",
+                out.length,
+                rows,
+                size,
+                size);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < 3; c++) {
                 int inOffset = (r * 3 + c) * height * width;
@@ -60,8 +69,11 @@ public final class ClipPreprocessor {
         }
     }
 
-    /** Adaptive average pooling of one plane to {@code size x size} (PyTorch's area interpolation). */
-    static void areaResize(float[] in, int inOffset, int height, int width, float[] out, int outOffset, int size) {
+    /**
+     * Adaptive average pooling of one plane to {@code size x size} (PyTorch's area interpolation).
+     */
+    static void areaResize(
+            float[] in, int inOffset, int height, int width, float[] out, int outOffset, int size) {
         for (int oy = 0; oy < size; oy++) {
             int y0 = (int) ((long) oy * height / size);
             int y1 = (int) (((long) (oy + 1) * height + size - 1) / size);

@@ -5,15 +5,17 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.awt.image.BufferedImage;
 
 /**
- * Conversions between generator tensors (NCHW float, nominally in [-1, 1]) and 8-bit RGB images, as the
- * reference does (reference section 5: {@code floor(127.5 (clamp(x, -1, 1) + 1))}).
+ * Conversions between generator tensors (NCHW float, nominally in [-1, 1]) and 8-bit RGB images, as
+ * the reference does (reference section 5: {@code floor(127.5 (clamp(x, -1, 1) + 1))}).
  */
 public final class Images {
 
-    private Images() {
-    }
+    private Images() {}
 
-    /** One channel value in [-1, 1] to 8 bits: {@code floor(127.5 (clamp(x, -1, 1) + 1))}, 255 at most. */
+    /**
+     * One channel value in [-1, 1] to 8 bits: {@code floor(127.5 (clamp(x, -1, 1) + 1))}, 255 at
+     * most.
+     */
     public static int toByte(float x) {
         float clamped = Math.max(-1f, Math.min(1f, x));
         return Math.min(255, (int) Math.floor(127.5f * (clamped + 1f)));
@@ -32,8 +34,13 @@ public final class Images {
     public static BufferedImage toImage(float[] nchw, int index, int height, int width) {
         int plane = height * width;
         int offset = index * 3 * plane;
-        checkArgument(offset + 3 * plane <= nchw.length, "image %s of size %sx%s is outside an array of %s values",
-                index, height, width, nchw.length);
+        checkArgument(
+                offset + 3 * plane <= nchw.length,
+                "image %s of size %sx%s is outside an array of %s values",
+                index,
+                height,
+                width,
+                nchw.length);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -48,17 +55,26 @@ public final class Images {
     }
 
     /**
-     * Area-resizes (adaptive average pooling, as {@link ClipPreprocessor}) every plane of an NCHW batch
-     * to {@code size x size}; the reference's training embeddings resized 1024 px images to 256 first.
+     * Area-resizes (adaptive average pooling, as {@link ClipPreprocessor}) every plane of an NCHW
+     * batch to {@code size x size}; the reference's training embeddings resized 1024 px images to
+     * 256 first.
      *
      * @return {@code [rows, channels, size, size]}
      */
-    public static float[] areaResize(float[] nchw, int rows, int channels, int height, int width, int size) {
-        checkArgument(nchw.length >= rows * channels * height * width, "input has %s values, need %s x %s x %s x %s",
-                nchw.length, rows, channels, height, width);
+    public static float[] areaResize(
+            float[] nchw, int rows, int channels, int height, int width, int size) {
+        checkArgument(
+                nchw.length >= rows * channels * height * width,
+                "input has %s values, need %s x %s x %s x %s",
+                nchw.length,
+                rows,
+                channels,
+                height,
+                width);
         float[] out = new float[rows * channels * size * size];
         for (int plane = 0; plane < rows * channels; plane++) {
-            ClipPreprocessor.areaResize(nchw, plane * height * width, height, width, out, plane * size * size, size);
+            ClipPreprocessor.areaResize(
+                    nchw, plane * height * width, height, width, out, plane * size * size, size);
         }
         return out;
     }

@@ -11,7 +11,10 @@ public enum ExecutionProvider {
     /** CUDA requested; if it cannot be initialised the CPU is used and a warning logged. */
     CUDA;
 
-    /** The system property that overrides the configured provider: {@code auto}, {@code cpu} or {@code cuda}. */
+    /**
+     * The system property that overrides the configured provider: {@code auto}, {@code cpu} or
+     * {@code cuda}.
+     */
     public static final String PROPERTY = "clip2latent.provider";
 
     /**
@@ -23,8 +26,8 @@ public enum ExecutionProvider {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown execution provider '" + value
-                    + "'; expected auto, cpu or cuda", e);
+            throw new IllegalArgumentException(
+                    "unknown execution provider '" + value + "'; expected auto, cpu or cuda", e);
         }
     }
 }

@@ -7,8 +7,8 @@ import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
 
 /**
- * The StyleGAN stage: mapping ({@code z -> w}) and synthesis ({@code ws -> image}) graphs (reference
- * section 6). Thread-safe; owns both sessions.
+ * The StyleGAN stage: mapping ({@code z -> w}) and synthesis ({@code ws -> image}) graphs
+ * (reference section 6). Thread-safe; owns both sessions.
  */
 public final class Generator implements AutoCloseable {
 
@@ -19,7 +19,12 @@ public final class Generator implements AutoCloseable {
     private final int numWs;
     private final int imageSize;
 
-    private Generator(StageSession mapping, StageSession synthesis, int zDim, int latentDim, int numWs,
+    private Generator(
+            StageSession mapping,
+            StageSession synthesis,
+            int zDim,
+            int latentDim,
+            int numWs,
             int imageSize) {
         this.mapping = mapping;
         this.synthesis = synthesis;
@@ -30,12 +35,14 @@ public final class Generator implements AutoCloseable {
     }
 
     /** Opens and validates the mapping and synthesis graphs of a bundle. */
-    public static Generator open(ModelBundle bundle, SessionFactory sessions) throws BundleException {
+    public static Generator open(ModelBundle bundle, SessionFactory sessions)
+            throws BundleException {
         StageSession mapping = sessions.open(bundle, Stage.MAPPING);
         try {
             StageSession synthesis = sessions.open(bundle, Stage.SYNTHESIS);
             var m = bundle.manifest();
-            return new Generator(mapping, synthesis, m.zDim(), m.latentDim(), m.numWs(), m.imageSize());
+            return new Generator(
+                    mapping, synthesis, m.zDim(), m.latentDim(), m.numWs(), m.imageSize());
         } catch (BundleException | RuntimeException e) {
             mapping.close();
             throw e;
@@ -64,15 +71,24 @@ public final class Generator implements AutoCloseable {
 
     /** The mapping network, {@code z [rows, zDim] -> w [rows, D]} (psi = 1). */
     public float[] map(float[] z, int rows) {
-        checkArgument(rows >= 1 && z.length == rows * zDim, "z has %s values, expected %s rows x %s", z.length,
-                rows, zDim);
+        checkArgument(
+                rows >= 1 && z.length == rows * zDim,
+                "z has %s values, expected %s rows x %s",
+                z.length,
+                rows,
+                zDim);
         return mapping.runFloat(z, new long[] {rows, zDim});
     }
 
     /** The synthesis network, {@code ws [rows, numWs, D] -> images [rows, 3, H, W]}. */
     public float[] synthesize(float[] ws, int rows) {
-        checkArgument(rows >= 1 && ws.length == rows * numWs * latentDim, "ws has %s values, expected %s x %s x %s",
-                ws.length, rows, numWs, latentDim);
+        checkArgument(
+                rows >= 1 && ws.length == rows * numWs * latentDim,
+                "ws has %s values, expected %s x %s x %s",
+                ws.length,
+                rows,
+                numWs,
+                latentDim);
         return synthesis.runFloat(ws, new long[] {rows, numWs, latentDim});
     }
 

@@ -8,6 +8,7 @@ import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.image.ClipPreprocessor;
 import io.github.clip2latent.image.Images;
+
 import java.awt.image.BufferedImage;
 
 /**
@@ -27,14 +28,21 @@ public final class ImageEncoder implements AutoCloseable {
     }
 
     /** Opens the image encoder of a bundle with the bundle's preprocessing. */
-    public static ImageEncoder open(ModelBundle bundle, SessionFactory sessions) throws BundleException {
+    public static ImageEncoder open(ModelBundle bundle, SessionFactory sessions)
+            throws BundleException {
         return open(bundle, sessions, bundle.manifest().preprocessing());
     }
 
-    /** Opens the image encoder with an explicit preprocessing (e.g. the reference's double normalization). */
-    public static ImageEncoder open(ModelBundle bundle, SessionFactory sessions, ImagePreprocessing preprocessing)
+    /**
+     * Opens the image encoder with an explicit preprocessing (e.g. the reference's double
+     * normalization).
+     */
+    public static ImageEncoder open(
+            ModelBundle bundle, SessionFactory sessions, ImagePreprocessing preprocessing)
             throws BundleException {
-        return new ImageEncoder(sessions.open(bundle, Stage.IMAGE_ENCODER), new ClipPreprocessor(preprocessing),
+        return new ImageEncoder(
+                sessions.open(bundle, Stage.IMAGE_ENCODER),
+                new ClipPreprocessor(preprocessing),
                 bundle.manifest().embeddingDim());
     }
 

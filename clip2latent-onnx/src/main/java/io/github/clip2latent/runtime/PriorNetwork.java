@@ -6,10 +6,12 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.diffusion.Denoiser;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -19,8 +21,8 @@ import java.util.Map;
 
 /**
  * The clip2latent prior graph (reference section 3). Thread-safe; owns its session. Sampling goes
- * through a {@link Runner}, one per sampling call, which owns the input and output tensors and reuses
- * them across steps.
+ * through a {@link Runner}, one per sampling call, which owns the input and output tensors and
+ * reuses them across steps.
  */
 public final class PriorNetwork implements AutoCloseable {
 
@@ -35,8 +37,11 @@ public final class PriorNetwork implements AutoCloseable {
     }
 
     /** Opens and validates the prior graph of a bundle. */
-    public static PriorNetwork open(ModelBundle bundle, SessionFactory sessions) throws BundleException {
-        return new PriorNetwork(sessions.open(bundle, Stage.PRIOR), bundle.manifest().latentDim(),
+    public static PriorNetwork open(ModelBundle bundle, SessionFactory sessions)
+            throws BundleException {
+        return new PriorNetwork(
+                sessions.open(bundle, Stage.PRIOR),
+                bundle.manifest().latentDim(),
                 bundle.manifest().embeddingDim());
     }
 
@@ -62,15 +67,15 @@ public final class PriorNetwork implements AutoCloseable {
 
     /**
      * The prior as a {@link Denoiser} for one sampling call. The first call with a given row count
-     * allocates direct, native-order buffers, wraps them in tensors without copying, and pins an output
-     * tensor; later calls with that row count only copy the inputs in and the prediction out.
+     * allocates direct, native-order buffers, wraps them in tensors without copying, and pins an
+     * output tensor; later calls with that row count only copy the inputs in and the prediction
+     * out.
      */
     public final class Runner implements Denoiser, AutoCloseable {
 
         private final Map<Integer, Tensors> byRows = new HashMap<>();
 
-        private Runner() {
-        }
+        private Runner() {}
 
         @Override
         public int latentDim() {
@@ -83,7 +88,12 @@ public final class PriorNetwork implements AutoCloseable {
         }
 
         @Override
-        public void predictX0(float[] xt, long[] timesteps, float[] condition, boolean[] keep, int rows,
+        public void predictX0(
+                float[] xt,
+                long[] timesteps,
+                float[] condition,
+                boolean[] keep,
+                int rows,
                 float[] x0) {
             checkArgument(rows >= 1, "rows must be >= 1, got %s", rows);
             Tensors tensors = byRows.get(rows);
@@ -114,18 +124,31 @@ public final class PriorNetwork implements AutoCloseable {
             Tensors(int rows) {
                 this.rows = rows;
                 xtBuffer = floats(rows * latentDim);
-                tBuffer = ByteBuffer.allocateDirect(8 * rows).order(ByteOrder.nativeOrder()).asLongBuffer();
+                tBuffer =
+                        ByteBuffer.allocateDirect(8 * rows)
+                                .order(ByteOrder.nativeOrder())
+                                .asLongBuffer();
                 conditionBuffer = floats(rows * conditionDim);
                 keepBuffer = floats(rows);
                 outBuffer = floats(rows * latentDim);
                 OrtEnvironment env = OrtEnvironment.getEnvironment();
                 try {
-                    inputs.put(session.input(0), OnnxTensor.createTensor(env, xtBuffer, new long[] {rows, latentDim}));
-                    inputs.put(session.input(1), OnnxTensor.createTensor(env, tBuffer, new long[] {rows}));
-                    inputs.put(session.input(2),
-                            OnnxTensor.createTensor(env, conditionBuffer, new long[] {rows, conditionDim}));
-                    inputs.put(session.input(3), OnnxTensor.createTensor(env, keepBuffer, new long[] {rows}));
-                    pinned.put(session.output(0), OnnxTensor.createTensor(env, outBuffer, new long[] {rows, latentDim}));
+                    inputs.put(
+                            session.input(0),
+                            OnnxTensor.createTensor(env, xtBuffer, new long[] {rows, latentDim}));
+                    inputs.put(
+                            session.input(1),
+                            OnnxTensor.createTensor(env, tBuffer, new long[] {rows}));
+                    inputs.put(
+                            session.input(2),
+                            OnnxTensor.createTensor(
+                                    env, conditionBuffer, new long[] {rows, conditionDim}));
+                    inputs.put(
+                            session.input(3),
+                            OnnxTensor.createTensor(env, keepBuffer, new long[] {rows}));
+                    pinned.put(
+                            session.output(0),
+                            OnnxTensor.createTensor(env, outBuffer, new long[] {rows, latentDim}));
                 } catch (OrtException e) {
                     close();
                     throw session.runFailure(e, rows);
@@ -159,7 +182,9 @@ public final class PriorNetwork implements AutoCloseable {
             }
 
             private FloatBuffer floats(int count) {
-                return ByteBuffer.allocateDirect(4 * count).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                return ByteBuffer.allocateDirect(4 * count)
+                        .order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
             }
         }
     }

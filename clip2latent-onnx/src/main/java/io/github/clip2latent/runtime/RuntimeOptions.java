@@ -6,18 +6,22 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
 /**
- * How ONNX Runtime sessions are created. Immutable; start from {@link #defaults()} and change with the
- * {@code with*} methods.
+ * How ONNX Runtime sessions are created. Immutable; start from {@link #defaults()} and change with
+ * the {@code with*} methods.
  *
- * @param provider            the execution provider; the system property {@value ExecutionProvider#PROPERTY}
- *                            overrides it
- * @param intraOpThreads      threads inside one operator, 0 for ONNX Runtime's default (one per core)
- * @param optimizationLevel   graph optimisation level
- * @param memoryPattern       whether ONNX Runtime pre-plans memory for repeated input shapes
- * @param cudaDevice          the CUDA device id
+ * @param provider the execution provider; the system property {@value ExecutionProvider#PROPERTY}
+ *     overrides it
+ * @param intraOpThreads threads inside one operator, 0 for ONNX Runtime's default (one per core)
+ * @param optimizationLevel graph optimisation level
+ * @param memoryPattern whether ONNX Runtime pre-plans memory for repeated input shapes
+ * @param cudaDevice the CUDA device id
  */
-public record RuntimeOptions(ExecutionProvider provider, int intraOpThreads, OptLevel optimizationLevel,
-        boolean memoryPattern, int cudaDevice) {
+public record RuntimeOptions(
+        ExecutionProvider provider,
+        int intraOpThreads,
+        OptLevel optimizationLevel,
+        boolean memoryPattern,
+        int cudaDevice) {
 
     /** Validates. */
     public RuntimeOptions {
@@ -39,7 +43,8 @@ public record RuntimeOptions(ExecutionProvider provider, int intraOpThreads, Opt
 
     /** A copy with another provider. */
     public RuntimeOptions withProvider(ExecutionProvider newProvider) {
-        return new RuntimeOptions(newProvider, intraOpThreads, optimizationLevel, memoryPattern, cudaDevice);
+        return new RuntimeOptions(
+                newProvider, intraOpThreads, optimizationLevel, memoryPattern, cudaDevice);
     }
 
     /** A copy with another intra-op thread count. */
@@ -60,6 +65,8 @@ public record RuntimeOptions(ExecutionProvider provider, int intraOpThreads, Opt
     /** The provider after applying the system property override, if set. */
     public ExecutionProvider effectiveProvider() {
         String override = System.getProperty(ExecutionProvider.PROPERTY);
-        return override == null || override.isBlank() ? provider : ExecutionProvider.parse(override);
+        return override == null || override.isBlank()
+                ? provider
+                : ExecutionProvider.parse(override);
     }
 }

@@ -7,12 +7,14 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ElementType;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.bundle.StageSpec;
 import io.github.clip2latent.bundle.TensorSpec;
+
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,9 +22,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Creates validated sessions for a bundle's stages with one execution-provider decision for all of them:
- * CUDA is tried once (unless the CPU was asked for); if it fails, the reason is logged and every session
- * runs on the CPU. Thread-safe.
+ * Creates validated sessions for a bundle's stages with one execution-provider decision for all of
+ * them: CUDA is tried once (unless the CPU was asked for); if it fails, the reason is logged and
+ * every session runs on the CPU. Thread-safe.
  */
 public final class SessionFactory {
 
@@ -42,21 +44,27 @@ public final class SessionFactory {
     private static final long ENVIRONMENT_THREAD_STACK = 64L << 20;
 
     /**
-     * ONNX Runtime 1.29 on Linux recurses, while creating its environment, to a depth that grows with
-     * the length of the process command line: with a long class path (ND4J's jars, an IDE) it overflows
-     * the 1 MB stack of a default Java thread and the JVM dies with SIGSEGV. The environment is a
-     * per-process singleton, so creating it once on a thread with a large stack avoids that for good.
+     * ONNX Runtime 1.29 on Linux recurses, while creating its environment, to a depth that grows
+     * with the length of the process command line: with a long class path (ND4J's jars, an IDE) it
+     * overflows the 1 MB stack of a default Java thread and the JVM dies with SIGSEGV. The
+     * environment is a per-process singleton, so creating it once on a thread with a large stack
+     * avoids that for good.
      */
     private static OrtEnvironment environmentOnLargeStack() {
         OrtEnvironment[] created = new OrtEnvironment[1];
         RuntimeException[] failure = new RuntimeException[1];
-        Thread thread = new Thread(null, () -> {
-            try {
-                created[0] = OrtEnvironment.getEnvironment();
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            }
-        }, "clip2latent-ort-environment", ENVIRONMENT_THREAD_STACK);
+        Thread thread =
+                new Thread(
+                        null,
+                        () -> {
+                            try {
+                                created[0] = OrtEnvironment.getEnvironment();
+                            } catch (RuntimeException e) {
+                                failure[0] = e;
+                            }
+                        },
+                        "clip2latent-ort-environment",
+                        ENVIRONMENT_THREAD_STACK);
         thread.start();
         boolean interrupted = false;
         while (true) {
@@ -97,8 +105,8 @@ public final class SessionFactory {
     /**
      * Opens the graph of {@code stage} and checks its inputs and outputs against the manifest.
      *
-     * @throws BundleException naming the file and stage: unreadable or corrupt graph, missing or extra
-     *                         input, missing output, wrong element type, rank or dimension
+     * @throws BundleException naming the file and stage: unreadable or corrupt graph, missing or
+     *     extra input, missing output, wrong element type, rank or dimension
      */
     StageSession open(ModelBundle bundle, Stage stage) throws BundleException {
         Path file = bundle.stageFile(stage);
@@ -113,8 +121,14 @@ public final class SessionFactory {
         } catch (OrtException e) {
             closeQuietly(session);
             sessionOptions.close();
-            throw new BundleException("cannot load the " + stage.key() + " graph " + file
-                    + " with ONNX Runtime (corrupt or unsupported ONNX file?): " + e.getMessage(), e);
+            throw new BundleException(
+                    "cannot load the "
+                            + stage.key()
+                            + " graph "
+                            + file
+                            + " with ONNX Runtime (corrupt or unsupported ONNX file?): "
+                            + e.getMessage(),
+                    e);
         } catch (BundleException | RuntimeException e) {
             closeQuietly(session);
             sessionOptions.close();
@@ -137,9 +151,10 @@ public final class SessionFactory {
             // Runtime search the class path for provider libraries, which crashed the JVM (SIGSEGV)
             // when ND4J's jars were on it.
             cudaWorks = false;
-            LOG.log(provider == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO,
-                    "clip2latent: this ONNX Runtime build has no CUDA provider (use the onnxruntime_gpu artifact);"
-                            + " running on the CPU");
+            LOG.log(
+                    provider == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO,
+                    "clip2latent: this ONNX Runtime build has no CUDA provider (use the"
+                        + " onnxruntime_gpu artifact); running on the CPU");
             return;
         }
         try {
@@ -151,7 +166,8 @@ public final class SessionFactory {
         } catch (OrtException e) {
             // No GPU, no CUDA libraries or the CPU-only artifact: fall back, never fail for it.
             cudaWorks = false;
-            LOG.log(provider == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO,
+            LOG.log(
+                    provider == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO,
                     "clip2latent: CUDA unavailable, running on the CPU (" + e.getMessage() + ")");
         }
     }
@@ -167,44 +183,94 @@ public final class SessionFactory {
         TreeSet<String> extra = new TreeSet<>(inputs.keySet());
         spec.inputs().forEach(t -> extra.remove(t.name()));
         if (!extra.isEmpty()) {
-            throw new BundleException(where + "the graph has inputs " + extra
-                    + " that the manifest does not declare; declared: "
-                    + spec.inputs().stream().map(TensorSpec::name).toList());
+            throw new BundleException(
+                    where
+                            + "the graph has inputs "
+                            + extra
+                            + " that the manifest does not declare; declared: "
+                            + spec.inputs().stream().map(TensorSpec::name).toList());
         }
         for (TensorSpec declared : spec.outputs()) {
             check(outputs.get(declared.name()), declared, "output", where, outputs.keySet());
         }
     }
 
-    private static void check(NodeInfo node, TensorSpec declared, String kind, String where,
-            java.util.Set<String> available) throws BundleException {
+    private static void check(
+            NodeInfo node,
+            TensorSpec declared,
+            String kind,
+            String where,
+            java.util.Set<String> available)
+            throws BundleException {
         if (node == null) {
-            throw new BundleException(where + "expected " + kind + " '" + declared.name() + "' ("
-                    + declared.describe() + "), the graph's " + kind + "s are " + new TreeSet<>(available));
+            throw new BundleException(
+                    where
+                            + "expected "
+                            + kind
+                            + " '"
+                            + declared.name()
+                            + "' ("
+                            + declared.describe()
+                            + "), the graph's "
+                            + kind
+                            + "s are "
+                            + new TreeSet<>(available));
         }
         if (!(node.getInfo() instanceof TensorInfo info)) {
-            throw new BundleException(where + kind + " '" + declared.name() + "' must be a tensor, found "
-                    + node.getInfo());
+            throw new BundleException(
+                    where
+                            + kind
+                            + " '"
+                            + declared.name()
+                            + "' must be a tensor, found "
+                            + node.getInfo());
         }
-        ElementType type = info.type == OnnxJavaType.FLOAT ? ElementType.FLOAT32
-                : info.type == OnnxJavaType.INT64 ? ElementType.INT64 : null;
+        ElementType type =
+                info.type == OnnxJavaType.FLOAT
+                        ? ElementType.FLOAT32
+                        : info.type == OnnxJavaType.INT64 ? ElementType.INT64 : null;
         long[] shape = info.getShape();
-        String found = (type == null ? info.type.toString().toLowerCase(java.util.Locale.ROOT) : type.manifestName())
-                + describe(shape);
+        String found =
+                (type == null
+                                ? info.type.toString().toLowerCase(java.util.Locale.ROOT)
+                                : type.manifestName())
+                        + describe(shape);
         if (type != declared.type() || shape.length != declared.rank()) {
-            throw new BundleException(where + kind + " '" + declared.name() + "': expected " + declared.describe()
-                    + ", found " + found);
+            throw new BundleException(
+                    where
+                            + kind
+                            + " '"
+                            + declared.name()
+                            + "': expected "
+                            + declared.describe()
+                            + ", found "
+                            + found);
         }
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] > 0 && declared.dim(i) > 0 && shape[i] != declared.dim(i)) {
-                throw new BundleException(where + kind + " '" + declared.name() + "': dimension " + i + " expected "
-                        + declared.dim(i) + " (" + declared.describe() + "), found " + shape[i] + " (" + found + ")");
+                throw new BundleException(
+                        where
+                                + kind
+                                + " '"
+                                + declared.name()
+                                + "': dimension "
+                                + i
+                                + " expected "
+                                + declared.dim(i)
+                                + " ("
+                                + declared.describe()
+                                + "), found "
+                                + shape[i]
+                                + " ("
+                                + found
+                                + ")");
             }
         }
     }
 
     private static String describe(long[] shape) {
-        return Arrays.toString(Arrays.stream(shape).mapToObj(d -> d > 0 ? Long.toString(d) : "?").toArray());
+        return Arrays.toString(
+                Arrays.stream(shape).mapToObj(d -> d > 0 ? Long.toString(d) : "?").toArray());
     }
 
     private static void closeQuietly(OrtSession session) {

@@ -4,16 +4,18 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.bundle.StageSpec;
+
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * One ONNX Runtime session with its options, validated against its stage's spec; the unit every stage
- * class owns. {@link #close()} closes both and is idempotent.
+ * One ONNX Runtime session with its options, validated against its stage's spec; the unit every
+ * stage class owns. {@link #close()} closes both and is idempotent.
  */
 final class StageSession implements AutoCloseable {
 
@@ -24,10 +26,19 @@ final class StageSession implements AutoCloseable {
     private final OrtSession.SessionOptions options;
     private boolean closed;
 
-    /** Sessions created and not yet closed, across the JVM; see {@link SessionFactory#openSessionCount()}. */
-    static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Sessions created and not yet closed, across the JVM; see {@link
+     * SessionFactory#openSessionCount()}.
+     */
+    static final java.util.concurrent.atomic.AtomicInteger OPEN =
+            new java.util.concurrent.atomic.AtomicInteger();
 
-    StageSession(Stage stage, Path file, StageSpec spec, OrtSession session, OrtSession.SessionOptions options) {
+    StageSession(
+            Stage stage,
+            Path file,
+            StageSpec spec,
+            OrtSession session,
+            OrtSession.SessionOptions options) {
         this.stage = stage;
         this.file = file;
         this.spec = spec;
@@ -66,7 +77,7 @@ final class StageSession implements AutoCloseable {
      * Runs a one-input graph and returns its first declared output as a new array.
      *
      * @param values the input values, row-major
-     * @param shape  the input shape, first dimension the rows
+     * @param shape the input shape, first dimension the rows
      */
     float[] runFloat(float[] values, long[] shape) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -90,8 +101,19 @@ final class StageSession implements AutoCloseable {
     }
 
     private float[] readFloats(OrtSession.Result result) {
-        OnnxTensor out = (OnnxTensor) result.get(output(0)).orElseThrow(() -> new IllegalStateException(
-                "stage " + stage.key() + " (" + file + ") returned no output '" + output(0) + "'"));
+        OnnxTensor out =
+                (OnnxTensor)
+                        result.get(output(0))
+                                .orElseThrow(
+                                        () ->
+                                                new IllegalStateException(
+                                                        "stage "
+                                                                + stage.key()
+                                                                + " ("
+                                                                + file
+                                                                + ") returned no output '"
+                                                                + output(0)
+                                                                + "'"));
         FloatBuffer buffer = out.getFloatBuffer();
         float[] values = new float[buffer.remaining()];
         buffer.get(values);
@@ -100,8 +122,16 @@ final class StageSession implements AutoCloseable {
 
     /** Wraps a failed run into an exception naming the stage and file, keeping the cause. */
     IllegalStateException runFailure(OrtException e, int rows) {
-        return new IllegalStateException("ONNX Runtime failed running stage " + stage.key() + " (" + file + ") on "
-                + rows + " rows: " + e.getMessage(), e);
+        return new IllegalStateException(
+                "ONNX Runtime failed running stage "
+                        + stage.key()
+                        + " ("
+                        + file
+                        + ") on "
+                        + rows
+                        + " rows: "
+                        + e.getMessage(),
+                e);
     }
 
     @Override
@@ -114,8 +144,11 @@ final class StageSession implements AutoCloseable {
         try {
             session.close();
         } catch (OrtException e) {
-            System.getLogger(StageSession.class.getName()).log(System.Logger.Level.WARNING,
-                    "closing the session of " + file + " failed", e);
+            System.getLogger(StageSession.class.getName())
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "closing the session of " + file + " failed",
+                            e);
         } finally {
             options.close();
         }

@@ -7,10 +7,13 @@ import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.tokenizer.ClipTokenizer;
+
 import java.io.IOException;
 import java.util.List;
 
-/** CLIP's text side: the BPE tokenizer and the text encoder graph. Thread-safe; owns its session. */
+/**
+ * CLIP's text side: the BPE tokenizer and the text encoder graph. Thread-safe; owns its session.
+ */
 public final class TextEncoder implements AutoCloseable {
 
     private final ClipTokenizer tokenizer;
@@ -24,19 +27,31 @@ public final class TextEncoder implements AutoCloseable {
     }
 
     /** Loads the tokenizer files and opens the text encoder graph of a bundle. */
-    public static TextEncoder open(ModelBundle bundle, SessionFactory sessions) throws BundleException {
+    public static TextEncoder open(ModelBundle bundle, SessionFactory sessions)
+            throws BundleException {
         BundleManifest.TokenizerFiles files = bundle.manifest().tokenizer();
         ClipTokenizer tokenizer;
         try {
-            tokenizer = (files.tokenizerJson() != null
-                    ? ClipTokenizer.fromTokenizerJson(bundle.resolve(files.tokenizerJson()))
-                    : ClipTokenizer.fromFiles(bundle.resolve(files.vocab()), bundle.resolve(files.merges())))
-                    .withContextLength(files.contextLength());
+            tokenizer =
+                    (files.tokenizerJson() != null
+                                    ? ClipTokenizer.fromTokenizerJson(
+                                            bundle.resolve(files.tokenizerJson()))
+                                    : ClipTokenizer.fromFiles(
+                                            bundle.resolve(files.vocab()),
+                                            bundle.resolve(files.merges())))
+                            .withContextLength(files.contextLength());
         } catch (IOException | RuntimeException e) {
-            throw new BundleException("bundle " + bundle.directory() + ": cannot load the tokenizer: " + e.getMessage(),
+            throw new BundleException(
+                    "bundle "
+                            + bundle.directory()
+                            + ": cannot load the tokenizer: "
+                            + e.getMessage(),
                     e);
         }
-        return new TextEncoder(tokenizer, sessions.open(bundle, Stage.TEXT_ENCODER), bundle.manifest().embeddingDim());
+        return new TextEncoder(
+                tokenizer,
+                sessions.open(bundle, Stage.TEXT_ENCODER),
+                bundle.manifest().embeddingDim());
     }
 
     /** The tokenizer. */

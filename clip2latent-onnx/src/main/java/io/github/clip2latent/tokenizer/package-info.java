@@ -4,7 +4,7 @@
  * CLIP-format vocabularies for small custom models.
  *
  * <p>Entry points: {@link io.github.clip2latent.tokenizer.ClipTokenizer} (load and tokenize) and
- * {@link io.github.clip2latent.tokenizer.ClipVocabularyWriter} (build {@code vocab.json} and
- * {@code merges.txt} from a word list).
+ * {@link io.github.clip2latent.tokenizer.ClipVocabularyWriter} (build {@code vocab.json} and {@code
+ * merges.txt} from a word list).
  */
 package io.github.clip2latent.tokenizer;

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.bundle.NormalizationMode;
-import java.awt.image.BufferedImage;
+
 import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
 
 /** Reference section 5: area resize, normalization, 8-bit conversion. */
 class ClipPreprocessorTest {
@@ -14,15 +16,18 @@ class ClipPreprocessorTest {
     @Test
     void areaResizeAveragesPyTorchsAdaptiveWindows() {
         float[] plane = {1, 2, 3, 4, 5, 6, 7, 8, 9}; // 3 x 3
-        // Windows [floor(i 3/2), ceil((i+1) 3/2)): rows/cols {0,1} and {1,2}, overlapping in the middle.
+        // Windows [floor(i 3/2), ceil((i+1) 3/2)): rows/cols {0,1} and {1,2}, overlapping in the
+        // middle.
         float[] resized = Images.areaResize(plane, 1, 1, 3, 3, 2);
         assertArrayEquals(new float[] {3, 4, 6, 7}, resized);
         float[] four = new float[16];
         for (int i = 0; i < 16; i++) {
             four[i] = i;
         }
-        assertArrayEquals(new float[] {2.5f, 4.5f, 10.5f, 12.5f}, Images.areaResize(four, 1, 1, 4, 4, 2));
-        assertArrayEquals(four, Images.areaResize(four, 1, 1, 4, 4, 4), "same size is the identity");
+        assertArrayEquals(
+                new float[] {2.5f, 4.5f, 10.5f, 12.5f}, Images.areaResize(four, 1, 1, 4, 4, 2));
+        assertArrayEquals(
+                four, Images.areaResize(four, 1, 1, 4, 4, 4), "same size is the identity");
     }
 
     @Test
@@ -37,7 +42,8 @@ class ClipPreprocessorTest {
             assertEquals((0.6f - mean[c]) / std[c], single[c * 4], 1e-6);
         }
         float[] twice = new float[12];
-        new ClipPreprocessor(ImagePreprocessing.clip(2).withMode(NormalizationMode.REFERENCE_DOUBLE))
+        new ClipPreprocessor(
+                        ImagePreprocessing.clip(2).withMode(NormalizationMode.REFERENCE_DOUBLE))
                 .apply(pixels, 1, 2, 2, twice);
         for (int c = 0; c < 3; c++) {
             float once = (0.6f - mean[c]) / std[c];

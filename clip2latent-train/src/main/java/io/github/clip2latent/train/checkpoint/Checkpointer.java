@@ -1,6 +1,7 @@
 package io.github.clip2latent.train.checkpoint;
 
 import io.github.clip2latent.train.loop.Trainer;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,10 +95,13 @@ public final class Checkpointer {
     private static List<Path> list(Path directory) throws IOException {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            files.filter(p -> {
-                Matcher m = NAME.matcher(p.getFileName().toString());
-                return m.matches();
-            }).sorted().forEach(out::add);
+            files.filter(
+                            p -> {
+                                Matcher m = NAME.matcher(p.getFileName().toString());
+                                return m.matches();
+                            })
+                    .sorted()
+                    .forEach(out::add);
         }
         return out;
     }

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Plain {@code --name value} / {@code --name=value} options of one subcommand, checked against the names
- * it knows; every lookup that fails throws {@link UsageException} with the option and the bad value.
+ * Plain {@code --name value} / {@code --name=value} options of one subcommand, checked against the
+ * names it knows; every lookup that fails throws {@link UsageException} with the option and the bad
+ * value.
  */
 final class Options {
 
@@ -26,7 +27,8 @@ final class Options {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
-                throw new UsageException(command + ": unexpected argument '" + arg + "' (options start with --)");
+                throw new UsageException(
+                        command + ": unexpected argument '" + arg + "' (options start with --)");
             }
             String name = arg.substring(2);
             String value = null;
@@ -36,7 +38,8 @@ final class Options {
                 name = name.substring(0, eq);
             }
             if (!known.contains(name) && !flags.contains(name)) {
-                throw new UsageException(command + ": unknown option --" + name + " (see " + command + " --help)");
+                throw new UsageException(
+                        command + ": unknown option --" + name + " (see " + command + " --help)");
             }
             if (flags.contains(name)) {
                 values.put(name, "true");
@@ -62,7 +65,13 @@ final class Options {
     String string(String name) {
         String v = values.get(name);
         if (v == null) {
-            throw new UsageException(command + ": missing required option --" + name + " (see " + command + " --help)");
+            throw new UsageException(
+                    command
+                            + ": missing required option --"
+                            + name
+                            + " (see "
+                            + command
+                            + " --help)");
         }
         return v;
     }
@@ -78,7 +87,13 @@ final class Options {
         try {
             return Long.parseLong(values.get(name).trim());
         } catch (NumberFormatException e) {
-            throw new UsageException(command + ": --" + name + " must be an integer, got '" + values.get(name) + "'");
+            throw new UsageException(
+                    command
+                            + ": --"
+                            + name
+                            + " must be an integer, got '"
+                            + values.get(name)
+                            + "'");
         }
     }
 
@@ -90,7 +105,8 @@ final class Options {
     int intValue(String name, int fallback) {
         long v = longValue(name, fallback);
         if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-            throw new UsageException(command + ": --" + name + " is out of range, got '" + values.get(name) + "'");
+            throw new UsageException(
+                    command + ": --" + name + " is out of range, got '" + values.get(name) + "'");
         }
         return (int) v;
     }
@@ -102,7 +118,8 @@ final class Options {
         try {
             return Double.parseDouble(values.get(name).trim());
         } catch (NumberFormatException e) {
-            throw new UsageException(command + ": --" + name + " must be a number, got '" + values.get(name) + "'");
+            throw new UsageException(
+                    command + ": --" + name + " must be a number, got '" + values.get(name) + "'");
         }
     }
 
@@ -110,7 +127,13 @@ final class Options {
     Path existingDirectory(String name) {
         Path p = Path.of(string(name));
         if (!Files.isDirectory(p)) {
-            throw new UsageException(command + ": --" + name + " " + p.toAbsolutePath() + " is not an existing folder");
+            throw new UsageException(
+                    command
+                            + ": --"
+                            + name
+                            + " "
+                            + p.toAbsolutePath()
+                            + " is not an existing folder");
         }
         return p;
     }
@@ -119,7 +142,13 @@ final class Options {
     Path existingFile(String name) {
         Path p = Path.of(string(name));
         if (!Files.isRegularFile(p)) {
-            throw new UsageException(command + ": --" + name + " " + p.toAbsolutePath() + " is not an existing file");
+            throw new UsageException(
+                    command
+                            + ": --"
+                            + name
+                            + " "
+                            + p.toAbsolutePath()
+                            + " is not an existing file");
         }
         return p;
     }
@@ -133,7 +162,10 @@ final class Options {
         }
     }
 
-    /** Wraps the checks of a record built from several options; its message names the bad field and value. */
+    /**
+     * Wraps the checks of a record built from several options; its message names the bad field and
+     * value.
+     */
     <T> T check(java.util.function.Supplier<T> build) {
         try {
             return build.get();

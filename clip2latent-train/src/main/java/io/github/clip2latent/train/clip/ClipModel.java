@@ -4,11 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.github.clip2latent.onnx.graph.NamedTensor;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.random.RandomGenerator;
+
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -18,6 +14,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
 
 /**
  * The small CLIP of {@link ClipConfig} as a SameDiff graph: both encoders, the symmetric InfoNCE
@@ -30,19 +32,28 @@ public final class ClipModel {
 
     /** Graph input: preprocessed pixels {@code [B, 3, S, S]}. */
     public static final String PIXEL_VALUES = "pixel_values";
+
     /** Graph input: token ids {@code [B, T]}. */
     public static final String INPUT_IDS = "input_ids";
+
     /** Graph output: L2-normalized image embeddings {@code [B, C]}. */
     public static final String IMAGE_EMBEDS = "image_embeds";
+
     /** Graph output: L2-normalized text embeddings {@code [B, C]}. */
     public static final String TEXT_EMBEDS = "text_embeds";
+
     /** The learned log temperature, a {@code [1, 1]} parameter. */
     public static final String LOGIT_SCALE = "logit_scale";
+
     /** CLIP's initial logit scale, {@code log(1 / 0.07)}. */
     public static final double INITIAL_LOGIT_SCALE = Math.log(1 / 0.07);
+
     /** CLIP's cap on the logit scale, {@code log(100)}; enforced after each update. */
     public static final double MAX_LOGIT_SCALE = Math.log(100);
-    /** Added to the squared norm before the square root, so a zero vector does not divide by zero. */
+
+    /**
+     * Added to the squared norm before the square root, so a zero vector does not divide by zero.
+     */
     public static final float NORM_EPSILON = 1e-12f;
 
     static final String TOKEN_WEIGHTS = "token_weights";
@@ -52,6 +63,7 @@ public final class ClipModel {
 
     /** Convolution geometry: kernel 4, stride 2, padding 1 halves the side exactly. */
     static final int KERNEL = 4;
+
     static final int STRIDE = 2;
     static final int PADDING = 1;
 
@@ -64,8 +76,8 @@ public final class ClipModel {
     }
 
     /**
-     * A freshly initialized model: He-normal matrices and kernels, zero biases, token table
-     * {@code N(0, 1)}, logit scale {@link #INITIAL_LOGIT_SCALE}.
+     * A freshly initialized model: He-normal matrices and kernels, zero biases, token table {@code
+     * N(0, 1)}, logit scale {@link #INITIAL_LOGIT_SCALE}.
      *
      * @param config the architecture
      * @param random the only source of the initial weights
@@ -78,14 +90,19 @@ public final class ClipModel {
         Init init = new Init(sd, random);
         SDVariable textEmbeds = buildText(sd, config, init);
         SDVariable imageEmbeds = buildImage(sd, config, init);
-        SDVariable logitScale = sd.var(LOGIT_SCALE,
-                Nd4j.valueArrayOf(new long[] {1, 1}, (float) INITIAL_LOGIT_SCALE));
+        SDVariable logitScale =
+                sd.var(
+                        LOGIT_SCALE,
+                        Nd4j.valueArrayOf(new long[] {1, 1}, (float) INITIAL_LOGIT_SCALE));
         // CLIP: logits_per_image = exp(logit_scale) * image_embeds @ text_embeds^T.
-        SDVariable logits = sd.mmul(imageEmbeds, textEmbeds, false, true, false)
-                .mul(sd.math.exp(logitScale)).rename(LOGITS);
+        SDVariable logits =
+                sd.mmul(imageEmbeds, textEmbeds, false, true, false)
+                        .mul(sd.math.exp(logitScale))
+                        .rename(LOGITS);
         // Soft targets T[i, j] = 1 / n_i when captions i and j are equal (n_i copies in the batch):
         // the usual identity when captions are distinct, and no pushing apart of equal captions
-        // otherwise. T is symmetric (so it also serves the transposed logits) and its rows sum to 1,
+        // otherwise. T is symmetric (so it also serves the transposed logits) and its rows sum to
+        // 1,
         // so sum(T) = B.
         SDVariable targets = sd.placeHolder(TARGETS, DataType.FLOAT, -1, -1);
         // logSoftmax(x, dim) fails to clone for the gradient graph in M2.1 (a property setter
@@ -108,35 +125,61 @@ public final class ClipModel {
         SDVariable oneHot = sd.oneHot(ids, c.vocabularySize(), -1, 1.0, 0.0, DataType.FLOAT);
         SDVariable bag = sd.sum(oneHot.mul(sd.expandDims(weights, 2)), 1);
         SDVariable pooled = sd.mmul(bag, table);
-        SDVariable hidden = sd.nn.relu(dense(sd, init, "text.fc1", pooled, c.tokenDim(), c.textHidden(), true), 0);
-        SDVariable out = dense(sd, init, "text.fc2", hidden, c.textHidden(), c.embeddingDim(), false);
+        SDVariable hidden =
+                sd.nn.relu(
+                        dense(sd, init, "text.fc1", pooled, c.tokenDim(), c.textHidden(), true), 0);
+        SDVariable out =
+                dense(sd, init, "text.fc2", hidden, c.textHidden(), c.embeddingDim(), false);
         return l2Normalize(sd, out).rename(TEXT_EMBEDS);
     }
 
     private static SDVariable buildImage(SameDiff sd, ClipConfig c, Init init) {
-        SDVariable x = sd.placeHolder(PIXEL_VALUES, DataType.FLOAT, -1, 3, c.imageSize(), c.imageSize());
+        SDVariable x =
+                sd.placeHolder(PIXEL_VALUES, DataType.FLOAT, -1, 3, c.imageSize(), c.imageSize());
         int in = 3;
         for (int i = 0; i < c.convChannels().size(); i++) {
             int out = c.convChannels().get(i);
             String name = "image.conv" + i;
             // YXIO = [kH, kW, in, out], SameDiff's default; the exporter permutes to ONNX's OIYX.
-            SDVariable w = init.normal(name + ".w", Math.sqrt(2.0 / (in * KERNEL * KERNEL)), KERNEL, KERNEL, in, out);
+            SDVariable w =
+                    init.normal(
+                            name + ".w",
+                            Math.sqrt(2.0 / (in * KERNEL * KERNEL)),
+                            KERNEL,
+                            KERNEL,
+                            in,
+                            out);
             SDVariable b = init.zeros(name + ".b", out);
-            Conv2DConfig conv = Conv2DConfig.builder().kH(KERNEL).kW(KERNEL).sH(STRIDE).sW(STRIDE)
-                    .pH(PADDING).pW(PADDING).dH(1).dW(1).paddingMode(PaddingMode.VALID)
-                    .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO).build();
+            Conv2DConfig conv =
+                    Conv2DConfig.builder()
+                            .kH(KERNEL)
+                            .kW(KERNEL)
+                            .sH(STRIDE)
+                            .sW(STRIDE)
+                            .pH(PADDING)
+                            .pW(PADDING)
+                            .dH(1)
+                            .dW(1)
+                            .paddingMode(PaddingMode.VALID)
+                            .dataFormat(Conv2DConfig.NCHW)
+                            .weightsFormat(WeightsFormat.YXIO)
+                            .build();
             x = sd.nn.relu(sd.cnn.conv2d(x, w, b, conv), 0);
             in = out;
         }
         // Flatten NCHW in (channel, y, x) order, as ONNX Flatten does; keeps where things are.
         SDVariable flat = x.reshape(-1, c.flatFeatures());
-        SDVariable hidden = sd.nn.relu(dense(sd, init, "image.fc1", flat, c.flatFeatures(), c.imageHidden(), true), 0);
-        SDVariable out = dense(sd, init, "image.fc2", hidden, c.imageHidden(), c.embeddingDim(), false);
+        SDVariable hidden =
+                sd.nn.relu(
+                        dense(sd, init, "image.fc1", flat, c.flatFeatures(), c.imageHidden(), true),
+                        0);
+        SDVariable out =
+                dense(sd, init, "image.fc2", hidden, c.imageHidden(), c.embeddingDim(), false);
         return l2Normalize(sd, out).rename(IMAGE_EMBEDS);
     }
 
-    private static SDVariable dense(SameDiff sd, Init init, String name, SDVariable x, int in, int out,
-            boolean relu) {
+    private static SDVariable dense(
+            SameDiff sd, Init init, String name, SDVariable x, int in, int out, boolean relu) {
         // He-normal before a ReLU, LeCun-normal (1 / fan-in) before the normalization.
         double std = Math.sqrt((relu ? 2.0 : 1.0) / in);
         SDVariable w = init.normal(name + ".w", std, in, out);
@@ -150,7 +193,9 @@ public final class ClipModel {
         return x.div(norm);
     }
 
-    /** Seeded parameter creation; every draw comes from the caller's generator, in a fixed order. */
+    /**
+     * Seeded parameter creation; every draw comes from the caller's generator, in a fixed order.
+     */
     private record Init(SameDiff sd, RandomGenerator random) {
         SDVariable normal(String name, double std, long... shape) {
             int n = 1;
@@ -180,15 +225,18 @@ public final class ClipModel {
     }
 
     /**
-     * A copy of one parameter, e.g. {@code "image.conv0.w"} ({@code [kH, kW, in, out]}) or
-     * {@code "text.token_table"} ({@code [V, tokenDim]}); see {@link #parameterNames()}.
+     * A copy of one parameter, e.g. {@code "image.conv0.w"} ({@code [kH, kW, in, out]}) or {@code
+     * "text.token_table"} ({@code [V, tokenDim]}); see {@link #parameterNames()}.
      *
      * @param name the parameter
      * @return its shape and values, row-major
      * @throws IllegalArgumentException for an unknown name
      */
     public NamedTensor parameter(String name) {
-        checkArgument(parameterNames().contains(name), "no parameter '%s'; parameters are %s", name,
+        checkArgument(
+                parameterNames().contains(name),
+                "no parameter '%s'; parameters are %s",
+                name,
                 parameterNames());
         INDArray arr = sd.getVariable(name).getArr();
         return new NamedTensor(name, arr.shape(), arr.dup('c').data().asFloat());
@@ -224,10 +272,20 @@ public final class ClipModel {
     public float[] embedImages(float[] pixels, int rows) {
         int s = config.imageSize();
         checkArgument(rows >= 1, "rows must be >= 1, got %s", rows);
-        checkArgument(pixels.length == rows * 3 * s * s, "pixels: need %s x 3 x %s x %s = %s values, got %s", rows,
-                s, s, rows * 3 * s * s, pixels.length);
+        checkArgument(
+                pixels.length == rows * 3 * s * s,
+                "pixels: need %s x 3 x %s x %s = %s values, got %s",
+                rows,
+                s,
+                s,
+                rows * 3 * s * s,
+                pixels.length);
         INDArray x = Nd4j.create(pixels, new long[] {rows, 3, s, s}, 'c');
-        return sd.output(Map.of(PIXEL_VALUES, x), IMAGE_EMBEDS).get(IMAGE_EMBEDS).dup('c').data().asFloat();
+        return sd.output(Map.of(PIXEL_VALUES, x), IMAGE_EMBEDS)
+                .get(IMAGE_EMBEDS)
+                .dup('c')
+                .data()
+                .asFloat();
     }
 
     /**
@@ -240,16 +298,28 @@ public final class ClipModel {
      */
     public float[] embedTexts(long[] ids, int rows) {
         checkArgument(rows >= 1, "rows must be >= 1, got %s", rows);
-        Map<String, INDArray> feed = Map.of(INPUT_IDS, idArray(ids, rows), TOKEN_WEIGHTS, tokenWeights(ids, rows));
+        Map<String, INDArray> feed =
+                Map.of(INPUT_IDS, idArray(ids, rows), TOKEN_WEIGHTS, tokenWeights(ids, rows));
         return sd.output(feed, TEXT_EMBEDS).get(TEXT_EMBEDS).dup('c').data().asFloat();
     }
 
     INDArray idArray(long[] ids, int rows) {
         int t = config.contextLength();
-        checkArgument(ids.length == rows * t, "ids: need %s x %s = %s values, got %s", rows, t, rows * t, ids.length);
+        checkArgument(
+                ids.length == rows * t,
+                "ids: need %s x %s = %s values, got %s",
+                rows,
+                t,
+                rows * t,
+                ids.length);
         for (int i = 0; i < ids.length; i++) {
-            checkArgument(ids[i] >= 0 && ids[i] < config.vocabularySize(), "id %s at row %s, position %s is outside"
-                    + " the vocabulary [0, %s)", ids[i], i / t, i % t, config.vocabularySize());
+            checkArgument(
+                    ids[i] >= 0 && ids[i] < config.vocabularySize(),
+                    "id %s at row %s, position %s is outside" + " the vocabulary [0, %s)",
+                    ids[i],
+                    i / t,
+                    i % t,
+                    config.vocabularySize());
         }
         return Nd4j.createFromArray(ids).reshape(rows, t);
     }

@@ -6,6 +6,7 @@ import io.github.clip2latent.bundle.BundleWriter;
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.onnx.graph.OnnxModel;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -17,10 +18,12 @@ import java.nio.file.Path;
  *     L2-normalized; the input is preprocessed as {@link #preprocessing()} says
  * @param preprocessing the image preprocessing the image encoder was trained with
  */
-public record ClipOnnxModels(OnnxModel textEncoder, OnnxModel imageEncoder, ImagePreprocessing preprocessing) {
+public record ClipOnnxModels(
+        OnnxModel textEncoder, OnnxModel imageEncoder, ImagePreprocessing preprocessing) {
 
     /** The file name {@link #writeTo} gives the text encoder. */
     public static final String TEXT_ENCODER_FILE = "textEncoder.onnx";
+
     /** The file name {@link #writeTo} gives the image encoder. */
     public static final String IMAGE_ENCODER_FILE = "imageEncoder.onnx";
 

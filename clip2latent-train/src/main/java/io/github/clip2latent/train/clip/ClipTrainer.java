@@ -6,10 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.image.ClipPreprocessor;
 import io.github.clip2latent.tokenizer.ClipTokenizer;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.random.RandomGenerator;
+
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.ListenerVariables;
@@ -22,11 +19,16 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
 /**
  * Trains a {@link ClipModel} with CLIP's symmetric InfoNCE loss and Adam, in SameDiff. Images are
- * preprocessed exactly as the exported image encoder's callers do
- * ({@link ClipPreprocessor} with {@code ImagePreprocessing.clip(S)}), and captions tokenized with
- * the tokenizer that will ship in the bundle.
+ * preprocessed exactly as the exported image encoder's callers do ({@link ClipPreprocessor} with
+ * {@code ImagePreprocessing.clip(S)}), and captions tokenized with the tokenizer that will ship in
+ * the bundle.
  *
  * <p>The Adam state lives in the model's SameDiff instance, so successive {@link #train} calls
  * continue one run. Not thread-safe.
@@ -42,35 +44,54 @@ public final class ClipTrainer {
         this.model = model;
         this.tokenizer = tokenizer;
         this.options = options;
-        this.preprocessor = new ClipPreprocessor(ImagePreprocessing.clip(model.config().imageSize()));
+        this.preprocessor =
+                new ClipPreprocessor(ImagePreprocessing.clip(model.config().imageSize()));
     }
 
     /**
-     * A trainer; installs the optimizer on the model. Make one trainer per model: another
-     * {@code create} on the same model installs a fresh optimizer.
+     * A trainer; installs the optimizer on the model. Make one trainer per model: another {@code
+     * create} on the same model installs a fresh optimizer.
      *
      * @param model the model to train
-     * @param tokenizer the tokenizer; its vocabulary size, context length and end token must be
-     *     the model's
+     * @param tokenizer the tokenizer; its vocabulary size, context length and end token must be the
+     *     model's
      * @param options optimizer settings
      * @return the trainer
      */
-    public static ClipTrainer create(ClipModel model, ClipTokenizer tokenizer, TrainingOptions options) {
+    public static ClipTrainer create(
+            ClipModel model, ClipTokenizer tokenizer, TrainingOptions options) {
         checkNotNull(model, "model");
         checkNotNull(tokenizer, "tokenizer");
         checkNotNull(options, "options");
         ClipConfig c = model.config();
-        checkArgument(tokenizer.vocabularySize() == c.vocabularySize()
-                && tokenizer.contextLength() == c.contextLength() && tokenizer.endOfTextId() == c.endOfTextId(),
-                "tokenizer (vocabulary %s, context %s, end token %s) does not match the model (%s, %s, %s)",
-                tokenizer.vocabularySize(), tokenizer.contextLength(), tokenizer.endOfTextId(), c.vocabularySize(),
-                c.contextLength(), c.endOfTextId());
-        model.sameDiff().setTrainingConfig(TrainingConfig.builder()
-                .updater(new Adam(options.learningRate(), options.beta1(), options.beta2(), options.epsilon()))
-                .dataSetFeatureMapping(ClipModel.PIXEL_VALUES, ClipModel.INPUT_IDS, ClipModel.TOKEN_WEIGHTS,
-                        ClipModel.TARGETS)
-                .markLabelsUnused()
-                .build());
+        checkArgument(
+                tokenizer.vocabularySize() == c.vocabularySize()
+                        && tokenizer.contextLength() == c.contextLength()
+                        && tokenizer.endOfTextId() == c.endOfTextId(),
+                "tokenizer (vocabulary %s, context %s, end token %s) does not match the model (%s,"
+                    + " %s, %s)",
+                tokenizer.vocabularySize(),
+                tokenizer.contextLength(),
+                tokenizer.endOfTextId(),
+                c.vocabularySize(),
+                c.contextLength(),
+                c.endOfTextId());
+        model.sameDiff()
+                .setTrainingConfig(
+                        TrainingConfig.builder()
+                                .updater(
+                                        new Adam(
+                                                options.learningRate(),
+                                                options.beta1(),
+                                                options.beta2(),
+                                                options.epsilon()))
+                                .dataSetFeatureMapping(
+                                        ClipModel.PIXEL_VALUES,
+                                        ClipModel.INPUT_IDS,
+                                        ClipModel.TOKEN_WEIGHTS,
+                                        ClipModel.TARGETS)
+                                .markLabelsUnused()
+                                .build());
         return new ClipTrainer(model, tokenizer, options);
     }
 
@@ -84,7 +105,9 @@ public final class ClipTrainer {
         return options;
     }
 
-    /** The image preprocessing applied to each batch, and expected by the exported image encoder. */
+    /**
+     * The image preprocessing applied to each batch, and expected by the exported image encoder.
+     */
     public ImagePreprocessing preprocessing() {
         return preprocessor.spec();
     }
@@ -98,7 +121,10 @@ public final class ClipTrainer {
      * @param listener progress, after each step
      * @return the summary
      */
-    public TrainingSummary train(ContrastiveBatchSource source, int steps, RandomGenerator random,
+    public TrainingSummary train(
+            ContrastiveBatchSource source,
+            int steps,
+            RandomGenerator random,
             TrainingListener listener) {
         checkNotNull(source, "source");
         checkNotNull(random, "random");
@@ -118,13 +144,19 @@ public final class ClipTrainer {
             sd.fit(features(batch, targets), capture);
             clampLogitScale(sd);
             if (capture.image == null || capture.text == null || capture.logits == null) {
-                throw new IllegalStateException("SameDiff did not report the logits and embeddings of step " + step);
+                throw new IllegalStateException(
+                        "SameDiff did not report the logits and embeddings of step " + step);
             }
             // SameDiff's Loss record reports 0 for this graph, and the loss variable is not passed
             // to listeners, so the same formula is evaluated here on the step's logits.
             loss = infoNce(capture.logits, targets, batch.rows());
-            accuracy = Retrieval.topOneAccuracy(capture.image, capture.text, batch.rows(),
-                    model.config().embeddingDim(), batch.captions());
+            accuracy =
+                    Retrieval.topOneAccuracy(
+                            capture.image,
+                            capture.text,
+                            batch.rows(),
+                            model.config().embeddingDim(),
+                            batch.captions());
             double seconds = (System.nanoTime() - start) / 1e9;
             if (step == 1) {
                 first = seconds;
@@ -178,8 +210,8 @@ public final class ClipTrainer {
     }
 
     /**
-     * The symmetric InfoNCE loss with soft targets, as ClipModel's graph computes it:
-     * {@code -(sum(T * logSoftmax_rows(L)) + sum(T * logSoftmax_columns(L))) / (2 B)}.
+     * The symmetric InfoNCE loss with soft targets, as ClipModel's graph computes it: {@code
+     * -(sum(T * logSoftmax_rows(L)) + sum(T * logSoftmax_columns(L))) / (2 B)}.
      */
     static double infoNce(float[] logits, float[] targets, int n) {
         double total = 0;
@@ -227,7 +259,8 @@ public final class ClipTrainer {
         @Override
         public ListenerVariables requiredVariables(SameDiff sd) {
             return ListenerVariables.builder()
-                    .trainingVariables(ClipModel.IMAGE_EMBEDS, ClipModel.TEXT_EMBEDS, ClipModel.LOGITS)
+                    .trainingVariables(
+                            ClipModel.IMAGE_EMBEDS, ClipModel.TEXT_EMBEDS, ClipModel.LOGITS)
                     .build();
         }
 
@@ -237,8 +270,13 @@ public final class ClipTrainer {
         }
 
         @Override
-        public void activationAvailable(SameDiff sd, At at, org.nd4j.linalg.dataset.api.MultiDataSet batch,
-                SameDiffOp op, String varName, INDArray activation) {
+        public void activationAvailable(
+                SameDiff sd,
+                At at,
+                org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                SameDiffOp op,
+                String varName,
+                INDArray activation) {
             if (ClipModel.IMAGE_EMBEDS.equals(varName)) {
                 image = activation.dup('c').data().asFloat();
             } else if (ClipModel.TEXT_EMBEDS.equals(varName)) {
@@ -247,6 +285,5 @@ public final class ClipTrainer {
                 logits = activation.dup('c').data().asFloat();
             }
         }
-
     }
 }

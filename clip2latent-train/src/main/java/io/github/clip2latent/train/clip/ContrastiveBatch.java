@@ -15,17 +15,28 @@ import java.util.List;
  * @param width image width
  * @param captions one caption per image; equal captions are allowed and treated as one class
  */
-public record ContrastiveBatch(float[] images, int rows, int height, int width, List<String> captions) {
+public record ContrastiveBatch(
+        float[] images, int rows, int height, int width, List<String> captions) {
 
     /** Validates and copies the caption list. */
     public ContrastiveBatch {
         checkNotNull(images, "images");
         captions = List.copyOf(checkNotNull(captions, "captions"));
         checkArgument(rows >= 2, "a contrastive batch needs at least 2 pairs, got %s", rows);
-        checkArgument(height >= 1 && width >= 1, "image size must be >= 1, got %s x %s", height, width);
-        checkArgument((long) rows * 3 * height * width == images.length,
-                "images: need %s x 3 x %s x %s = %s values, got %s", rows, height, width,
-                (long) rows * 3 * height * width, images.length);
-        checkArgument(captions.size() == rows, "need %s captions, one per image, got %s", rows, captions.size());
+        checkArgument(
+                height >= 1 && width >= 1, "image size must be >= 1, got %s x %s", height, width);
+        checkArgument(
+                (long) rows * 3 * height * width == images.length,
+                "images: need %s x 3 x %s x %s = %s values, got %s",
+                rows,
+                height,
+                width,
+                (long) rows * 3 * height * width,
+                images.length);
+        checkArgument(
+                captions.size() == rows,
+                "need %s captions, one per image, got %s",
+                rows,
+                captions.size());
     }
 }

@@ -11,8 +11,7 @@ import java.util.Map;
 /** Retrieval metrics over embeddings. */
 public final class Retrieval {
 
-    private Retrieval() {
-    }
+    private Retrieval() {}
 
     /**
      * Top-1 image-to-caption accuracy among distinct captions: for each image, the caption (one per
@@ -26,13 +25,21 @@ public final class Retrieval {
      * @param captions the caption of each row
      * @return the fraction of images whose best caption is their own, in [0, 1]
      */
-    public static double topOneAccuracy(float[] imageEmbeds, float[] textEmbeds, int rows, int dim,
-            List<String> captions) {
+    public static double topOneAccuracy(
+            float[] imageEmbeds, float[] textEmbeds, int rows, int dim, List<String> captions) {
         checkNotNull(captions, "captions");
         checkArgument(rows >= 1 && dim >= 1, "rows and dim must be >= 1, got %s and %s", rows, dim);
-        checkArgument(imageEmbeds.length == rows * dim && textEmbeds.length == rows * dim
-                && captions.size() == rows, "need %s x %s embeddings and %s captions, got %s, %s and %s", rows, dim,
-                rows, imageEmbeds.length, textEmbeds.length, captions.size());
+        checkArgument(
+                imageEmbeds.length == rows * dim
+                        && textEmbeds.length == rows * dim
+                        && captions.size() == rows,
+                "need %s x %s embeddings and %s captions, got %s, %s and %s",
+                rows,
+                dim,
+                rows,
+                imageEmbeds.length,
+                textEmbeds.length,
+                captions.size());
         Map<String, Integer> first = new LinkedHashMap<>();
         for (int i = 0; i < rows; i++) {
             first.putIfAbsent(captions.get(i), i);

@@ -14,7 +14,10 @@ public record TrainingOptions(double learningRate, double beta1, double beta2, d
 
     /** Validates. */
     public TrainingOptions {
-        checkArgument(learningRate > 0 && learningRate <= 1, "learningRate must be in (0, 1], got %s", learningRate);
+        checkArgument(
+                learningRate > 0 && learningRate <= 1,
+                "learningRate must be in (0, 1], got %s",
+                learningRate);
         checkArgument(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
         checkArgument(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
         checkArgument(epsilon > 0, "epsilon must be > 0, got %s", epsilon);

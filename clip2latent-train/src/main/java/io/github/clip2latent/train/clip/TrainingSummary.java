@@ -11,6 +11,10 @@ package io.github.clip2latent.train.clip;
  * @param secondsPerStep mean wall time of the other steps (batch drawing, preprocessing and
  *     tokenization included); the first step's time when there is only one
  */
-public record TrainingSummary(int steps, double finalLoss, double finalAccuracy, double logitScale,
-        double firstStepSeconds, double secondsPerStep) {
-}
+public record TrainingSummary(
+        int steps,
+        double finalLoss,
+        double finalAccuracy,
+        double logitScale,
+        double firstStepSeconds,
+        double secondsPerStep) {}

@@ -4,26 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.github.clip2latent.files.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * {@code dataset.json}: how a dataset folder was made, so that a re-run or a second machine can check it
- * adds compatible shards, and training knows the widths and shard layout.
+ * {@code dataset.json}: how a dataset folder was made, so that a re-run or a second machine can
+ * check it adds compatible shards, and training knows the widths and shard layout.
  *
- * @param bundleId     the bundle whose generator and image encoder made the pairs
- * @param latentDim    width of w
+ * @param bundleId the bundle whose generator and image encoder made the pairs
+ * @param latentDim width of w
  * @param embeddingDim width of e
- * @param spec         the generation spec
+ * @param spec the generation spec
  */
 public record DatasetManifest(String bundleId, int latentDim, int embeddingDim, DatasetSpec spec) {
 
     /** The file name inside a dataset folder. */
     public static final String FILE_NAME = "dataset.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The w file of shard {@code k}. */
     public static String latentFile(int k) {
@@ -61,7 +65,12 @@ public record DatasetManifest(String bundleId, int latentDim, int embeddingDim, 
     public static DatasetManifest read(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no dataset at " + dir + ": " + FILE_NAME + " is missing (run 'generate' first)");
+            throw new IOException(
+                    "no dataset at "
+                            + dir
+                            + ": "
+                            + FILE_NAME
+                            + " is missing (run 'generate' first)");
         }
         JsonNode root;
         try {
@@ -70,11 +79,17 @@ public record DatasetManifest(String bundleId, int latentDim, int embeddingDim, 
             throw new IOException(file + ": not valid JSON: " + e.getMessage(), e);
         }
         try {
-            return new DatasetManifest(text(root, "bundleId", file), integer(root, "latentDim", file),
+            return new DatasetManifest(
+                    text(root, "bundleId", file),
+                    integer(root, "latentDim", file),
                     integer(root, "embeddingDim", file),
-                    new DatasetSpec(number(root, "samples", file), integer(root, "shardSize", file),
-                            number(root, "seed", file), integer(root, "statsSamples", file),
-                            integer(root, "preResize", file), integer(root, "batchSize", file)));
+                    new DatasetSpec(
+                            number(root, "samples", file),
+                            integer(root, "shardSize", file),
+                            number(root, "seed", file),
+                            integer(root, "statsSamples", file),
+                            integer(root, "preResize", file),
+                            integer(root, "batchSize", file)));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -114,16 +129,39 @@ public record DatasetManifest(String bundleId, int latentDim, int embeddingDim, 
             return "bundle '" + bundleId + "' vs '" + other.bundleId + "'";
         }
         if (latentDim != other.latentDim || embeddingDim != other.embeddingDim) {
-            return "widths (" + latentDim + ", " + embeddingDim + ") vs (" + other.latentDim + ", " + other.embeddingDim
+            return "widths ("
+                    + latentDim
+                    + ", "
+                    + embeddingDim
+                    + ") vs ("
+                    + other.latentDim
+                    + ", "
+                    + other.embeddingDim
                     + ")";
         }
         DatasetSpec a = spec;
         DatasetSpec b = other.spec;
-        if (a.samples() != b.samples() || a.shardSize() != b.shardSize() || a.seed() != b.seed()
+        if (a.samples() != b.samples()
+                || a.shardSize() != b.shardSize()
+                || a.seed() != b.seed()
                 || a.preResize() != b.preResize()) {
-            return "spec (samples " + a.samples() + ", shardSize " + a.shardSize() + ", seed " + a.seed() + ", preResize "
-                    + a.preResize() + ") vs (samples " + b.samples() + ", shardSize " + b.shardSize() + ", seed "
-                    + b.seed() + ", preResize " + b.preResize() + ")";
+            return "spec (samples "
+                    + a.samples()
+                    + ", shardSize "
+                    + a.shardSize()
+                    + ", seed "
+                    + a.seed()
+                    + ", preResize "
+                    + a.preResize()
+                    + ") vs (samples "
+                    + b.samples()
+                    + ", shardSize "
+                    + b.shardSize()
+                    + ", seed "
+                    + b.seed()
+                    + ", preResize "
+                    + b.preResize()
+                    + ")";
         }
         return null;
     }

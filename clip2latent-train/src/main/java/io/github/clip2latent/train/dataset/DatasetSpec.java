@@ -5,15 +5,16 @@ import static com.google.common.base.Preconditions.checkArgument;
 /**
  * What dataset to generate.
  *
- * @param samples      total (w, e) pairs
- * @param shardSize    pairs per shard file
- * @param seed         the dataset seed; shard k draws its z from a stream derived from (seed, k)
+ * @param samples total (w, e) pairs
+ * @param shardSize pairs per shard file
+ * @param seed the dataset seed; shard k draws its z from a stream derived from (seed, k)
  * @param statsSamples rows used for the latent stats (the reference uses the first 10,000)
- * @param preResize    area-resize generator output to this size before CLIP's own resize (the reference
- *                     resized 1024 px images to 256), or 0 for none
- * @param batchSize    rows per generator / encoder call
+ * @param preResize area-resize generator output to this size before CLIP's own resize (the
+ *     reference resized 1024 px images to 256), or 0 for none
+ * @param batchSize rows per generator / encoder call
  */
-public record DatasetSpec(long samples, int shardSize, long seed, int statsSamples, int preResize, int batchSize) {
+public record DatasetSpec(
+        long samples, int shardSize, long seed, int statsSamples, int preResize, int batchSize) {
 
     /** The reference's stats sample count. */
     public static final int REFERENCE_STATS_SAMPLES = 10_000;
@@ -27,7 +28,10 @@ public record DatasetSpec(long samples, int shardSize, long seed, int statsSampl
         checkArgument(batchSize >= 1, "batchSize must be >= 1, got %s", batchSize);
     }
 
-    /** {@code samples} pairs in shards of {@code shardSize}, stats from the first 10,000, batches of 64. */
+    /**
+     * {@code samples} pairs in shards of {@code shardSize}, stats from the first 10,000, batches of
+     * 64.
+     */
     public static DatasetSpec of(long samples, int shardSize, long seed) {
         return new DatasetSpec(samples, shardSize, seed, REFERENCE_STATS_SAMPLES, 0, 64);
     }

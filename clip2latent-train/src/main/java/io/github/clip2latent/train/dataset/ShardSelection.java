@@ -3,8 +3,8 @@ package io.github.clip2latent.train.dataset;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * Which shards this machine generates: those with {@code shard % count == index}, so that {@code count}
- * machines split one dataset with no overlap.
+ * Which shards this machine generates: those with {@code shard % count == index}, so that {@code
+ * count} machines split one dataset with no overlap.
  *
  * @param index this machine's index, in [0, count)
  * @param count the number of machines
@@ -16,8 +16,11 @@ public record ShardSelection(int index, int count) {
 
     /** Validates. */
     public ShardSelection {
-        checkArgument(count >= 1 && index >= 0 && index < count, "shard selection must be i/n with 0 <= i < n, got %s/%s",
-                index, count);
+        checkArgument(
+                count >= 1 && index >= 0 && index < count,
+                "shard selection must be i/n with 0 <= i < n, got %s/%s",
+                index,
+                count);
     }
 
     /**
@@ -27,11 +30,14 @@ public record ShardSelection(int index, int count) {
      */
     public static ShardSelection parse(String text) {
         String[] parts = text.trim().split("/");
-        checkArgument(parts.length == 2, "shard selection must look like i/n (e.g. 0/4), got '%s'", text);
+        checkArgument(
+                parts.length == 2, "shard selection must look like i/n (e.g. 0/4), got '%s'", text);
         try {
-            return new ShardSelection(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+            return new ShardSelection(
+                    Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("shard selection must look like i/n (e.g. 0/4), got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    "shard selection must look like i/n (e.g. 0/4), got '" + text + "'", e);
         }
     }
 

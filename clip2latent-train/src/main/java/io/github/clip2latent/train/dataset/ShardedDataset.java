@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkElementIndex;
 import io.github.clip2latent.npy.Npy;
 import io.github.clip2latent.npy.NpyArray;
 import io.github.clip2latent.train.loop.SampleSource;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,14 +13,18 @@ import java.util.Map;
 
 /**
  * A generated dataset read by row, the {@link SampleSource} of a training run. Shards are loaded on
- * first use and kept in a least-recently-used cache of a bounded number of shards (a shard of 10,000
- * pairs of width 512 is 40 MB with its embeddings): the trainer's shuffle buffer reads rows almost in
- * order, so a small cache streams a dataset of any size and only the rare row that lingers in the
- * buffer reloads an old shard. Every shard must be complete. Thread-safe (reads are synchronized).
+ * first use and kept in a least-recently-used cache of a bounded number of shards (a shard of
+ * 10,000 pairs of width 512 is 40 MB with its embeddings): the trainer's shuffle buffer reads rows
+ * almost in order, so a small cache streams a dataset of any size and only the rare row that
+ * lingers in the buffer reloads an old shard. Every shard must be complete. Thread-safe (reads are
+ * synchronized).
  */
 public final class ShardedDataset implements SampleSource {
 
-    /** Shards kept in memory by {@link #open(Path)}: 320 MB at the paper's width and 10,000-row shards. */
+    /**
+     * Shards kept in memory by {@link #open(Path)}: 320 MB at the paper's width and 10,000-row
+     * shards.
+     */
     public static final int DEFAULT_CACHED_SHARDS = 8;
 
     private final Path dir;
@@ -38,13 +43,15 @@ public final class ShardedDataset implements SampleSource {
         }
         this.dir = dir;
         this.manifest = manifest;
-        // Access-ordered: iteration starts at the least recently used shard, which is evicted first.
-        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, float[][]> eldest) {
-                return size() > cachedShards;
-            }
-        };
+        // Access-ordered: iteration starts at the least recently used shard, which is evicted
+        // first.
+        this.cache =
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<Integer, float[][]> eldest) {
+                        return size() > cachedShards;
+                    }
+                };
     }
 
     /**
@@ -69,9 +76,16 @@ public final class ShardedDataset implements SampleSource {
         DatasetManifest manifest = DatasetManifest.read(dir);
         for (int k = 0; k < manifest.spec().shardCount(); k++) {
             if (!DatasetGenerator.isComplete(dir, k)) {
-                throw new IOException("dataset at " + dir + " is incomplete: shard " + k + " ("
-                        + DatasetManifest.latentFile(k) + ", " + DatasetManifest.embeddingFile(k)
-                        + ") is missing; run 'generate' again to finish it");
+                throw new IOException(
+                        "dataset at "
+                                + dir
+                                + " is incomplete: shard "
+                                + k
+                                + " ("
+                                + DatasetManifest.latentFile(k)
+                                + ", "
+                                + DatasetManifest.embeddingFile(k)
+                                + ") is missing; run 'generate' again to finish it");
             }
         }
         return new ShardedDataset(dir, manifest, cachedShards);
@@ -112,7 +126,8 @@ public final class ShardedDataset implements SampleSource {
 
     /** Copies row {@code row}'s w and e into the given arrays. */
     @Override
-    public synchronized void read(long row, float[] latent, int latentOffset, float[] condition, int conditionOffset) {
+    public synchronized void read(
+            long row, float[] latent, int latentOffset, float[] condition, int conditionOffset) {
         checkElementIndex(Math.toIntExact(row), Math.toIntExact(size()), "row");
         int shardSize = manifest.spec().shardSize();
         int k = (int) (row / shardSize);
@@ -132,21 +147,42 @@ public final class ShardedDataset implements SampleSource {
         }
         int rows = manifest.spec().rowsInShard(k);
         try {
-            float[] w = check(Npy.read(dir.resolve(DatasetManifest.latentFile(k))), rows, latentDim(), k);
-            float[] e = check(Npy.read(dir.resolve(DatasetManifest.embeddingFile(k))), rows, conditionDim(), k);
+            float[] w =
+                    check(
+                            Npy.read(dir.resolve(DatasetManifest.latentFile(k))),
+                            rows,
+                            latentDim(),
+                            k);
+            float[] e =
+                    check(
+                            Npy.read(dir.resolve(DatasetManifest.embeddingFile(k))),
+                            rows,
+                            conditionDim(),
+                            k);
             float[][] shard = {w, e};
             cache.put(k, shard);
             shardLoads++;
             return shard;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read shard " + k + " of the dataset at " + dir, e);
+            throw new java.io.UncheckedIOException(
+                    "cannot read shard " + k + " of the dataset at " + dir, e);
         }
     }
 
     private float[] check(NpyArray array, int rows, int width, int k) throws IOException {
         if (array.rank() != 2 || array.dim(0) != rows || array.dim(1) != width) {
-            throw new IOException("shard " + k + " of " + dir + " has shape " + array.shapeString() + ", expected ("
-                    + rows + ", " + width + ")");
+            throw new IOException(
+                    "shard "
+                            + k
+                            + " of "
+                            + dir
+                            + " has shape "
+                            + array.shapeString()
+                            + ", expected ("
+                            + rows
+                            + ", "
+                            + width
+                            + ")");
         }
         return array.data();
     }

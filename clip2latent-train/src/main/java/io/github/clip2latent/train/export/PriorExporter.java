@@ -2,6 +2,7 @@ package io.github.clip2latent.train.export;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.BundleWriter;
 import io.github.clip2latent.bundle.ModelBundle;
@@ -13,6 +14,7 @@ import io.github.clip2latent.onnx.prior.PriorGraphWriter;
 import io.github.clip2latent.onnx.prior.PriorWeights;
 import io.github.clip2latent.train.loop.TrainerState;
 import io.github.clip2latent.train.model.TrainablePrior;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -23,29 +25,33 @@ import java.util.Objects;
 /**
  * Turns a training state into a bundle: the EMA weights become {@link PriorWeights}, the ONNX prior
  * graph is written by {@link PriorGraphWriter}, and {@link BundleWriter#basedOn} copies every other
- * stage of the source bundle (the one whose generator and image encoder made the dataset), replacing
- * the prior graph, the latent stats (the run's, i.e. the dataset's) and the id, and adding provenance.
- * The bundle is published atomically by {@code BundleWriter}.
+ * stage of the source bundle (the one whose generator and image encoder made the dataset),
+ * replacing the prior graph, the latent stats (the run's, i.e. the dataset's) and the id, and
+ * adding provenance. The bundle is published atomically by {@code BundleWriter}.
  */
 public final class PriorExporter {
 
     /** Provenance key: optimizer steps of the exported weights. */
     public static final String STEPS = "prior.train.steps";
+
     /** Provenance key: the run seed. */
     public static final String SEED = "prior.train.seed";
+
     /** Provenance key: the run configuration as JSON. */
     public static final String CONFIG = "prior.train.config";
+
     /** Provenance key: which dataset the run read. */
     public static final String DATASET = "prior.train.dataset";
+
     /** Provenance key: the id of the bundle the other stages come from. */
     public static final String BASE_BUNDLE = "prior.train.baseBundle";
+
     /** Provenance key: which weights were exported. */
     public static final String WEIGHTS = "prior.train.weights";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PriorExporter() {
-    }
+    private PriorExporter() {}
 
     /**
      * The EMA weights of a state as checked prior weights.
@@ -59,8 +65,8 @@ public final class PriorExporter {
     }
 
     /**
-     * Wraps row-major weights (as {@link TrainablePrior#weights()}) as {@link PriorWeights}; both use
-     * the PyTorch layout, so no transposition is needed.
+     * Wraps row-major weights (as {@link TrainablePrior#weights()}) as {@link PriorWeights}; both
+     * use the PyTorch layout, so no transposition is needed.
      *
      * @param config the network shape
      * @param weights name to row-major data
@@ -100,9 +106,11 @@ public final class PriorExporter {
      * @param id the new bundle's id
      * @param dataset a description of the dataset (e.g. its folder and manifest facts)
      * @return the written, validated bundle
-     * @throws IOException if the source does not fit the model or writing fails (nothing is left at target)
+     * @throws IOException if the source does not fit the model or writing fails (nothing is left at
+     *     target)
      */
-    public static ModelBundle export(TrainerState state, ModelBundle source, Path target, String id, String dataset)
+    public static ModelBundle export(
+            TrainerState state, ModelBundle source, Path target, String id, String dataset)
             throws IOException {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(source, "source");
@@ -110,18 +118,35 @@ public final class PriorExporter {
         PriorConfig model = state.config().model();
         BundleManifest m = source.manifest();
         if (m.latentDim() != model.dim() || m.embeddingDim() != model.dim()) {
-            throw new IOException("bundle " + source.directory() + " has latentDim " + m.latentDim()
-                    + " and embeddingDim " + m.embeddingDim() + ", the trained prior has dim " + model.dim());
+            throw new IOException(
+                    "bundle "
+                            + source.directory()
+                            + " has latentDim "
+                            + m.latentDim()
+                            + " and embeddingDim "
+                            + m.embeddingDim()
+                            + ", the trained prior has dim "
+                            + model.dim());
         }
         if (m.timesteps() != model.timesteps()) {
-            throw new IOException("bundle " + source.directory() + " has " + m.timesteps()
-                    + " timesteps, the trained prior has " + model.timesteps());
+            throw new IOException(
+                    "bundle "
+                            + source.directory()
+                            + " has "
+                            + m.timesteps()
+                            + " timesteps, the trained prior has "
+                            + model.timesteps());
         }
         byte[] graph = priorGraph(state, dataset).toByteArray();
         return BundleWriter.basedOn(source, target)
                 .id(id)
-                .description("clip2latent prior trained for " + state.step() + " steps on " + dataset
-                        + "; other stages from " + m.id())
+                .description(
+                        "clip2latent prior trained for "
+                                + state.step()
+                                + " steps on "
+                                + dataset
+                                + "; other stages from "
+                                + m.id())
                 .graph(Stage.PRIOR, graph)
                 .latentStats(state.latentStats())
                 .provenance(STEPS, Long.toString(state.step()))
@@ -134,8 +159,14 @@ public final class PriorExporter {
     }
 
     private static String provenanceLine(TrainerState state, String dataset) {
-        return "clip2latent-train EMA weights after " + state.step() + " steps, seed " + state.config().seed()
-                + ", dataset " + dataset + ", config " + configJson(state);
+        return "clip2latent-train EMA weights after "
+                + state.step()
+                + " steps, seed "
+                + state.config().seed()
+                + ", dataset "
+                + dataset
+                + ", config "
+                + configJson(state);
     }
 
     private static String configJson(TrainerState state) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.files.AtomicFiles;
 import io.github.clip2latent.latent.LatentStats;
@@ -20,6 +21,7 @@ import io.github.clip2latent.train.loop.TrainerConfig;
 import io.github.clip2latent.train.loop.TrainerState;
 import io.github.clip2latent.train.validate.ValidationResult;
 import io.github.clip2latent.train.validate.Validator;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,31 +34,36 @@ import java.util.Optional;
 /**
  * Drives a training run in a run folder: trains from a generated dataset, saves atomic checkpoints
  * periodically, resumes from the newest one when called again, prints progress lines with rate and
- * ETA, validates the EMA weights every K steps and keeps the checkpoint with the best validation score
- * apart from the periodic ones.
+ * ETA, validates the EMA weights every K steps and keeps the checkpoint with the best validation
+ * score apart from the periodic ones.
  *
- * <p>Run folder layout: {@value #RUN_FILE} (which dataset and hold-out the run uses, checked on resume),
- * {@code checkpoints/step-<12 digits>.ckpt}, {@value #BEST_FILE} and {@value #BEST_INFO} (the best
- * checkpoint and its validation). The last {@code holdout} rows of the dataset are never trained on.
+ * <p>Run folder layout: {@value #RUN_FILE} (which dataset and hold-out the run uses, checked on
+ * resume), {@code checkpoints/step-<12 digits>.ckpt}, {@value #BEST_FILE} and {@value #BEST_INFO}
+ * (the best checkpoint and its validation). The last {@code holdout} rows of the dataset are never
+ * trained on.
  */
 public final class TrainingRun {
 
     /** The run description file. */
     public static final String RUN_FILE = "run.json";
+
     /** The periodic checkpoints' folder. */
     public static final String CHECKPOINTS = "checkpoints";
+
     /** The best checkpoint by validation score. */
     public static final String BEST_FILE = "best.ckpt";
+
     /** The best checkpoint's step and validation. */
     public static final String BEST_INFO = "best.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private TrainingRun() {
-    }
+    private TrainingRun() {}
 
     /**
-     * Trains until {@code options.steps()}, resuming from the run folder's newest checkpoint if there is one.
+     * Trains until {@code options.steps()}, resuming from the run folder's newest checkpoint if
+     * there is one.
      *
      * @param datasetDir a complete dataset made by {@code DatasetGenerator} from {@code bundle}
      * @param bundle the bundle the dataset was generated from (its generator and encoders validate)
@@ -69,8 +76,15 @@ public final class TrainingRun {
      * @throws IOException naming the path and the problem for a missing, incomplete or incompatible
      *     dataset or run folder, or when writing fails
      */
-    public static FitResult fit(Path datasetDir, ModelBundle bundle, Path runDir, TrainerConfig config,
-            FitOptions options, RuntimeOptions runtime, ProgressListener progress) throws IOException {
+    public static FitResult fit(
+            Path datasetDir,
+            ModelBundle bundle,
+            Path runDir,
+            TrainerConfig config,
+            FitOptions options,
+            RuntimeOptions runtime,
+            ProgressListener progress)
+            throws IOException {
         Objects.requireNonNull(bundle, "bundle");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(options, "options");
@@ -79,16 +93,25 @@ public final class TrainingRun {
         checkCompatible(dataset, bundle, config);
         long rows = dataset.size();
         if (options.holdout() * 2L > rows) {
-            throw new IOException("dataset at " + datasetDir + " has " + rows + " pairs, too few to hold out "
-                    + options.holdout() + " for validation (at most half)");
+            throw new IOException(
+                    "dataset at "
+                            + datasetDir
+                            + " has "
+                            + rows
+                            + " pairs, too few to hold out "
+                            + options.holdout()
+                            + " for validation (at most half)");
         }
         RowRange train = RowRange.of(dataset, 0, rows - options.holdout());
         RowRange heldOut = RowRange.of(dataset, rows - options.holdout(), rows);
 
         Files.createDirectories(runDir);
         checkOrWriteRunFile(runDir, dataset, options.holdout());
-        Checkpointer checkpointer = new Checkpointer(runDir.resolve(CHECKPOINTS), options.checkpointEvery(),
-                options.keepCheckpoints());
+        Checkpointer checkpointer =
+                new Checkpointer(
+                        runDir.resolve(CHECKPOINTS),
+                        options.checkpointEvery(),
+                        options.keepCheckpoints());
         Trainer trainer;
         Optional<Path> latest = Checkpointer.latest(runDir.resolve(CHECKPOINTS));
         if (latest.isPresent()) {
@@ -96,16 +119,29 @@ public final class TrainingRun {
             trainer = Trainer.resume(state, train);
             progress.progress("fit: resuming from " + latest.get() + " at step " + state.step());
             if (!state.config().equals(config)) {
-                progress.progress("fit: note: the run's saved configuration is used, not the one given: "
-                        + state.config());
+                progress.progress(
+                        "fit: note: the run's saved configuration is used, not the one given: "
+                                + state.config());
             }
         } else {
-            LatentStats stats = Files.isRegularFile(datasetDir.resolve(DatasetGenerator.LATENT_MEAN))
-                    ? DatasetGenerator.readStats(datasetDir) : null;
-            trainer = stats != null ? Trainer.create(config, train, stats) : Trainer.create(config, train);
-            progress.progress(String.format(Locale.ROOT, "fit: new run in %s: %s, %,d parameters, %d training and %d"
-                    + " held-out pairs", runDir, config.model(), config.model().parameterCount(), train.size(),
-                    heldOut.size()));
+            LatentStats stats =
+                    Files.isRegularFile(datasetDir.resolve(DatasetGenerator.LATENT_MEAN))
+                            ? DatasetGenerator.readStats(datasetDir)
+                            : null;
+            trainer =
+                    stats != null
+                            ? Trainer.create(config, train, stats)
+                            : Trainer.create(config, train);
+            progress.progress(
+                    String.format(
+                            Locale.ROOT,
+                            "fit: new run in %s: %s, %,d parameters, %d training and %d"
+                                    + " held-out pairs",
+                            runDir,
+                            config.model(),
+                            config.model().parameterCount(),
+                            train.size(),
+                            heldOut.size()));
         }
 
         Best best = Best.read(runDir);
@@ -130,16 +166,34 @@ public final class TrainingRun {
                 if (step % options.logEvery() == 0 || step == options.steps()) {
                     double seconds = (System.nanoTime() - windowStart) / 1e9;
                     double perStep = seconds / windowSteps;
-                    progress.progress(String.format(Locale.ROOT,
-                            "fit: step %d/%d, loss %.4f, %.3f s/step (%.1f steps/s), ETA %s", step, options.steps(),
-                            windowLoss / windowSteps, perStep, 1 / perStep, ProgressListener.eta((options.steps() - step) * perStep)));
+                    progress.progress(
+                            String.format(
+                                    Locale.ROOT,
+                                    "fit: step %d/%d, loss %.4f, %.3f s/step (%.1f steps/s), ETA"
+                                        + " %s",
+                                    step,
+                                    options.steps(),
+                                    windowLoss / windowSteps,
+                                    perStep,
+                                    1 / perStep,
+                                    ProgressListener.eta((options.steps() - step) * perStep)));
                     windowLoss = 0;
                     windowSteps = 0;
                     windowStart = System.nanoTime();
                 }
-                checkpointer.maybeSave(trainer).ifPresent(file -> progress.progress("fit: saved " + file));
+                checkpointer
+                        .maybeSave(trainer)
+                        .ifPresent(file -> progress.progress("fit: saved " + file));
                 if (step % options.validateEvery() == 0 || step == options.steps()) {
-                    best = validate(trainer, validator, options, runDir, best, validations, progress);
+                    best =
+                            validate(
+                                    trainer,
+                                    validator,
+                                    options,
+                                    runDir,
+                                    best,
+                                    validations,
+                                    progress);
                 }
             }
         }
@@ -148,12 +202,20 @@ public final class TrainingRun {
             progress.progress("fit: saved " + checkpointer.save(trainer));
         }
         long ran = endStep - startStep;
-        return new FitResult(startStep, endStep, lastLoss, ran > 0 ? trainNanos / 1e9 / ran : Double.NaN, validations,
-                best.step >= 0 ? runDir.resolve(BEST_FILE) : null, best.step, best.score);
+        return new FitResult(
+                startStep,
+                endStep,
+                lastLoss,
+                ran > 0 ? trainNanos / 1e9 / ran : Double.NaN,
+                validations,
+                best.step >= 0 ? runDir.resolve(BEST_FILE) : null,
+                best.step,
+                best.score);
     }
 
     /**
-     * The checkpoint to export from a run folder: the best one if validation picked one, else the newest.
+     * The checkpoint to export from a run folder: the best one if validation picked one, else the
+     * newest.
      *
      * @param runDir a run folder
      * @return the checkpoint file
@@ -164,9 +226,17 @@ public final class TrainingRun {
         if (Files.isRegularFile(best)) {
             return best;
         }
-        return Checkpointer.latest(runDir.resolve(CHECKPOINTS)).orElseThrow(() -> new IOException(
-                "no checkpoint in run folder " + runDir + " (neither " + BEST_FILE + " nor " + CHECKPOINTS
-                        + "/step-*.ckpt)"));
+        return Checkpointer.latest(runDir.resolve(CHECKPOINTS))
+                .orElseThrow(
+                        () ->
+                                new IOException(
+                                        "no checkpoint in run folder "
+                                                + runDir
+                                                + " (neither "
+                                                + BEST_FILE
+                                                + " nor "
+                                                + CHECKPOINTS
+                                                + "/step-*.ckpt)"));
     }
 
     /**
@@ -177,24 +247,43 @@ public final class TrainingRun {
      * @return the description
      */
     public static String describeDataset(Path dir, DatasetManifest manifest) {
-        return dir.toAbsolutePath().normalize() + " (bundle " + manifest.bundleId() + ", " + manifest.spec().samples()
-                + " pairs, seed " + manifest.spec().seed() + ")";
+        return dir.toAbsolutePath().normalize()
+                + " (bundle "
+                + manifest.bundleId()
+                + ", "
+                + manifest.spec().samples()
+                + " pairs, seed "
+                + manifest.spec().seed()
+                + ")";
     }
 
     private static ValidationResult validateOnly(Trainer trainer, Validator validator) {
-        return validator.validate(trainer.stepCount(), trainer.config().model(), trainer.emaWeights(),
+        return validator.validate(
+                trainer.stepCount(),
+                trainer.config().model(),
+                trainer.emaWeights(),
                 trainer.latentStats());
     }
 
-    private static Best validate(Trainer trainer, Validator validator, FitOptions options, Path runDir, Best best,
-            List<ValidationResult> validations, ProgressListener progress) throws IOException {
+    private static Best validate(
+            Trainer trainer,
+            Validator validator,
+            FitOptions options,
+            Path runDir,
+            Best best,
+            List<ValidationResult> validations,
+            ProgressListener progress)
+            throws IOException {
         long t0 = System.nanoTime();
         ValidationResult result = validateOnly(trainer, validator);
         validations.add(result);
         double score = result.score(options.selection());
-        progress.progress(result.describe() + String.format(Locale.ROOT, " [%.1f s]", (System.nanoTime() - t0) / 1e9));
+        progress.progress(
+                result.describe()
+                        + String.format(Locale.ROOT, " [%.1f s]", (System.nanoTime() - t0) / 1e9));
         if (!Double.isNaN(score) && (best.step < 0 || score > best.score)) {
-            // Checkpoint first, then the record naming it: a crash in between leaves an older record
+            // Checkpoint first, then the record naming it: a crash in between leaves an older
+            // record
             // whose score is no better than the file's.
             CheckpointFiles.write(runDir.resolve(BEST_FILE), trainer.state());
             Best updated = new Best(result.step(), score);
@@ -203,34 +292,61 @@ public final class TrainingRun {
             root.put("selection", options.selection().name());
             root.put("score", score);
             root.set("validation", JSON.valueToTree(result));
-            AtomicFiles.writeString(runDir.resolve(BEST_INFO), JSON.writeValueAsString(root) + "\n");
-            progress.progress(String.format(Locale.ROOT, "fit: new best %s %.4f at step %d -> %s",
-                    options.selection(), score, result.step(), runDir.resolve(BEST_FILE)));
+            AtomicFiles.writeString(
+                    runDir.resolve(BEST_INFO), JSON.writeValueAsString(root) + "\n");
+            progress.progress(
+                    String.format(
+                            Locale.ROOT,
+                            "fit: new best %s %.4f at step %d -> %s",
+                            options.selection(),
+                            score,
+                            result.step(),
+                            runDir.resolve(BEST_FILE)));
             return updated;
         }
         return best;
     }
 
-    private static void checkCompatible(ShardedDataset dataset, ModelBundle bundle, TrainerConfig config)
-            throws IOException {
+    private static void checkCompatible(
+            ShardedDataset dataset, ModelBundle bundle, TrainerConfig config) throws IOException {
         DatasetManifest m = dataset.manifest();
         Path dir = dataset.directory();
         if (!m.bundleId().equals(bundle.manifest().id())) {
-            throw new IOException("dataset at " + dir + " was generated from bundle '" + m.bundleId()
-                    + "', not from '" + bundle.manifest().id() + "' at " + bundle.directory());
+            throw new IOException(
+                    "dataset at "
+                            + dir
+                            + " was generated from bundle '"
+                            + m.bundleId()
+                            + "', not from '"
+                            + bundle.manifest().id()
+                            + "' at "
+                            + bundle.directory());
         }
         int dim = config.model().dim();
         if (m.latentDim() != dim || m.embeddingDim() != dim) {
-            throw new IOException("dataset at " + dir + " has latentDim " + m.latentDim() + " and embeddingDim "
-                    + m.embeddingDim() + ", incompatible with the model dim " + dim);
+            throw new IOException(
+                    "dataset at "
+                            + dir
+                            + " has latentDim "
+                            + m.latentDim()
+                            + " and embeddingDim "
+                            + m.embeddingDim()
+                            + ", incompatible with the model dim "
+                            + dim);
         }
         if (bundle.manifest().timesteps() != config.model().timesteps()) {
-            throw new IOException("bundle " + bundle.directory() + " has " + bundle.manifest().timesteps()
-                    + " timesteps, the model " + config.model().timesteps());
+            throw new IOException(
+                    "bundle "
+                            + bundle.directory()
+                            + " has "
+                            + bundle.manifest().timesteps()
+                            + " timesteps, the model "
+                            + config.model().timesteps());
         }
     }
 
-    private static void checkOrWriteRunFile(Path runDir, ShardedDataset dataset, int holdout) throws IOException {
+    private static void checkOrWriteRunFile(Path runDir, ShardedDataset dataset, int holdout)
+            throws IOException {
         DatasetManifest m = dataset.manifest();
         ObjectNode wanted = JSON.createObjectNode();
         wanted.put("datasetBundleId", m.bundleId());
@@ -245,15 +361,23 @@ public final class TrainingRun {
             facts.remove("dataset");
             // Compared as re-read JSON: a long written and read back becomes an int node.
             if (!facts.equals(JSON.readTree(JSON.writeValueAsString(wanted)))) {
-                throw new IOException("run folder " + runDir + " was trained on another dataset or hold-out: " + file
-                        + " says " + facts + ", the dataset at " + dataset.directory() + " gives " + wanted);
+                throw new IOException(
+                        "run folder "
+                                + runDir
+                                + " was trained on another dataset or hold-out: "
+                                + file
+                                + " says "
+                                + facts
+                                + ", the dataset at "
+                                + dataset.directory()
+                                + " gives "
+                                + wanted);
             }
             return;
         }
         wanted.put("dataset", describeDataset(dataset.directory(), m));
         AtomicFiles.writeString(file, JSON.writeValueAsString(wanted) + "\n");
     }
-
 
     /** The best validation so far: step -1 when there is none. */
     private record Best(long step, double score) {

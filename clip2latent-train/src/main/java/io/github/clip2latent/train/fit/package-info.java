@@ -1,2 +1,5 @@
-/** The training driver: a resumable run with checkpoints, progress lines, validation and the best checkpoint. */
+/**
+ * The training driver: a resumable run with checkpoints, progress lines, validation and the best
+ * checkpoint.
+ */
 package io.github.clip2latent.train.fit;

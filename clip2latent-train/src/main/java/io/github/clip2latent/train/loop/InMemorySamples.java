@@ -3,9 +3,9 @@ package io.github.clip2latent.train.loop;
 import java.util.Objects;
 
 /**
- * A {@link SampleSource} over row-major float arrays {@code w [rows, latentDim]} and
- * {@code e [rows, conditionDim]}. The arrays are used as they are, not copied: do not modify
- * them while training.
+ * A {@link SampleSource} over row-major float arrays {@code w [rows, latentDim]} and {@code e
+ * [rows, conditionDim]}. The arrays are used as they are, not copied: do not modify them while
+ * training.
  */
 public final class InMemorySamples implements SampleSource {
 
@@ -27,17 +27,28 @@ public final class InMemorySamples implements SampleSource {
         this.latents = Objects.requireNonNull(latents, "latents");
         this.conditions = Objects.requireNonNull(conditions, "conditions");
         if (latentDim < 1 || conditionDim < 1) {
-            throw new IllegalArgumentException("dims must be >= 1, got latentDim " + latentDim
-                    + ", conditionDim " + conditionDim);
+            throw new IllegalArgumentException(
+                    "dims must be >= 1, got latentDim "
+                            + latentDim
+                            + ", conditionDim "
+                            + conditionDim);
         }
         if (latents.length % latentDim != 0 || latents.length == 0) {
-            throw new IllegalArgumentException("latents length " + latents.length
-                    + " is not a positive multiple of latentDim " + latentDim);
+            throw new IllegalArgumentException(
+                    "latents length "
+                            + latents.length
+                            + " is not a positive multiple of latentDim "
+                            + latentDim);
         }
         this.rows = latents.length / latentDim;
         if (conditions.length != (long) rows * conditionDim) {
-            throw new IllegalArgumentException("conditions must have " + rows + " x " + conditionDim
-                    + " values to match the latents, got " + conditions.length);
+            throw new IllegalArgumentException(
+                    "conditions must have "
+                            + rows
+                            + " x "
+                            + conditionDim
+                            + " values to match the latents, got "
+                            + conditions.length);
         }
         this.latentDim = latentDim;
         this.conditionDim = conditionDim;
@@ -59,11 +70,13 @@ public final class InMemorySamples implements SampleSource {
     }
 
     @Override
-    public void read(long row, float[] latent, int latentOffset, float[] condition, int conditionOffset) {
+    public void read(
+            long row, float[] latent, int latentOffset, float[] condition, int conditionOffset) {
         if (row < 0 || row >= rows) {
             throw new IndexOutOfBoundsException("row must be in [0, " + rows + "), got " + row);
         }
         System.arraycopy(latents, (int) row * latentDim, latent, latentOffset, latentDim);
-        System.arraycopy(conditions, (int) row * conditionDim, condition, conditionOffset, conditionDim);
+        System.arraycopy(
+                conditions, (int) row * conditionDim, condition, conditionOffset, conditionDim);
     }
 }

@@ -29,8 +29,14 @@ public final class RowRange implements SampleSource {
     public static RowRange of(SampleSource source, long from, long to) {
         Objects.requireNonNull(source, "source");
         if (from < 0 || to <= from || to > source.size()) {
-            throw new IllegalArgumentException("row range must satisfy 0 <= from < to <= " + source.size()
-                    + ", got [" + from + ", " + to + ")");
+            throw new IllegalArgumentException(
+                    "row range must satisfy 0 <= from < to <= "
+                            + source.size()
+                            + ", got ["
+                            + from
+                            + ", "
+                            + to
+                            + ")");
         }
         return new RowRange(source, from, to - from);
     }
@@ -51,7 +57,8 @@ public final class RowRange implements SampleSource {
     }
 
     @Override
-    public void read(long row, float[] latent, int latentOffset, float[] condition, int conditionOffset) {
+    public void read(
+            long row, float[] latent, int latentOffset, float[] condition, int conditionOffset) {
         if (row < 0 || row >= size) {
             throw new IndexOutOfBoundsException("row must be in [0, " + size + "), got " + row);
         }

@@ -1,8 +1,8 @@
 package io.github.clip2latent.train.loop;
 
 /**
- * Training pairs (StyleGAN w latent, CLIP image embedding) addressed by row, so that a trainer
- * can resume at any position; in-memory arrays now, memory-mapped shards later.
+ * Training pairs (StyleGAN w latent, CLIP image embedding) addressed by row, so that a trainer can
+ * resume at any position; in-memory arrays now, memory-mapped shards later.
  */
 public interface SampleSource {
 

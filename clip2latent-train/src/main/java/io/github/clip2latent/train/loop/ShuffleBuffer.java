@@ -3,11 +3,10 @@ package io.github.clip2latent.train.loop;
 import java.util.random.RandomGenerator;
 
 /**
- * A bounded shuffle over a stream of row indices read in order, epoch after epoch
- * ({@code 0, 1, ..., size-1, 0, 1, ...}): each draw returns a random slot of the buffer and
- * refills it with the next streamed row. Sequential reading keeps shard access streaming; the
- * buffer bounds memory. Its whole state is a few longs plus the slots, so it is checkpointed.
- * Not thread-safe.
+ * A bounded shuffle over a stream of row indices read in order, epoch after epoch ({@code 0, 1,
+ * ..., size-1, 0, 1, ...}): each draw returns a random slot of the buffer and refills it with the
+ * next streamed row. Sequential reading keeps shard access streaming; the buffer bounds memory. Its
+ * whole state is a few longs plus the slots, so it is checkpointed. Not thread-safe.
  */
 public final class ShuffleBuffer {
 
@@ -89,8 +88,8 @@ public final class ShuffleBuffer {
                 throw new IllegalArgumentException("cursor must be >= 0, got " + cursor);
             }
             if (slots.length < 1 || slots.length > sourceSize) {
-                throw new IllegalArgumentException("slots length must be in [1, " + sourceSize + "], got "
-                        + slots.length);
+                throw new IllegalArgumentException(
+                        "slots length must be in [1, " + sourceSize + "], got " + slots.length);
             }
             slots = slots.clone();
         }

@@ -1,26 +1,26 @@
 package io.github.clip2latent.train.loop;
 
-import io.github.clip2latent.onnx.prior.PriorConfig;
 import io.github.clip2latent.conditioning.PseudoTextNoise;
 import io.github.clip2latent.latent.LatentStats;
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import io.github.clip2latent.schedule.NoiseSchedule;
 import io.github.clip2latent.train.model.TrainablePrior;
 import io.github.clip2latent.train.optim.AdamW;
 import io.github.clip2latent.train.optim.Ema;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Trains the prior with the reference objective (section 2): x0 = z-scored w,
- * {@code t ~ U{0..T-1}}, {@code x_t = sqrt(abar_t) x0 + sqrt(1 - abar_t) eps}, loss
- * {@code MSE(net(x_t, t, c', keep), x0)}, with condition dropout and pseudo-text noise, then AdamW
- * and the EMA.
+ * Trains the prior with the reference objective (section 2): x0 = z-scored w, {@code t ~
+ * U{0..T-1}}, {@code x_t = sqrt(abar_t) x0 + sqrt(1 - abar_t) eps}, loss {@code MSE(net(x_t, t, c',
+ * keep), x0)}, with condition dropout and pseudo-text noise, then AdamW and the EMA.
  *
- * <p>All randomness of step k comes from one generator derived from {@code (seed, k)}
- * ({@link #randomForStep}), drawn in a fixed order: batch rows, t, eps, keep, pseudo-text noise.
- * A run resumed at step k therefore repeats the uninterrupted run exactly, without having to
- * serialize a generator's internal state. Not thread-safe.
+ * <p>All randomness of step k comes from one generator derived from {@code (seed, k)} ({@link
+ * #randomForStep}), drawn in a fixed order: batch rows, t, eps, keep, pseudo-text noise. A run
+ * resumed at step k therefore repeats the uninterrupted run exactly, without having to serialize a
+ * generator's internal state. Not thread-safe.
  */
 public final class Trainer {
 
@@ -35,24 +35,32 @@ public final class Trainer {
     private final PseudoTextNoise pseudoText;
     private long step;
 
-    // Per-step scratch, reused: [B, D] latents/targets, [B, C] conditions, [B, D] x_t, [B] t and keep.
+    // Per-step scratch, reused: [B, D] latents/targets, [B, C] conditions, [B, D] x_t, [B] t and
+    // keep.
     private final float[] x0;
     private final float[] conditions;
     private final float[] xt;
     private final int[] t;
     private final float[] keep;
 
-    private Trainer(TrainerConfig config, SampleSource data, LatentStats latentStats, ShuffleBuffer shuffle,
-            TrainablePrior network, long step) {
+    private Trainer(
+            TrainerConfig config,
+            SampleSource data,
+            LatentStats latentStats,
+            ShuffleBuffer shuffle,
+            TrainablePrior network,
+            long step) {
         this.config = config;
         this.data = data;
         this.latentStats = latentStats;
         this.shuffle = shuffle;
         this.network = network;
-        this.optimizer = new AdamW(config.optimizer(), TrainablePrior.parameterShapes(config.model()));
+        this.optimizer =
+                new AdamW(config.optimizer(), TrainablePrior.parameterShapes(config.model()));
         this.ema = new Ema(config.ema(), network.parameterArrays());
         this.schedule = NoiseSchedule.cosine(config.model().timesteps());
-        this.pseudoText = config.pseudoTextAlpha() > 0 ? new PseudoTextNoise(config.pseudoTextAlpha()) : null;
+        this.pseudoText =
+                config.pseudoTextAlpha() > 0 ? new PseudoTextNoise(config.pseudoTextAlpha()) : null;
         this.step = step;
         int b = config.batchSize();
         int d = config.model().dim();
@@ -77,7 +85,8 @@ public final class Trainer {
         int d = config.model().dim();
         int rows = (int) Math.min(config.statsSamples(), data.size());
         if (rows < 2) {
-            throw new IllegalArgumentException("need at least 2 rows to estimate latent stats, got " + rows);
+            throw new IllegalArgumentException(
+                    "need at least 2 rows to estimate latent stats, got " + rows);
         }
         float[] w = new float[rows * d];
         float[] unused = new float[data.conditionDim()];
@@ -89,7 +98,8 @@ public final class Trainer {
 
     /**
      * Starts a run with given latent statistics, e.g. the ones written next to a generated dataset
-     * ({@code DatasetGenerator.readStats}), so the exported bundle carries exactly the dataset's stats.
+     * ({@code DatasetGenerator.readStats}), so the exported bundle carries exactly the dataset's
+     * stats.
      *
      * @param config run configuration
      * @param data training pairs; both widths must equal {@code config.model().dim()}
@@ -101,12 +111,21 @@ public final class Trainer {
         Objects.requireNonNull(stats, "stats");
         checkData(config.model(), data);
         if (stats.dim() != config.model().dim()) {
-            throw new IllegalArgumentException("latent stats have width " + stats.dim() + ", the model dim is "
-                    + config.model().dim());
+            throw new IllegalArgumentException(
+                    "latent stats have width "
+                            + stats.dim()
+                            + ", the model dim is "
+                            + config.model().dim());
         }
-        TrainablePrior network = TrainablePrior.create(config.model(), mix(config.seed() ^ 0x5EEDL));
-        return new Trainer(config, data, stats, new ShuffleBuffer(config.shuffleBufferSize(), data.size()),
-                network, 0);
+        TrainablePrior network =
+                TrainablePrior.create(config.model(), mix(config.seed() ^ 0x5EEDL));
+        return new Trainer(
+                config,
+                data,
+                stats,
+                new ShuffleBuffer(config.shuffleBufferSize(), data.size()),
+                network,
+                0);
     }
 
     /**
@@ -121,12 +140,21 @@ public final class Trainer {
         TrainerConfig config = state.config();
         checkData(config.model(), data);
         if (state.shuffle().sourceSize() != data.size()) {
-            throw new IllegalArgumentException("the saved run streamed " + state.shuffle().sourceSize()
-                    + " rows per pass but the data has " + data.size());
+            throw new IllegalArgumentException(
+                    "the saved run streamed "
+                            + state.shuffle().sourceSize()
+                            + " rows per pass but the data has "
+                            + data.size());
         }
         TrainablePrior network = TrainablePrior.fromWeights(config.model(), state.online());
-        Trainer trainer = new Trainer(config, data, state.latentStats(), ShuffleBuffer.restore(state.shuffle()),
-                network, state.step());
+        Trainer trainer =
+                new Trainer(
+                        config,
+                        data,
+                        state.latentStats(),
+                        ShuffleBuffer.restore(state.shuffle()),
+                        network,
+                        state.step());
         trainer.ema.restore(state.ema());
         trainer.optimizer.restore(state.step(), state.adamFirst(), state.adamSecond());
         return trainer;
@@ -209,15 +237,27 @@ public final class Trainer {
 
     /** A copy of everything needed to resume. */
     public TrainerState state() {
-        return new TrainerState(config, step, latentStats, shuffle.state(), network.weights(), ema.weights(),
-                optimizer.firstMoments(), optimizer.secondMoments());
+        return new TrainerState(
+                config,
+                step,
+                latentStats,
+                shuffle.state(),
+                network.weights(),
+                ema.weights(),
+                optimizer.firstMoments(),
+                optimizer.secondMoments());
     }
 
     private static void checkData(PriorConfig model, SampleSource data) {
         Objects.requireNonNull(data, "data");
         if (data.latentDim() != model.dim() || data.conditionDim() != model.dim()) {
-            throw new IllegalArgumentException("latent and condition widths must equal the model dim "
-                    + model.dim() + ", got " + data.latentDim() + " and " + data.conditionDim());
+            throw new IllegalArgumentException(
+                    "latent and condition widths must equal the model dim "
+                            + model.dim()
+                            + ", got "
+                            + data.latentDim()
+                            + " and "
+                            + data.conditionDim());
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.clip2latent.train.loop;
 import io.github.clip2latent.onnx.prior.PriorConfig;
 import io.github.clip2latent.train.optim.AdamWConfig;
 import io.github.clip2latent.train.optim.EmaConfig;
+
 import java.util.Objects;
 
 /**
@@ -12,11 +13,14 @@ import java.util.Objects;
  * @param optimizer AdamW hyperparameters
  * @param ema parameter averaging
  * @param batchSize samples per step, {@code >= 1} (512 in the reference)
- * @param conditionDropProbability probability of masking a sample's condition, in [0, 1] (0.2 in the reference)
- * @param pseudoTextAlpha strength of the pseudo-text noise on conditions, {@code >= 0}; 0 disables it (1.0 in the reference)
+ * @param conditionDropProbability probability of masking a sample's condition, in [0, 1] (0.2 in
+ *     the reference)
+ * @param pseudoTextAlpha strength of the pseudo-text noise on conditions, {@code >= 0}; 0 disables
+ *     it (1.0 in the reference)
  * @param seed seed of the weight initialization and of every step's random stream
  * @param shuffleBufferSize slots of the shuffle buffer, {@code >= 1}
- * @param statsSamples leading rows used to estimate the latent mean and std, {@code >= 2} (10,000 in the reference)
+ * @param statsSamples leading rows used to estimate the latent mean and std, {@code >= 2} (10,000
+ *     in the reference)
  */
 public record TrainerConfig(
         PriorConfig model,
@@ -38,14 +42,16 @@ public record TrainerConfig(
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
         if (!(conditionDropProbability >= 0 && conditionDropProbability <= 1)) {
-            throw new IllegalArgumentException("conditionDropProbability must be in [0, 1], got "
-                    + conditionDropProbability);
+            throw new IllegalArgumentException(
+                    "conditionDropProbability must be in [0, 1], got " + conditionDropProbability);
         }
         if (!(pseudoTextAlpha >= 0) || Double.isInfinite(pseudoTextAlpha)) {
-            throw new IllegalArgumentException("pseudoTextAlpha must be finite and >= 0, got " + pseudoTextAlpha);
+            throw new IllegalArgumentException(
+                    "pseudoTextAlpha must be finite and >= 0, got " + pseudoTextAlpha);
         }
         if (shuffleBufferSize < 1) {
-            throw new IllegalArgumentException("shuffleBufferSize must be >= 1, got " + shuffleBufferSize);
+            throw new IllegalArgumentException(
+                    "shuffleBufferSize must be >= 1, got " + shuffleBufferSize);
         }
         if (statsSamples < 2) {
             throw new IllegalArgumentException("statsSamples must be >= 2, got " + statsSamples);
@@ -53,17 +59,25 @@ public record TrainerConfig(
     }
 
     /**
-     * The reference's training settings (section 2) for a given network and seed: AdamW 1e-4,
-     * EMA 0.99999 after step 1000, batch 512, condition dropout 0.2, pseudo-text alpha 1.0,
-     * stats from the first 10,000 rows; shuffle buffer of 10,000 rows.
+     * The reference's training settings (section 2) for a given network and seed: AdamW 1e-4, EMA
+     * 0.99999 after step 1000, batch 512, condition dropout 0.2, pseudo-text alpha 1.0, stats from
+     * the first 10,000 rows; shuffle buffer of 10,000 rows.
      *
      * @param model network shape
      * @param seed run seed
      * @return the configuration
      */
     public static TrainerConfig reference(PriorConfig model, long seed) {
-        return new TrainerConfig(model, AdamWConfig.reference(), EmaConfig.reference(), 512, 0.2, 1.0, seed,
-                10_000, 10_000);
+        return new TrainerConfig(
+                model,
+                AdamWConfig.reference(),
+                EmaConfig.reference(),
+                512,
+                0.2,
+                1.0,
+                seed,
+                10_000,
+                10_000);
     }
 
     /**
@@ -73,7 +87,15 @@ public record TrainerConfig(
      * @return the new configuration
      */
     public TrainerConfig withBatchSize(int newBatchSize) {
-        return new TrainerConfig(model, optimizer, ema, newBatchSize, conditionDropProbability, pseudoTextAlpha,
-                seed, shuffleBufferSize, statsSamples);
+        return new TrainerConfig(
+                model,
+                optimizer,
+                ema,
+                newBatchSize,
+                conditionDropProbability,
+                pseudoTextAlpha,
+                seed,
+                shuffleBufferSize,
+                statsSamples);
     }
 }

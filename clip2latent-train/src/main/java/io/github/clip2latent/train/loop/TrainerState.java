@@ -1,13 +1,14 @@
 package io.github.clip2latent.train.loop;
 
 import io.github.clip2latent.latent.LatentStats;
+
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Everything a {@link Trainer} needs to continue a run exactly: written to and read from
- * checkpoints. Weight maps hold row-major data keyed by parameter name; shapes follow from
- * {@code config.model()}.
+ * checkpoints. Weight maps hold row-major data keyed by parameter name; shapes follow from {@code
+ * config.model()}.
  *
  * @param config the run configuration
  * @param step optimizer steps completed

@@ -1,14 +1,7 @@
 package io.github.clip2latent.train.model;
 
 import io.github.clip2latent.onnx.prior.PriorConfig;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
+
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -17,14 +10,24 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
 /**
  * The clip2latent prior (DALLE2-pytorch 0.2.38 {@code DiffusionPriorNetwork}, reference section 3)
  * as a SameDiff graph that predicts x0 from {@code (x_t, t, condition, keep)} and can compute its
  * own MSE loss and parameter gradients.
  *
- * <p>Parameters carry the reference checkpoint keys without the {@code ema_diffusion_prior.ema_model.}
- * prefix; linear weights are stored in PyTorch layout {@code (out, in)}. The non-trainable buffers
- * of the reference ({@code rotary_emb.freqs}, LayerNorm {@code beta}) are graph constants here.
+ * <p>Parameters carry the reference checkpoint keys without the {@code
+ * ema_diffusion_prior.ema_model.} prefix; linear weights are stored in PyTorch layout {@code (out,
+ * in)}. The non-trainable buffers of the reference ({@code rotary_emb.freqs}, LayerNorm {@code
+ * beta}) are graph constants here.
  *
  * <p>Not thread-safe: one instance owns one graph and its parameter arrays, which the optimizer
  * updates in place.
@@ -33,24 +36,32 @@ public final class TrainablePrior {
 
     /** Placeholder name of the noised latent x_t, float [B, dim]. */
     public static final String INPUT_X_T = "x_t";
+
     /** Placeholder name of the diffusion step t, int32 [B], values in [0, timesteps). */
     public static final String INPUT_T = "t";
+
     /** Placeholder name of the condition (raw CLIP embedding), float [B, dim]. */
     public static final String INPUT_CONDITION = "condition";
-    /** Placeholder name of the keep flag, float [B]: 1 attends to the condition, 0 masks its key. */
+
+    /**
+     * Placeholder name of the keep flag, float [B]: 1 attends to the condition, 0 masks its key.
+     */
     public static final String INPUT_KEEP = "keep";
+
     /** Placeholder name of the regression target x0, float [B, dim]; only needed for the loss. */
     public static final String INPUT_TARGET = "x0";
+
     /** Output name of the predicted x0, float [B, dim]. */
     public static final String OUTPUT_PREDICTION = "prediction";
+
     /** Output name of the scalar mean squared error between prediction and target. */
     public static final String OUTPUT_LOSS = "loss";
 
     /**
-     * Stands in for PyTorch's {@code -finfo(float32).max} fill of masked scores. It is added
-     * rather than filled so the graph stays differentiable with finite gradients; a masked
-     * probability is exactly 0 in float32 either way, and at most two such terms meet in one
-     * score so there is no overflow.
+     * Stands in for PyTorch's {@code -finfo(float32).max} fill of masked scores. It is added rather
+     * than filled so the graph stays differentiable with finite gradients; a masked probability is
+     * exactly 0 in float32 either way, and at most two such terms meet in one score so there is no
+     * overflow.
      */
     static final float MASK_VALUE = -1e30f;
 
@@ -62,7 +73,8 @@ public final class TrainablePrior {
     private final Map<String, long[]> shapes;
     private final Map<String, INDArray> parameters;
 
-    private TrainablePrior(PriorConfig config, Map<String, long[]> shapes, Map<String, float[]> initial) {
+    private TrainablePrior(
+            PriorConfig config, Map<String, long[]> shapes, Map<String, float[]> initial) {
         this.config = config;
         this.shapes = shapes;
         this.names = List.copyOf(shapes.keySet());
@@ -81,9 +93,9 @@ public final class TrainablePrior {
     }
 
     /**
-     * Creates a network with PyTorch's default initialization: linear weights
-     * {@code U(-1/sqrt(in), 1/sqrt(in))} (kaiming_uniform with a = sqrt(5)), embeddings,
-     * learned query and null key/value {@code N(0, 1)}, LayerNorm gains 1.
+     * Creates a network with PyTorch's default initialization: linear weights {@code U(-1/sqrt(in),
+     * 1/sqrt(in))} (kaiming_uniform with a = sqrt(5)), embeddings, learned query and null key/value
+     * {@code N(0, 1)}, LayerNorm gains 1.
      *
      * @param config network shape
      * @param seed seed of the initialization; equal seeds give equal weights
@@ -100,7 +112,8 @@ public final class TrainablePrior {
             float[] data = new float[(int) numel(shape)];
             if (name.endsWith("gamma")) {
                 java.util.Arrays.fill(data, 1f);
-            } else if (name.endsWith(".weight") && !name.startsWith("net.to_time_embeds")
+            } else if (name.endsWith(".weight")
+                    && !name.startsWith("net.to_time_embeds")
                     && !name.contains("rel_pos_bias")) {
                 double bound = 1.0 / Math.sqrt(shape[1]);
                 for (int i = 0; i < data.length; i++) {
@@ -132,8 +145,8 @@ public final class TrainablePrior {
     }
 
     /**
-     * The parameter names and shapes of a network, in a fixed order (embeddings, then blocks,
-     * then the output head), named as the reference checkpoint keys.
+     * The parameter names and shapes of a network, in a fixed order (embeddings, then blocks, then
+     * the output head), named as the reference checkpoint keys.
      *
      * @param config network shape
      * @return an ordered, unmodifiable map from name to PyTorch-layout shape
@@ -145,7 +158,8 @@ public final class TrainablePrior {
         Map<String, long[]> s = new LinkedHashMap<>();
         s.put("net.learned_query", new long[] {d});
         s.put("net.to_time_embeds.0.weight", new long[] {config.timesteps(), d});
-        s.put("net.causal_transformer.rel_pos_bias.relative_attention_bias.weight",
+        s.put(
+                "net.causal_transformer.rel_pos_bias.relative_attention_bias.weight",
                 new long[] {PriorConfig.REL_POS_BUCKETS, h});
         for (int i = 0; i < config.depth(); i++) {
             String p = "net.causal_transformer.layers." + i + ".";
@@ -250,7 +264,8 @@ public final class TrainablePrior {
      * @param x0 regression targets, row-major [batch, dim]
      * @return the loss and one gradient array per parameter name (owned by the caller)
      */
-    public LossAndGradients lossAndGradients(float[] xt, int[] t, float[] condition, float[] keep, float[] x0) {
+    public LossAndGradients lossAndGradients(
+            float[] xt, int[] t, float[] condition, float[] keep, float[] x0) {
         int batch = t.length;
         Map<String, INDArray> feed = feed(xt, t, condition, keep, x0, batch);
         OutAndGrad result = sd.calculateGradientsAndOutputs(feed, List.of(OUTPUT_LOSS), names);
@@ -264,10 +279,10 @@ public final class TrainablePrior {
      * @param loss mean squared error over the batch and all dimensions
      * @param gradients gradient per parameter name, same shapes as the parameters
      */
-    public record LossAndGradients(float loss, Map<String, INDArray> gradients) {
-    }
+    public record LossAndGradients(float loss, Map<String, INDArray> gradients) {}
 
-    private Map<String, INDArray> feed(float[] xt, int[] t, float[] condition, float[] keep, float[] x0, int batch) {
+    private Map<String, INDArray> feed(
+            float[] xt, int[] t, float[] condition, float[] keep, float[] x0, int batch) {
         int d = config.dim();
         checkLength("x_t", xt, (long) batch * d);
         checkLength("condition", condition, (long) batch * d);
@@ -277,7 +292,8 @@ public final class TrainablePrior {
         }
         for (int step : t) {
             if (step < 0 || step >= config.timesteps()) {
-                throw new IllegalArgumentException("t must be in [0, " + config.timesteps() + "), got " + step);
+                throw new IllegalArgumentException(
+                        "t must be in [0, " + config.timesteps() + "), got " + step);
             }
         }
         Map<String, INDArray> feed = new LinkedHashMap<>();
@@ -294,7 +310,8 @@ public final class TrainablePrior {
 
     private static void checkLength(String what, float[] data, long expected) {
         if (data.length != expected) {
-            throw new IllegalArgumentException(what + " must have " + expected + " values, got " + data.length);
+            throw new IllegalArgumentException(
+                    what + " must have " + expected + " values, got " + data.length);
         }
     }
 
@@ -312,8 +329,13 @@ public final class TrainablePrior {
             }
             long n = numel(e.getValue());
             if (data.length != n) {
-                throw new IllegalArgumentException("parameter " + e.getKey() + " must have " + n
-                        + " values, got " + data.length);
+                throw new IllegalArgumentException(
+                        "parameter "
+                                + e.getKey()
+                                + " must have "
+                                + n
+                                + " values, got "
+                                + data.length);
             }
         }
     }
@@ -352,11 +374,13 @@ public final class TrainablePrior {
         SDVariable query = sd.mmul(ones, sd.reshape(p.get("net.learned_query"), 1, d));
 
         // Token order of DiffusionPriorNetwork.forward: [condition, time, x_t, learned query].
-        SDVariable x = sd.concat(1,
-                sd.reshape(cond, -1, 1, d),
-                sd.reshape(timeEmb, -1, 1, d),
-                sd.reshape(xt, -1, 1, d),
-                sd.reshape(query, -1, 1, d));
+        SDVariable x =
+                sd.concat(
+                        1,
+                        sd.reshape(cond, -1, 1, d),
+                        sd.reshape(timeEmb, -1, 1, d),
+                        sd.reshape(xt, -1, 1, d),
+                        sd.reshape(query, -1, 1, d));
         x = sd.reshape(x, -1, d); // [B*4, D]: every linear layer runs as one 2-D mmul
 
         Rotary rotary = Rotary.create(n, dh, config.rotaryDim());
@@ -365,17 +389,39 @@ public final class TrainablePrior {
         SDVariable rot = sd.constant(Nd4j.create(rotary.rotateHalf, new long[] {dh, dh}, 'c'));
 
         // Relative position bias [H, 4, 5]: bucket max(i - j, 0), key 0 = null key (section 3).
-        SDVariable bucketSelect = sd.constant(Nd4j.create(relPosSelector(n, keys), new long[] {(long) n * keys,
-                PriorConfig.REL_POS_BUCKETS}, 'c'));
-        SDVariable bias = sd.reshape(sd.permute(sd.mmul(bucketSelect,
-                p.get("net.causal_transformer.rel_pos_bias.relative_attention_bias.weight")), 1, 0), h, n, keys);
+        SDVariable bucketSelect =
+                sd.constant(
+                        Nd4j.create(
+                                relPosSelector(n, keys),
+                                new long[] {(long) n * keys, PriorConfig.REL_POS_BUCKETS},
+                                'c'));
+        SDVariable bias =
+                sd.reshape(
+                        sd.permute(
+                                sd.mmul(
+                                        bucketSelect,
+                                        p.get(
+                                                "net.causal_transformer.rel_pos_bias.relative_attention_bias.weight")),
+                                1,
+                                0),
+                        h,
+                        n,
+                        keys);
         // Causal mask: query i sees the null key and tokens 0..i (torch triu(j - i + 1)).
-        SDVariable causal = sd.constant(Nd4j.create(causalMask(n, keys), new long[] {n, keys}, 'c'));
+        SDVariable causal =
+                sd.constant(Nd4j.create(causalMask(n, keys), new long[] {n, keys}, 'c'));
         // Key mask [1, keep, 1, 1, 1]: a dropped condition is hidden from every query.
         float[] condKey = new float[keys];
         condKey[1] = MASK_VALUE;
-        SDVariable keyMask = sd.reshape(sd.mmul(sd.reshape(keep.rsub(1.0), -1, 1),
-                sd.constant(Nd4j.create(condKey, new long[] {1, keys}, 'c'))), -1, 1, 1, keys);
+        SDVariable keyMask =
+                sd.reshape(
+                        sd.mmul(
+                                sd.reshape(keep.rsub(1.0), -1, 1),
+                                sd.constant(Nd4j.create(condKey, new long[] {1, keys}, 'c'))),
+                        -1,
+                        1,
+                        1,
+                        keys);
         SDVariable attnBias = bias.add(causal).add(keyMask); // [B, H, 4, 5]
 
         for (int i = 0; i < config.depth(); i++) {
@@ -384,7 +430,8 @@ public final class TrainablePrior {
             x = x.add(feedForward(x, pre, p));
         }
 
-        SDVariable last = sd.reshape(x, -1, n, d).get(SDIndex.all(), SDIndex.point(n - 1), SDIndex.all());
+        SDVariable last =
+                sd.reshape(x, -1, n, d).get(SDIndex.all(), SDIndex.point(n - 1), SDIndex.all());
         last = layerNorm(sd.reshape(last, -1, d), p.get("net.causal_transformer.norm.gamma"));
         SDVariable prediction = linear(last, p.get("net.causal_transformer.project_out.weight"));
         prediction = sd.identity(OUTPUT_PREDICTION, prediction);
@@ -394,9 +441,19 @@ public final class TrainablePrior {
         sd.setLossVariables(OUTPUT_LOSS);
     }
 
-    /** One multi-query attention block {@code to_out(attn(LN(x)))} of DALLE2-pytorch {@code Attention}. */
-    private SDVariable attention(SDVariable x, String pre, Map<String, SDVariable> p, SDVariable ones,
-            SDVariable attnBias, SDVariable cos, SDVariable sin, SDVariable rot) {
+    /**
+     * One multi-query attention block {@code to_out(attn(LN(x)))} of DALLE2-pytorch {@code
+     * Attention}.
+     */
+    private SDVariable attention(
+            SDVariable x,
+            String pre,
+            Map<String, SDVariable> p,
+            SDVariable ones,
+            SDVariable attnBias,
+            SDVariable cos,
+            SDVariable sin,
+            SDVariable rot) {
         final int d = config.dim();
         final int h = config.heads();
         final int dh = config.dimHead();
@@ -410,7 +467,9 @@ public final class TrainablePrior {
         // q = Wq h, split into heads, scaled by dimHead^-0.5 before rotary (order is immaterial:
         // both are linear).
         SDVariable q = linear(hidden, p.get(pre + "0.to_q.weight"));
-        q = sd.permute(sd.reshape(q, -1, n, h, dh), 0, 2, 1, 3).mul(1.0 / Math.sqrt(dh)); // [B,H,4,dh]
+        q =
+                sd.permute(sd.reshape(q, -1, n, h, dh), 0, 2, 1, 3)
+                        .mul(1.0 / Math.sqrt(dh)); // [B,H,4,dh]
         q = q.mul(cos).add(sd.reshape(sd.mmul(sd.reshape(q, -1, dh), rot), -1, h, n, dh).mul(sin));
 
         // [k | v] = Wkv h: one key/value head shared by all query heads; chunk(2) = first half k.
@@ -420,12 +479,15 @@ public final class TrainablePrior {
         v = sd.reshape(v, -1, n, dh);
 
         // Learned null key/value prepended after rotary (they carry no position).
-        SDVariable nullK = sd.reshape(sd.mmul(ones, sd.slice(nullKv, new int[] {0, 0}, 1, dh)), -1, 1, dh);
-        SDVariable nullV = sd.reshape(sd.mmul(ones, sd.slice(nullKv, new int[] {1, 0}, 1, dh)), -1, 1, dh);
+        SDVariable nullK =
+                sd.reshape(sd.mmul(ones, sd.slice(nullKv, new int[] {0, 0}, 1, dh)), -1, 1, dh);
+        SDVariable nullV =
+                sd.reshape(sd.mmul(ones, sd.slice(nullKv, new int[] {1, 0}, 1, dh)), -1, 1, dh);
         k = sd.concat(1, nullK, k); // [B, 5, dh]
         v = sd.concat(1, nullV, v);
 
-        SDVariable scores = sd.mmul(sd.reshape(q, -1, (long) h * n, dh), k, false, true, false); // [B, H*4, 5]
+        SDVariable scores =
+                sd.mmul(sd.reshape(q, -1, (long) h * n, dh), k, false, true, false); // [B, H*4, 5]
         scores = sd.reshape(scores, -1, h, n, keys).add(attnBias);
         SDVariable attn = sd.nn.softmax(scores, 3);
         SDVariable out = sd.mmul(sd.reshape(attn, -1, (long) h * n, keys), v); // [B, H*4, dh]
@@ -434,7 +496,10 @@ public final class TrainablePrior {
         return layerNorm(out, p.get(pre + "0.to_out.1.gamma"));
     }
 
-    /** FeedForward: LN -> Linear(dim, 8 dim) -> SwiGLU (a * silu(g), a the first half) -> Linear(4 dim, dim). */
+    /**
+     * FeedForward: LN -> Linear(dim, 8 dim) -> SwiGLU (a * silu(g), a the first half) -> Linear(4
+     * dim, dim).
+     */
     private SDVariable feedForward(SDVariable x, String pre, Map<String, SDVariable> p) {
         int d = config.dim();
         int inner = config.ffInnerDim();
@@ -452,7 +517,9 @@ public final class TrainablePrior {
         return sd.mmul(x, weight, false, true, false);
     }
 
-    /** {@code F.layer_norm(x, (dim,), gamma, zeros, eps=1e-5)}: biased variance over the last axis. */
+    /**
+     * {@code F.layer_norm(x, (dim,), gamma, zeros, eps=1e-5)}: biased variance over the last axis.
+     */
     private SDVariable layerNorm(SDVariable x, SDVariable gamma) {
         SDVariable centered = x.sub(x.mean(true, 1));
         SDVariable variance = sd.math.square(centered).mean(true, 1);
@@ -461,8 +528,8 @@ public final class TrainablePrior {
 
     /**
      * One-hot rows selecting the bucket {@code max(i - j, 0)} of the 32-entry table for every
-     * (query i, key j) pair, row index {@code i * keys + j} (DALLE2-pytorch {@code RelPosBias}
-     * with distances below its exact range of 16).
+     * (query i, key j) pair, row index {@code i * keys + j} (DALLE2-pytorch {@code RelPosBias} with
+     * distances below its exact range of 16).
      */
     static float[] relPosSelector(int queries, int keys) {
         float[] sel = new float[queries * keys * PriorConfig.REL_POS_BUCKETS];
@@ -487,10 +554,10 @@ public final class TrainablePrior {
     }
 
     /**
-     * Rotary embedding tables (rotary-embedding-torch as used by DALLE2-pytorch): frequency
-     * {@code 10000^(-2i/width)} for pair i of adjacent dimensions, positions 0..n-1, applied to
-     * the first {@code width} dimensions; {@code out = x cos + rot(x) sin} with
-     * {@code rot(a, b) = (-b, a)}. Dimensions past {@code width} pass through (cos 1, sin 0).
+     * Rotary embedding tables (rotary-embedding-torch as used by DALLE2-pytorch): frequency {@code
+     * 10000^(-2i/width)} for pair i of adjacent dimensions, positions 0..n-1, applied to the first
+     * {@code width} dimensions; {@code out = x cos + rot(x) sin} with {@code rot(a, b) = (-b, a)}.
+     * Dimensions past {@code width} pass through (cos 1, sin 0).
      */
     static final class Rotary {
         final float[] cos;
@@ -510,7 +577,8 @@ public final class TrainablePrior {
                 for (int c = 0; c < dimHead; c++) {
                     if (c < width) {
                         // torch computes freqs in float32 and the angle t * freq in float32.
-                        float freq = (float) (1.0 / Math.pow(10000.0, (double) (2 * (c / 2)) / width));
+                        float freq =
+                                (float) (1.0 / Math.pow(10000.0, (double) (2 * (c / 2)) / width));
                         float angle = pos * freq;
                         cos[pos * dimHead + c] = (float) Math.cos(angle);
                         sin[pos * dimHead + c] = (float) Math.sin(angle);

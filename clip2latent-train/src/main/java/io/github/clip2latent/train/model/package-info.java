@@ -1,2 +1,5 @@
-/** The clip2latent diffusion prior network (DALLE2-pytorch {@code DiffusionPriorNetwork}) built as a trainable ND4J SameDiff graph. */
+/**
+ * The clip2latent diffusion prior network (DALLE2-pytorch {@code DiffusionPriorNetwork}) built as a
+ * trainable ND4J SameDiff graph.
+ */
 package io.github.clip2latent.train.model;

@@ -1,26 +1,26 @@
 package io.github.clip2latent.train.optim;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.blas.Level1;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
 /**
- * AdamW with PyTorch semantics (reference section 2): for each parameter
- * {@code p -= lr * wd * p} (only rank >= 2), then {@code m = b1 m + (1 - b1) g},
- * {@code v = b2 v + (1 - b2) g^2},
- * {@code p -= (lr / (1 - b1^k)) * m / (sqrt(v) / sqrt(1 - b2^k) + eps)} at step k (1-based).
+ * AdamW with PyTorch semantics (reference section 2): for each parameter {@code p -= lr * wd * p}
+ * (only rank >= 2), then {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2}, {@code p
+ * -= (lr / (1 - b1^k)) * m / (sqrt(v) / sqrt(1 - b2^k) + eps)} at step k (1-based).
  *
  * <p>Every update is in place: parameters, moments, and the gradients, which serve as scratch
- * (about ten passes over each parameter, no per-step allocation). libnd4j's fused
- * {@code adam_updater} would be one pass, but it computes {@code 1 - beta2} in float32
- * (0.00099998713 instead of 0.001), a 1.3e-5 relative deviation in the second moment from
- * PyTorch; this class keeps PyTorch's numbers. Not thread-safe.
+ * (about ten passes over each parameter, no per-step allocation). libnd4j's fused {@code
+ * adam_updater} would be one pass, but it computes {@code 1 - beta2} in float32 (0.00099998713
+ * instead of 0.001), a 1.3e-5 relative deviation in the second moment from PyTorch; this class
+ * keeps PyTorch's numbers. Not thread-safe.
  */
 public final class AdamW {
 
@@ -76,10 +76,17 @@ public final class AdamW {
             String name = e.getKey();
             INDArray p = require(parameters, name, "parameter");
             INDArray g = require(gradients, name, "gradient");
-            if (!Arrays.equals(p.shape(), e.getValue()) || !Arrays.equals(g.shape(), e.getValue())) {
-                throw new IllegalArgumentException("shape mismatch for " + name + ": expected "
-                        + Arrays.toString(e.getValue()) + ", parameter " + Arrays.toString(p.shape())
-                        + ", gradient " + Arrays.toString(g.shape()));
+            if (!Arrays.equals(p.shape(), e.getValue())
+                    || !Arrays.equals(g.shape(), e.getValue())) {
+                throw new IllegalArgumentException(
+                        "shape mismatch for "
+                                + name
+                                + ": expected "
+                                + Arrays.toString(e.getValue())
+                                + ", parameter "
+                                + Arrays.toString(p.shape())
+                                + ", gradient "
+                                + Arrays.toString(g.shape()));
             }
             if (e.getValue().length >= 2 && config.weightDecay() != 0) {
                 p.muli(1 - lr * config.weightDecay());
@@ -90,7 +97,8 @@ public final class AdamW {
             INDArray m = firstMoments.get(name);
             INDArray v = secondMoments.get(name);
             long n = g.length();
-            // Same float32 operations and coefficient roundings as torch.optim.AdamW (single tensor):
+            // Same float32 operations and coefficient roundings as torch.optim.AdamW (single
+            // tensor):
             // exp_avg.lerp_(grad, 1 - b1) ~ mul_(b1).add_(grad, alpha=1 - b1)
             m.muli(b1);
             blas.axpy(n, 1 - b1, g, m);
@@ -98,7 +106,8 @@ public final class AdamW {
             g.muli(g);
             v.muli(b2);
             blas.axpy(n, 1 - b2, g, v);
-            // denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps), built in the gradient's buffer
+            // denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps), built in the
+            // gradient's buffer
             Nd4j.exec(new Sqrt(v, g));
             g.divi(bc2Sqrt).addi(config.eps());
             // param.addcdiv_(exp_avg, denom, value=-step_size)
@@ -126,7 +135,8 @@ public final class AdamW {
     }
 
     /**
-     * Restores the state saved by {@link #firstMoments()}, {@link #secondMoments()} and {@link #stepCount()}.
+     * Restores the state saved by {@link #firstMoments()}, {@link #secondMoments()} and {@link
+     * #stepCount()}.
      *
      * @param stepCount updates applied so far, {@code >= 0}
      * @param first first moments by name
@@ -145,8 +155,14 @@ public final class AdamW {
         for (Map.Entry<String, INDArray> e : target.entrySet()) {
             float[] data = source.get(e.getKey());
             if (data == null || data.length != e.getValue().length()) {
-                throw new IllegalArgumentException(what + " of " + e.getKey() + " must have "
-                        + e.getValue().length() + " values, got " + (data == null ? "none" : data.length));
+                throw new IllegalArgumentException(
+                        what
+                                + " of "
+                                + e.getKey()
+                                + " must have "
+                                + e.getValue().length()
+                                + " values, got "
+                                + (data == null ? "none" : data.length));
             }
             e.getValue().assign(Nd4j.create(data, e.getValue().shape(), 'c'));
         }
@@ -165,5 +181,4 @@ public final class AdamW {
         }
         return a;
     }
-
 }

@@ -1,20 +1,20 @@
 package io.github.clip2latent.train.optim;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
 /**
- * Exponential moving average of parameters: after optimizer step k,
- * {@code ema = online} while {@code k <= startStep}, else {@code ema = beta ema + (1 - beta) online}
- * (reference section 2).
+ * Exponential moving average of parameters: after optimizer step k, {@code ema = online} while
+ * {@code k <= startStep}, else {@code ema = beta ema + (1 - beta) online} (reference section 2).
  *
  * <p>Unlike the reference, the average starts as a copy of the online weights. The reference never
  * copies them in (fixed upstream later), so its average starts from weights unrelated to the
- * trained ones and, at beta 0.99999, still carries most of them after 100k steps
- * ({@code 0.99999^100000 = 0.37}). Not thread-safe.
+ * trained ones and, at beta 0.99999, still carries most of them after 100k steps ({@code
+ * 0.99999^100000 = 0.37}). Not thread-safe.
  */
 public final class Ema {
 
@@ -78,8 +78,13 @@ public final class Ema {
         for (Map.Entry<String, INDArray> e : average.entrySet()) {
             float[] data = weights.get(e.getKey());
             if (data == null || data.length != e.getValue().length()) {
-                throw new IllegalArgumentException("EMA weight " + e.getKey() + " must have "
-                        + e.getValue().length() + " values, got " + (data == null ? "none" : data.length));
+                throw new IllegalArgumentException(
+                        "EMA weight "
+                                + e.getKey()
+                                + " must have "
+                                + e.getValue().length()
+                                + " values, got "
+                                + (data == null ? "none" : data.length));
             }
             e.getValue().assign(Nd4j.create(data, e.getValue().shape(), 'c'));
         }

@@ -4,8 +4,8 @@ package io.github.clip2latent.train.optim;
  * Exponential moving average of the parameters.
  *
  * @param beta weight of the old average per update, in [0, 1]
- * @param startStep optimizer step after which averaging starts; up to and including it the
- *     average equals the online weights, {@code >= 0}
+ * @param startStep optimizer step after which averaging starts; up to and including it the average
+ *     equals the online weights, {@code >= 0}
  */
 public record EmaConfig(double beta, long startStep) {
 

@@ -1,10 +1,10 @@
 package io.github.clip2latent.train.validate;
 
 /**
- * The validation measurement that picks the best checkpoint, higher being better. The paper keeps the
- * checkpoint that does best on validation; text-to-image quality is what the model is for, so the
- * default is the CLIP score of generated images for held-out prompts, and the image-embedding similarity
- * when there are no prompts.
+ * The validation measurement that picks the best checkpoint, higher being better. The paper keeps
+ * the checkpoint that does best on validation; text-to-image quality is what the model is for, so
+ * the default is the CLIP score of generated images for held-out prompts, and the image-embedding
+ * similarity when there are no prompts.
  */
 public enum SelectionScore {
     /** Mean text-image cosine for the validation prompts. */

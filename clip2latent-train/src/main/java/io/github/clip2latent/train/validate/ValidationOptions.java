@@ -6,16 +6,24 @@ import java.util.Objects;
 /**
  * What a validation pass measures and how.
  *
- * @param lossPairs held-out pairs of the x0 validation loss, {@code >= 1} (fewer if fewer are held out)
+ * @param lossPairs held-out pairs of the x0 validation loss, {@code >= 1} (fewer if fewer are held
+ *     out)
  * @param samplePairs held-out pairs sampled from for the image-embedding similarity, {@code >= 1}
  * @param prompts prompts of the CLIP score; empty skips it
  * @param samplesPerPrompt images per prompt of the CLIP score, {@code >= 1}
- * @param guidance classifier-free guidance scale of the samples, finite and {@code >= 0} (2 in the demo)
+ * @param guidance classifier-free guidance scale of the samples, finite and {@code >= 0} (2 in the
+ *     demo)
  * @param skip timestep respacing of the samples, a divisor of the schedule length (250 in the demo)
  * @param seed seed of the fixed t, noise and initial latents, equal at every validation
  */
-public record ValidationOptions(int lossPairs, int samplePairs, List<String> prompts, int samplesPerPrompt,
-        double guidance, int skip, long seed) {
+public record ValidationOptions(
+        int lossPairs,
+        int samplePairs,
+        List<String> prompts,
+        int samplesPerPrompt,
+        double guidance,
+        int skip,
+        long seed) {
 
     /** Validates every field; messages name the bad value. */
     public ValidationOptions {
@@ -33,7 +41,8 @@ public record ValidationOptions(int lossPairs, int samplePairs, List<String> pro
         }
         prompts = List.copyOf(prompts);
         if (samplesPerPrompt < 1) {
-            throw new IllegalArgumentException("samplesPerPrompt must be >= 1, got " + samplesPerPrompt);
+            throw new IllegalArgumentException(
+                    "samplesPerPrompt must be >= 1, got " + samplesPerPrompt);
         }
         if (!(guidance >= 0) || Double.isInfinite(guidance)) {
             throw new IllegalArgumentException("guidance must be finite and >= 0, got " + guidance);
@@ -56,6 +65,7 @@ public record ValidationOptions(int lossPairs, int samplePairs, List<String> pro
 
     /** A copy with other pair counts. */
     public ValidationOptions withPairs(int newLossPairs, int newSamplePairs) {
-        return new ValidationOptions(newLossPairs, newSamplePairs, prompts, samplesPerPrompt, guidance, skip, seed);
+        return new ValidationOptions(
+                newLossPairs, newSamplePairs, prompts, samplesPerPrompt, guidance, skip, seed);
     }
 }

@@ -22,6 +22,7 @@ import io.github.clip2latent.schedule.SamplingPlan;
 import io.github.clip2latent.train.loop.SampleSource;
 import io.github.clip2latent.train.model.TrainablePrior;
 import io.github.clip2latent.train.model.TrainablePriorDenoiser;
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -29,23 +30,25 @@ import java.util.SplittableRandom;
 
 /**
  * Measures a prior on held-out pairs and prompts, through the bundle's generator and CLIP encoders
- * (ONNX Runtime) and any {@link Denoiser}: a {@link TrainablePrior} holding EMA weights during training,
- * or an exported bundle's ONNX prior.
+ * (ONNX Runtime) and any {@link Denoiser}: a {@link TrainablePrior} holding EMA weights during
+ * training, or an exported bundle's ONNX prior.
  *
  * <ul>
- *   <li>loss: {@code mean((net(x_t, t, e, keep) - x0)^2)}, x0 the z-scored held-out w (reference section
- *       2), with t and eps drawn once from the seed, so successive validations are comparable;
- *   <li>image similarity: w sampled for a held-out embedding e with guidance (DDPM, reference section 4),
- *       rendered by the generator, CLIP-embedded with the dataset's preprocessing, cosine to e;
- *   <li>CLIP score: the same for the prompts' text embeddings (cosine image to text, reference section 4's
- *       re-ranking score);
- *   <li>w distances: Euclidean distance in z-scored space from conditioned and unconditional samples
- *       (same initial noise) to the held-out pair's true w.
+ *   <li>loss: {@code mean((net(x_t, t, e, keep) - x0)^2)}, x0 the z-scored held-out w (reference
+ *       section 2), with t and eps drawn once from the seed, so successive validations are
+ *       comparable;
+ *   <li>image similarity: w sampled for a held-out embedding e with guidance (DDPM, reference
+ *       section 4), rendered by the generator, CLIP-embedded with the dataset's preprocessing,
+ *       cosine to e;
+ *   <li>CLIP score: the same for the prompts' text embeddings (cosine image to text, reference
+ *       section 4's re-ranking score);
+ *   <li>w distances: Euclidean distance in z-scored space from conditioned and unconditional
+ *       samples (same initial noise) to the held-out pair's true w.
  * </ul>
  *
- * Images are embedded at the generator's size: a dataset's {@code preResize} is not applied, so with one
- * the similarity compares slightly different preprocessing. Owns its ONNX Runtime sessions; not
- * thread-safe.
+ * Images are embedded at the generator's size: a dataset's {@code preResize} is not applied, so
+ * with one the similarity compares slightly different preprocessing. Owns its ONNX Runtime
+ * sessions; not thread-safe.
  */
 public final class Validator implements AutoCloseable {
 
@@ -73,8 +76,13 @@ public final class Validator implements AutoCloseable {
     private final float[] promptNoise;
     private TrainablePrior emaNetwork;
 
-    private Validator(ValidationOptions options, Generator generator, ImageEncoder imageEncoder,
-            TextEncoder textEncoder, SampleSource heldOut, int timesteps) {
+    private Validator(
+            ValidationOptions options,
+            Generator generator,
+            ImageEncoder imageEncoder,
+            TextEncoder textEncoder,
+            SampleSource heldOut,
+            int timesteps) {
         this.options = options;
         this.generator = generator;
         this.imageEncoder = imageEncoder;
@@ -107,7 +115,8 @@ public final class Validator implements AutoCloseable {
             float[] text = textEncoder.encode(options.prompts());
             float[] repeated = new float[prompts * dim];
             for (int i = 0; i < prompts; i++) {
-                System.arraycopy(text, (i / options.samplesPerPrompt()) * dim, repeated, i * dim, dim);
+                System.arraycopy(
+                        text, (i / options.samplesPerPrompt()) * dim, repeated, i * dim, dim);
             }
             this.promptEmbeddings = repeated;
         } else {
@@ -128,29 +137,45 @@ public final class Validator implements AutoCloseable {
      * @return the validator
      * @throws BundleException if a stage cannot be opened
      */
-    public static Validator open(ModelBundle bundle, RuntimeOptions runtime, SampleSource heldOut,
-            ValidationOptions options) throws BundleException {
+    public static Validator open(
+            ModelBundle bundle,
+            RuntimeOptions runtime,
+            SampleSource heldOut,
+            ValidationOptions options)
+            throws BundleException {
         Objects.requireNonNull(bundle, "bundle");
         Objects.requireNonNull(heldOut, "heldOut");
         Objects.requireNonNull(options, "options");
         var m = bundle.manifest();
         if (heldOut.latentDim() != m.latentDim() || heldOut.conditionDim() != m.embeddingDim()) {
-            throw new IllegalArgumentException("held-out pairs have widths (" + heldOut.latentDim() + ", "
-                    + heldOut.conditionDim() + "), bundle " + bundle.directory() + " has (" + m.latentDim() + ", "
-                    + m.embeddingDim() + ")");
+            throw new IllegalArgumentException(
+                    "held-out pairs have widths ("
+                            + heldOut.latentDim()
+                            + ", "
+                            + heldOut.conditionDim()
+                            + "), bundle "
+                            + bundle.directory()
+                            + " has ("
+                            + m.latentDim()
+                            + ", "
+                            + m.embeddingDim()
+                            + ")");
         }
         SessionFactory sessions = new SessionFactory(runtime);
         Generator generator = Generator.open(bundle, sessions);
         ImageEncoder imageEncoder = null;
         TextEncoder textEncoder = null;
         try {
-            // The dataset's preprocessing (DatasetGenerator): embeddings are compared with the dataset's.
-            imageEncoder = ImageEncoder.open(bundle, sessions,
-                    m.preprocessing().withMode(NormalizationMode.SINGLE));
+            // The dataset's preprocessing (DatasetGenerator): embeddings are compared with the
+            // dataset's.
+            imageEncoder =
+                    ImageEncoder.open(
+                            bundle, sessions, m.preprocessing().withMode(NormalizationMode.SINGLE));
             if (!options.prompts().isEmpty()) {
                 textEncoder = TextEncoder.open(bundle, sessions);
             }
-            return new Validator(options, generator, imageEncoder, textEncoder, heldOut, m.timesteps());
+            return new Validator(
+                    options, generator, imageEncoder, textEncoder, heldOut, m.timesteps());
         } catch (BundleException | RuntimeException e) {
             if (textEncoder != null) {
                 textEncoder.close();
@@ -169,8 +194,8 @@ public final class Validator implements AutoCloseable {
     }
 
     /**
-     * Validates weights, e.g. a trainer's EMA weights; they are loaded into a network kept for the next
-     * call, so the graph is built once.
+     * Validates weights, e.g. a trainer's EMA weights; they are loaded into a network kept for the
+     * next call, so the graph is built once.
      *
      * @param step optimizer steps of the weights
      * @param config network shape
@@ -178,7 +203,8 @@ public final class Validator implements AutoCloseable {
      * @param stats the run's latent stats
      * @return the measurements
      */
-    public ValidationResult validate(long step, PriorConfig config, Map<String, float[]> weights, LatentStats stats) {
+    public ValidationResult validate(
+            long step, PriorConfig config, Map<String, float[]> weights, LatentStats stats) {
         if (emaNetwork == null || !emaNetwork.config().equals(config)) {
             emaNetwork = TrainablePrior.fromWeights(config, weights);
         } else {
@@ -197,8 +223,13 @@ public final class Validator implements AutoCloseable {
      */
     public ValidationResult validate(long step, Denoiser denoiser, LatentStats stats) {
         if (denoiser.latentDim() != dim || denoiser.conditionDim() != dim) {
-            throw new IllegalArgumentException("denoiser widths (" + denoiser.latentDim() + ", "
-                    + denoiser.conditionDim() + ") differ from the held-out pairs' " + dim);
+            throw new IllegalArgumentException(
+                    "denoiser widths ("
+                            + denoiser.latentDim()
+                            + ", "
+                            + denoiser.conditionDim()
+                            + ") differ from the held-out pairs' "
+                            + dim);
         }
         double loss = loss(denoiser, stats);
 
@@ -216,7 +247,8 @@ public final class Validator implements AutoCloseable {
             float[] x = sample(denoiser, promptEmbeddings, promptNoise, rows, true);
             clipScore = renderedSimilarity(x, promptEmbeddings, rows, stats);
         }
-        return new ValidationResult(step, loss, imageSimilarity, clipScore, condDistance, uncondDistance);
+        return new ValidationResult(
+                step, loss, imageSimilarity, clipScore, condDistance, uncondDistance);
     }
 
     /** x0 MSE at the fixed t and eps (reference section 2), in batches. */
@@ -240,8 +272,13 @@ public final class Validator implements AutoCloseable {
                     xt[r * dim + k] = (float) (a * x0[i] + s * lossEps[i]);
                 }
             }
-            denoiser.predictX0(xt, Arrays.copyOfRange(lossT, start, start + n),
-                    Arrays.copyOfRange(lossE, start * dim, (start + n) * dim), keep, n, pred);
+            denoiser.predictX0(
+                    xt,
+                    Arrays.copyOfRange(lossT, start, start + n),
+                    Arrays.copyOfRange(lossE, start * dim, (start + n) * dim),
+                    keep,
+                    n,
+                    pred);
             for (int i = 0; i < n * dim; i++) {
                 double diff = pred[i] - x0[start * dim + i];
                 sum += diff * diff;
@@ -250,26 +287,37 @@ public final class Validator implements AutoCloseable {
         return sum / ((double) lossRows * dim);
     }
 
-    /** DDPM samples from the given initial noise, guided by the condition or unconditional (key masked). */
-    private float[] sample(Denoiser denoiser, float[] condition, float[] noise, int rows, boolean conditioned) {
+    /**
+     * DDPM samples from the given initial noise, guided by the condition or unconditional (key
+     * masked).
+     */
+    private float[] sample(
+            Denoiser denoiser, float[] condition, float[] noise, int rows, boolean conditioned) {
         float[] x = Arrays.copyOf(noise, rows * dim);
         X0Predictor model;
         if (conditioned) {
-            model = ClassifierFreeGuidance.of(denoiser, (float) options.guidance(), condition, rows);
+            model =
+                    ClassifierFreeGuidance.of(
+                            denoiser, (float) options.guidance(), condition, rows);
         } else {
             boolean[] drop = new boolean[rows];
             long[] steps = new long[rows];
-            model = (xt, timestep, out) -> {
-                Arrays.fill(steps, timestep);
-                denoiser.predictX0(xt, steps, condition, drop, rows, out);
-            };
+            model =
+                    (xt, timestep, out) -> {
+                        Arrays.fill(steps, timestep);
+                        denoiser.predictX0(xt, steps, condition, drop, rows, out);
+                    };
         }
         // The sampler's own noise is seeded too, so every validation draws the same.
-        DdpmSampler.INSTANCE.sample(plan, model, x, rows, dim, new SplittableRandom(options.seed() ^ rows));
+        DdpmSampler.INSTANCE.sample(
+                plan, model, x, rows, dim, new SplittableRandom(options.seed() ^ rows));
         return x;
     }
 
-    /** Mean over rows of the cosine between the CLIP embedding of the rendered z-scored latents and targets. */
+    /**
+     * Mean over rows of the cosine between the CLIP embedding of the rendered z-scored latents and
+     * targets.
+     */
     private double renderedSimilarity(float[] x, float[] targets, int rows, LatentStats stats) {
         float[] w = x.clone();
         stats.denormalizeInPlace(w, rows);
@@ -278,7 +326,9 @@ public final class Validator implements AutoCloseable {
         for (int start = 0; start < rows; start += BATCH) {
             int n = Math.min(BATCH, rows - start);
             float[] batch = Arrays.copyOfRange(w, start * dim, (start + n) * dim);
-            float[] images = generator.synthesize(LayeredLatents.broadcast(batch, n, generator.numWs(), dim), n);
+            float[] images =
+                    generator.synthesize(
+                            LayeredLatents.broadcast(batch, n, generator.numWs(), dim), n);
             float[] e = imageEncoder.encode(images, n, size, size);
             int c = imageEncoder.embeddingDim();
             for (int r = 0; r < n; r++) {

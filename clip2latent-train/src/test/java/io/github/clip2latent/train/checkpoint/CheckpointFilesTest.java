@@ -1,16 +1,20 @@
 package io.github.clip2latent.train.checkpoint;
 
-import io.github.clip2latent.onnx.prior.PriorConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.latent.LatentStats;
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import io.github.clip2latent.train.loop.ShuffleBuffer;
 import io.github.clip2latent.train.loop.TrainerConfig;
 import io.github.clip2latent.train.loop.TrainerState;
 import io.github.clip2latent.train.model.TrainablePrior;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** File-format tests; they build states by hand so no SameDiff graph is needed. */
 class CheckpointFilesTest {
@@ -45,10 +47,15 @@ class CheckpointFilesTest {
     }
 
     private static TrainerState state(long step) {
-        return new TrainerState(TrainerConfig.reference(TINY, 77L).withBatchSize(3), step,
+        return new TrainerState(
+                TrainerConfig.reference(TINY, 77L).withBatchSize(3),
+                step,
                 new LatentStats(new float[] {1, 2, 3, 4}, new float[] {0.5f, 1, 1.5f, 2}),
                 new ShuffleBuffer.State(10, 123, new long[] {4, 9, 0}),
-                filled(0), filled(1000), filled(-5), filled(0.125f));
+                filled(0),
+                filled(1000),
+                filled(-5),
+                filled(0.125f));
     }
 
     @Test
@@ -92,8 +99,16 @@ class CheckpointFilesTest {
         byte[] before = Files.readAllBytes(file);
         Map<String, float[]> broken = filled(0);
         broken.put("net.learned_query", new float[1]); // wrong length: fails mid-write
-        TrainerState bad = new TrainerState(state(2).config(), 2, state(2).latentStats(), state(2).shuffle(),
-                filled(0), broken, filled(0), filled(0));
+        TrainerState bad =
+                new TrainerState(
+                        state(2).config(),
+                        2,
+                        state(2).latentStats(),
+                        state(2).shuffle(),
+                        filled(0),
+                        broken,
+                        filled(0),
+                        filled(0));
         assertThrows(IllegalArgumentException.class, () -> CheckpointFiles.write(file, bad));
         assertArrayEquals(before, Files.readAllBytes(file));
         try (Stream<Path> files = Files.list(dir)) {

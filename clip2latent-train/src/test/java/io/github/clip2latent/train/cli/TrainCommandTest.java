@@ -5,41 +5,48 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.onnx.fixtures.RandomBundles;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The command line end to end on a tiny random bundle, and its help and error messages. */
 class TrainCommandTest {
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     static Path bundle;
     static Path prompts;
 
     @BeforeAll
     static void writeBundle() throws IOException {
-        bundle = RandomBundles.write(dir.resolve("bundle"), RandomBundles.Spec.tiny(), 1).directory();
+        bundle =
+                RandomBundles.write(dir.resolve("bundle"), RandomBundles.Spec.tiny(), 1)
+                        .directory();
         prompts = dir.resolve("prompts.txt");
-        Files.writeString(prompts, "# validation prompts\na red circle\n\nan old man with glasses\n");
+        Files.writeString(
+                prompts, "# validation prompts\na red circle\n\nan old man with glasses\n");
     }
 
     /** Exit code, standard output and standard error of one run. */
-    record Outcome(int code, String out, String err) {
-    }
+    record Outcome(int code, String out, String err) {}
 
     static Outcome run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = TrainCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        int code =
+                TrainCommand.run(
+                        args,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(
+                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -62,99 +69,278 @@ class TrainCommandTest {
     @Test
     void badPathsAndOptionsAreNamed() throws IOException {
         Path missing = dir.resolve("no-such-dataset");
-        Outcome bad = run("fit", "--dataset", missing.toString(), "--bundle", bundle.toString(), "--run",
-                dir.resolve("r").toString(), "--steps", "1");
+        Outcome bad =
+                run(
+                        "fit",
+                        "--dataset",
+                        missing.toString(),
+                        "--bundle",
+                        bundle.toString(),
+                        "--run",
+                        dir.resolve("r").toString(),
+                        "--steps",
+                        "1");
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains(missing.toAbsolutePath().toString()) && bad.err().contains("--dataset")
-                && bad.err().contains("not an existing folder"), bad.err());
+        assertTrue(
+                bad.err().contains(missing.toAbsolutePath().toString())
+                        && bad.err().contains("--dataset")
+                        && bad.err().contains("not an existing folder"),
+                bad.err());
 
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        Outcome noManifest = run("fit", "--dataset", empty.toString(), "--bundle", bundle.toString(), "--run",
-                dir.resolve("r").toString(), "--steps", "1");
+        Outcome noManifest =
+                run(
+                        "fit",
+                        "--dataset",
+                        empty.toString(),
+                        "--bundle",
+                        bundle.toString(),
+                        "--run",
+                        dir.resolve("r").toString(),
+                        "--steps",
+                        "1");
         assertEquals(1, noManifest.code());
-        assertTrue(noManifest.err().contains(empty.toString()) && noManifest.err().contains("dataset.json is missing"),
+        assertTrue(
+                noManifest.err().contains(empty.toString())
+                        && noManifest.err().contains("dataset.json is missing"),
                 noManifest.err());
 
-        Outcome steps = run("fit", "--dataset", empty.toString(), "--bundle", bundle.toString(), "--run",
-                dir.resolve("r").toString(), "--steps", "ten");
+        Outcome steps =
+                run(
+                        "fit",
+                        "--dataset",
+                        empty.toString(),
+                        "--bundle",
+                        bundle.toString(),
+                        "--run",
+                        dir.resolve("r").toString(),
+                        "--steps",
+                        "ten");
         assertEquals(2, steps.code());
         assertTrue(steps.err().contains("--steps must be an integer, got 'ten'"), steps.err());
 
         Path data = dir.resolve("data-for-bad-options");
         Files.createDirectories(data);
-        Outcome dropout = run("generate", "--bundle", bundle.toString(), "--out", data.toString(), "--samples", "1");
+        Outcome dropout =
+                run(
+                        "generate",
+                        "--bundle",
+                        bundle.toString(),
+                        "--out",
+                        data.toString(),
+                        "--samples",
+                        "1");
         assertEquals(2, dropout.code());
         assertTrue(dropout.err().contains("samples must be >= 2, got 1"), dropout.err());
 
-        Outcome shard = run("generate", "--bundle", bundle.toString(), "--out", dir.resolve("g").toString(),
-                "--samples", "10", "--shard", "3/2");
+        Outcome shard =
+                run(
+                        "generate",
+                        "--bundle",
+                        bundle.toString(),
+                        "--out",
+                        dir.resolve("g").toString(),
+                        "--samples",
+                        "10",
+                        "--shard",
+                        "3/2");
         assertEquals(2, shard.code());
         assertTrue(shard.err().contains("--shard") && shard.err().contains("3/2"), shard.err());
 
-        Outcome both = run("export", "--run", dir.toString(), "--checkpoint", prompts.toString(), "--bundle",
-                bundle.toString(), "--out", dir.resolve("x").toString());
+        Outcome both =
+                run(
+                        "export",
+                        "--run",
+                        dir.toString(),
+                        "--checkpoint",
+                        prompts.toString(),
+                        "--bundle",
+                        bundle.toString(),
+                        "--out",
+                        dir.resolve("x").toString());
         assertEquals(2, both.code());
         assertTrue(both.err().contains("exactly one of --run"), both.err());
     }
 
     @Test
     void datasetOfAnotherBundleIsRejected() throws IOException {
-        Path otherBundle = RandomBundles.write(dir.resolve("other-bundle"), RandomBundles.Spec.tiny(), 2).directory();
+        Path otherBundle =
+                RandomBundles.write(dir.resolve("other-bundle"), RandomBundles.Spec.tiny(), 2)
+                        .directory();
         Path data = dir.resolve("other-data");
-        assertEquals(0, run("generate", "--bundle", otherBundle.toString(), "--out", data.toString(), "--samples", "40",
-                "--shard-size", "20").code());
-        Outcome mixed = run("fit", "--dataset", data.toString(), "--bundle", bundle.toString(), "--run",
-                dir.resolve("mixed-run").toString(), "--steps", "1", "--model", "tiny");
+        assertEquals(
+                0,
+                run(
+                                "generate",
+                                "--bundle",
+                                otherBundle.toString(),
+                                "--out",
+                                data.toString(),
+                                "--samples",
+                                "40",
+                                "--shard-size",
+                                "20")
+                        .code());
+        Outcome mixed =
+                run(
+                        "fit",
+                        "--dataset",
+                        data.toString(),
+                        "--bundle",
+                        bundle.toString(),
+                        "--run",
+                        dir.resolve("mixed-run").toString(),
+                        "--steps",
+                        "1",
+                        "--model",
+                        "tiny");
         assertEquals(1, mixed.code());
-        assertTrue(mixed.err().contains(data.toString()) && mixed.err().contains("'random-2'")
-                && mixed.err().contains("'random-1'"), mixed.err());
-        assertTrue(!Files.exists(dir.resolve("mixed-run").resolve("checkpoints")), "nothing trained");
+        assertTrue(
+                mixed.err().contains(data.toString())
+                        && mixed.err().contains("'random-2'")
+                        && mixed.err().contains("'random-1'"),
+                mixed.err());
+        assertTrue(
+                !Files.exists(dir.resolve("mixed-run").resolve("checkpoints")), "nothing trained");
 
         // Shards of another spec cannot be added to an existing dataset folder.
-        Outcome spec = run("generate", "--bundle", otherBundle.toString(), "--out", data.toString(), "--samples", "40",
-                "--shard-size", "10");
+        Outcome spec =
+                run(
+                        "generate",
+                        "--bundle",
+                        otherBundle.toString(),
+                        "--out",
+                        data.toString(),
+                        "--samples",
+                        "40",
+                        "--shard-size",
+                        "10");
         assertEquals(1, spec.code());
-        assertTrue(spec.err().contains(data.toString()) && spec.err().contains("refusing to mix shards"), spec.err());
+        assertTrue(
+                spec.err().contains(data.toString())
+                        && spec.err().contains("refusing to mix shards"),
+                spec.err());
     }
 
     @Test
     void generateFitExportEval() throws IOException {
         Path data = dir.resolve("data");
-        Outcome generate = run("generate", "--bundle", bundle.toString(), "--out", data.toString(), "--samples", "64",
-                "--shard-size", "32", "--seed", "3");
+        Outcome generate =
+                run(
+                        "generate",
+                        "--bundle",
+                        bundle.toString(),
+                        "--out",
+                        data.toString(),
+                        "--samples",
+                        "64",
+                        "--shard-size",
+                        "32",
+                        "--seed",
+                        "3");
         assertEquals(0, generate.code(), generate.err());
         assertTrue(generate.out().contains("2 shard(s) written"), generate.out());
 
         Path runDir = dir.resolve("run");
-        Outcome fit = run("fit", "--dataset", data.toString(), "--bundle", bundle.toString(), "--run",
-                runDir.toString(), "--steps", "4", "--model", "tiny", "--batch", "8", "--holdout", "8",
-                "--validate-every", "2", "--checkpoint-every", "2", "--log-every", "2", "--ema-start", "0",
-                "--lr", "1e-3", "--prompts", prompts.toString(), "--shuffle-buffer", "16");
+        Outcome fit =
+                run(
+                        "fit",
+                        "--dataset",
+                        data.toString(),
+                        "--bundle",
+                        bundle.toString(),
+                        "--run",
+                        runDir.toString(),
+                        "--steps",
+                        "4",
+                        "--model",
+                        "tiny",
+                        "--batch",
+                        "8",
+                        "--holdout",
+                        "8",
+                        "--validate-every",
+                        "2",
+                        "--checkpoint-every",
+                        "2",
+                        "--log-every",
+                        "2",
+                        "--ema-start",
+                        "0",
+                        "--lr",
+                        "1e-3",
+                        "--prompts",
+                        prompts.toString(),
+                        "--shuffle-buffer",
+                        "16");
         assertEquals(0, fit.code(), fit.err());
         assertTrue(fit.out().contains("fit: step 4/4") && fit.out().contains("ETA"), fit.out());
-        assertTrue(fit.out().contains("fit: done, steps 0 -> 4") && fit.out().contains("CLIP_SCORE"), fit.out());
+        assertTrue(
+                fit.out().contains("fit: done, steps 0 -> 4") && fit.out().contains("CLIP_SCORE"),
+                fit.out());
         assertTrue(Files.isRegularFile(runDir.resolve("best.ckpt")));
 
-        Outcome again = run("fit", "--dataset", data.toString(), "--bundle", bundle.toString(), "--run",
-                runDir.toString(), "--steps", "4", "--model", "tiny", "--batch", "8", "--holdout", "8");
+        Outcome again =
+                run(
+                        "fit",
+                        "--dataset",
+                        data.toString(),
+                        "--bundle",
+                        bundle.toString(),
+                        "--run",
+                        runDir.toString(),
+                        "--steps",
+                        "4",
+                        "--model",
+                        "tiny",
+                        "--batch",
+                        "8",
+                        "--holdout",
+                        "8");
         assertEquals(0, again.code(), again.err());
-        assertTrue(again.out().contains("resuming from") && again.out().contains("steps 4 -> 4"), again.out());
+        assertTrue(
+                again.out().contains("resuming from") && again.out().contains("steps 4 -> 4"),
+                again.out());
 
         Path out = dir.resolve("exported");
-        Outcome export = run("export", "--run", runDir.toString(), "--bundle", bundle.toString(), "--out",
-                out.toString());
+        Outcome export =
+                run(
+                        "export",
+                        "--run",
+                        runDir.toString(),
+                        "--bundle",
+                        bundle.toString(),
+                        "--out",
+                        out.toString());
         assertEquals(0, export.code(), export.err());
         ModelBundle exported = ModelBundle.open(out);
-        assertTrue(exported.manifest().id().startsWith("random-1-prior-"), exported.manifest().id());
-        assertTrue(exported.manifest().provenance().get("prior.train.dataset").contains("seed 3"),
+        assertTrue(
+                exported.manifest().id().startsWith("random-1-prior-"), exported.manifest().id());
+        assertTrue(
+                exported.manifest().provenance().get("prior.train.dataset").contains("seed 3"),
                 exported.manifest().provenance().toString());
 
-        Outcome occupied = run("export", "--run", runDir.toString(), "--bundle", bundle.toString(), "--out",
-                out.toString());
+        Outcome occupied =
+                run(
+                        "export",
+                        "--run",
+                        runDir.toString(),
+                        "--bundle",
+                        bundle.toString(),
+                        "--out",
+                        out.toString());
         assertEquals(1, occupied.code());
         assertTrue(occupied.err().contains(out.toString()), occupied.err());
 
-        Outcome eval = run("eval", "--bundle", out.toString(), "--prompts", prompts.toString(), "--samples", "2");
+        Outcome eval =
+                run(
+                        "eval",
+                        "--bundle",
+                        out.toString(),
+                        "--prompts",
+                        prompts.toString(),
+                        "--samples",
+                        "2");
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().contains("2 prompts x 2 samples, mean CLIP score"), eval.out());
     }

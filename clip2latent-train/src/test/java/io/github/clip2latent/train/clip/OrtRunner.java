@@ -4,7 +4,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+
 import io.github.clip2latent.onnx.graph.OnnxModel;
+
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Map;
@@ -12,10 +14,10 @@ import java.util.Map;
 /** Runs an exported encoder through ONNX Runtime (one thread: the cores are shared). */
 final class OrtRunner {
 
-    private OrtRunner() {
-    }
+    private OrtRunner() {}
 
-    static float[] runFloat(OnnxModel model, String input, float[] data, long[] shape, String output)
+    static float[] runFloat(
+            OnnxModel model, String input, float[] data, long[] shape, String output)
             throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape)) {
@@ -31,7 +33,8 @@ final class OrtRunner {
         }
     }
 
-    private static float[] run(OrtEnvironment env, OnnxModel model, String input, OnnxTensor tensor, String output)
+    private static float[] run(
+            OrtEnvironment env, OnnxModel model, String input, OnnxTensor tensor, String output)
             throws OrtException {
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(1);

@@ -2,6 +2,7 @@ package io.github.clip2latent.train.clip;
 
 import io.github.clip2latent.tokenizer.ClipTokenizer;
 import io.github.clip2latent.tokenizer.ClipVocabularyWriter;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,10 +20,13 @@ record ToySquares(int rows, boolean withPosition) implements ContrastiveBatchSou
 
     static final int SIZE = 64;
     static final List<String> COLORS = List.of("red", "green", "blue", "yellow");
-    static final List<String> QUADRANTS = List.of("top left", "top right", "bottom left", "bottom right");
+    static final List<String> QUADRANTS =
+            List.of("top left", "top right", "bottom left", "bottom right");
     private static final float[][] RGB = {{1, -1, -1}, {-1, 1, -1}, {-1, -1, 1}, {1, 1, -1}};
-    static final List<String> WORDS = List.of("a", "square", "at", "the", "red", "green", "blue", "yellow", "top",
-            "bottom", "left", "right");
+    static final List<String> WORDS =
+            List.of(
+                    "a", "square", "at", "the", "red", "green", "blue", "yellow", "top", "bottom",
+                    "left", "right");
 
     /** Writes the one-token-per-word vocabulary into {@code dir} and loads it. */
     static ClipTokenizer tokenizer(Path dir) throws IOException {

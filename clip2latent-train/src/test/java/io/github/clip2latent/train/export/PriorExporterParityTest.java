@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+
 import io.github.clip2latent.onnx.graph.OnnxModel;
 import io.github.clip2latent.onnx.prior.PriorConfig;
 import io.github.clip2latent.onnx.prior.PriorGraphWriter;
 import io.github.clip2latent.train.model.TrainablePrior;
+
+import org.junit.jupiter.api.Test;
+
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 /**
  * The exported ONNX prior computes what the SameDiff network computes: same weights, random inputs,
@@ -38,16 +41,21 @@ class PriorExporterParityTest {
 
     private static void check(PriorConfig config, long seed) throws Exception {
         TrainablePrior network = TrainablePrior.create(config, seed);
-        // Perturb every weight, gains included, so a mix-up of two tensors or a gain of 1 cannot hide.
+        // Perturb every weight, gains included, so a mix-up of two tensors or a gain of 1 cannot
+        // hide.
         SplittableRandom random = new SplittableRandom(seed + 100);
         Map<String, float[]> weights = network.weights();
-        weights.values().forEach(w -> {
-            for (int i = 0; i < w.length; i++) {
-                w[i] += (float) (0.1 * random.nextGaussian());
-            }
-        });
+        weights.values()
+                .forEach(
+                        w -> {
+                            for (int i = 0; i < w.length; i++) {
+                                w[i] += (float) (0.1 * random.nextGaussian());
+                            }
+                        });
         network.loadWeights(weights);
-        OnnxModel graph = PriorGraphWriter.build(PriorExporter.toPriorWeights(config, network.weights()), "parity test");
+        OnnxModel graph =
+                PriorGraphWriter.build(
+                        PriorExporter.toPriorWeights(config, network.weights()), "parity test");
 
         int batch = 12;
         int d = config.dim();
@@ -61,7 +69,10 @@ class PriorExporterParityTest {
         long[] tLong = new long[batch];
         float[] keep = new float[batch];
         for (int i = 0; i < batch; i++) {
-            t[i] = i == 0 ? 0 : i == 2 ? config.timesteps() - 1 : random.nextInt(config.timesteps());
+            t[i] =
+                    i == 0
+                            ? 0
+                            : i == 2 ? config.timesteps() - 1 : random.nextInt(config.timesteps());
             keep[i] = i % 2; // conditions kept and dropped
             if (i % 2 == 1) {
                 // Row i repeats row i - 1 with the condition dropped instead of kept.
@@ -75,14 +86,31 @@ class PriorExporterParityTest {
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         float[] actual;
-        try (OrtSession session = env.createSession(graph.toByteArray(), new OrtSession.SessionOptions());
-                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(xt), new long[] {batch, d});
-                OnnxTensor ts = OnnxTensor.createTensor(env, LongBuffer.wrap(tLong), new long[] {batch});
-                OnnxTensor c = OnnxTensor.createTensor(env, FloatBuffer.wrap(cond), new long[] {batch, d});
-                OnnxTensor k = OnnxTensor.createTensor(env, FloatBuffer.wrap(keep), new long[] {batch});
-                OrtSession.Result result = session.run(Map.of(PriorGraphWriter.INPUT_X_T, x, PriorGraphWriter.INPUT_T,
-                        ts, PriorGraphWriter.INPUT_CONDITION, c, PriorGraphWriter.INPUT_KEEP, k))) {
-            FloatBuffer out = ((OnnxTensor) result.get(PriorGraphWriter.OUTPUT_X0).orElseThrow()).getFloatBuffer();
+        try (OrtSession session =
+                        env.createSession(graph.toByteArray(), new OrtSession.SessionOptions());
+                OnnxTensor x =
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(xt), new long[] {batch, d});
+                OnnxTensor ts =
+                        OnnxTensor.createTensor(env, LongBuffer.wrap(tLong), new long[] {batch});
+                OnnxTensor c =
+                        OnnxTensor.createTensor(
+                                env, FloatBuffer.wrap(cond), new long[] {batch, d});
+                OnnxTensor k =
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(keep), new long[] {batch});
+                OrtSession.Result result =
+                        session.run(
+                                Map.of(
+                                        PriorGraphWriter.INPUT_X_T,
+                                        x,
+                                        PriorGraphWriter.INPUT_T,
+                                        ts,
+                                        PriorGraphWriter.INPUT_CONDITION,
+                                        c,
+                                        PriorGraphWriter.INPUT_KEEP,
+                                        k))) {
+            FloatBuffer out =
+                    ((OnnxTensor) result.get(PriorGraphWriter.OUTPUT_X0).orElseThrow())
+                            .getFloatBuffer();
             actual = new float[out.remaining()];
             out.get(actual);
         }
@@ -93,9 +121,12 @@ class PriorExporterParityTest {
             maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
             maxDiff = Math.max(maxDiff, Math.abs(expected[i] - actual[i]));
         }
-        System.out.printf("parity %s: max |diff| %.3g, max |x0| %.3g, relative %.3g%n", config, maxDiff, maxAbs,
-                maxDiff / maxAbs);
-        assertTrue(maxDiff <= TOLERANCE * maxAbs, "max |diff| " + maxDiff + " > " + TOLERANCE + " x " + maxAbs);
+        System.out.printf(
+                "parity %s: max |diff| %.3g, max |x0| %.3g, relative %.3g%n",
+                config, maxDiff, maxAbs, maxDiff / maxAbs);
+        assertTrue(
+                maxDiff <= TOLERANCE * maxAbs,
+                "max |diff| " + maxDiff + " > " + TOLERANCE + " x " + maxAbs);
         // The same row kept and dropped must differ: the mask really reaches both graphs.
         double keptVsDropped = 0;
         for (int i = 0; i < d; i++) {

@@ -2,8 +2,9 @@ package io.github.clip2latent.train.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
 
 class ShuffleBufferTest {
 

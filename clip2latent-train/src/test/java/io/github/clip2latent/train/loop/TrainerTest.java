@@ -1,22 +1,24 @@
 package io.github.clip2latent.train.loop;
 
-import io.github.clip2latent.onnx.prior.PriorConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import io.github.clip2latent.train.checkpoint.CheckpointFiles;
 import io.github.clip2latent.train.checkpoint.Checkpointer;
 import io.github.clip2latent.train.optim.AdamWConfig;
 import io.github.clip2latent.train.optim.EmaConfig;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
 
@@ -48,8 +50,16 @@ class TrainerTest {
 
     static TrainerConfig smallConfig(double lr, double alpha, long seed) {
         // EMA starts averaging after step 5 so the resume test covers both EMA regimes.
-        return new TrainerConfig(SMALL, new AdamWConfig(lr, 0.9, 0.999, 1e-6, 0.01), new EmaConfig(0.9, 5), 8, 0.2,
-                alpha, seed, 32, 10_000);
+        return new TrainerConfig(
+                SMALL,
+                new AdamWConfig(lr, 0.9, 0.999, 1e-6, 0.01),
+                new EmaConfig(0.9, 5),
+                8,
+                0.2,
+                alpha,
+                seed,
+                32,
+                10_000);
     }
 
     @Test
@@ -109,8 +119,9 @@ class TrainerTest {
             }
         }
         double ratio = late / early;
-        System.out.printf("toy loss: first %d steps %.4f, last %d steps %.4f, ratio %.3f%n", window, early, window,
-                late, ratio);
+        System.out.printf(
+                "toy loss: first %d steps %.4f, last %d steps %.4f, ratio %.3f%n",
+                window, early, window, late, ratio);
         assertTrue(ratio < 0.5, "loss ratio late/early = " + ratio);
     }
 
@@ -122,9 +133,12 @@ class TrainerTest {
 
     @Test
     void stepRandomStreamsDependOnlyOnSeedAndStep() {
-        assertEquals(Trainer.randomForStep(5, 9).nextLong(), Trainer.randomForStep(5, 9).nextLong());
-        assertTrue(Trainer.randomForStep(5, 9).nextLong() != Trainer.randomForStep(5, 10).nextLong());
-        assertTrue(Trainer.randomForStep(5, 9).nextLong() != Trainer.randomForStep(6, 9).nextLong());
+        assertEquals(
+                Trainer.randomForStep(5, 9).nextLong(), Trainer.randomForStep(5, 9).nextLong());
+        assertTrue(
+                Trainer.randomForStep(5, 9).nextLong() != Trainer.randomForStep(5, 10).nextLong());
+        assertTrue(
+                Trainer.randomForStep(5, 9).nextLong() != Trainer.randomForStep(6, 9).nextLong());
     }
 
     static void assertWeightsEqual(Map<String, float[]> expected, Map<String, float[]> actual) {

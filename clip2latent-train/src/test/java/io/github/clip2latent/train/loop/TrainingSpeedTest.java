@@ -1,19 +1,21 @@
 package io.github.clip2latent.train.loop;
 
-import io.github.clip2latent.onnx.prior.PriorConfig;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import io.github.clip2latent.train.model.TrainablePrior;
 import io.github.clip2latent.train.optim.AdamW;
-import io.github.clip2latent.train.optim.Ema;
 import io.github.clip2latent.train.optim.AdamWConfig;
+import io.github.clip2latent.train.optim.Ema;
 import io.github.clip2latent.train.optim.EmaConfig;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seconds per training step (forward, backward, AdamW, EMA) on this machine. Slow: run with
- * {@code mvn -Pslow -pl clip2latent-train -am test -Dtest=TrainingSpeedTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Seconds per training step (forward, backward, AdamW, EMA) on this machine. Slow: run with {@code
+ * mvn -Pslow -pl clip2latent-train -am test -Dtest=TrainingSpeedTest
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("slow")
 class TrainingSpeedTest {
@@ -29,8 +31,17 @@ class TrainingSpeedTest {
     }
 
     private static void measure(PriorConfig model, int batch, int warmup, int steps) {
-        TrainerConfig config = new TrainerConfig(model, AdamWConfig.reference(), EmaConfig.reference(), batch, 0.2,
-                1.0, 1L, 1024, 10_000);
+        TrainerConfig config =
+                new TrainerConfig(
+                        model,
+                        AdamWConfig.reference(),
+                        EmaConfig.reference(),
+                        batch,
+                        0.2,
+                        1.0,
+                        1L,
+                        1024,
+                        10_000);
         long t0 = System.nanoTime();
         Trainer trainer = Trainer.create(config, TrainerTest.linearData(256, model.dim(), 5));
         long t1 = System.nanoTime();
@@ -43,9 +54,18 @@ class TrainingSpeedTest {
             loss = trainer.step();
         }
         long t3 = System.nanoTime();
-        System.out.printf("SPEED %s batch %d (%,d params): create %.2f s, first %d steps %.2f s, then %.3f s/step"
-                + " over %d steps (last loss %.4f)%n", model, batch, model.parameterCount(), (t1 - t0) / 1e9, warmup,
-                (t2 - t1) / 1e9, (t3 - t2) / 1e9 / steps, steps, loss);
+        System.out.printf(
+                "SPEED %s batch %d (%,d params): create %.2f s, first %d steps %.2f s, then %.3f"
+                    + " s/step over %d steps (last loss %.4f)%n",
+                model,
+                batch,
+                model.parameterCount(),
+                (t1 - t0) / 1e9,
+                warmup,
+                (t2 - t1) / 1e9,
+                (t3 - t2) / 1e9 / steps,
+                steps,
+                loss);
         assertTrue(Float.isFinite(loss));
 
         // Per-stage split of one step: graph forward + backward, then AdamW, then the EMA.
@@ -73,7 +93,8 @@ class TrainingSpeedTest {
             e += s3 - s2;
         }
         int n = Math.min(steps, 3);
-        System.out.printf("SPLIT %s: forward+backward %.3f s, AdamW %.3f s, EMA %.3f s per step%n", model,
-                g / 1e9 / n, a / 1e9 / n, e / 1e9 / n);
+        System.out.printf(
+                "SPLIT %s: forward+backward %.3f s, AdamW %.3f s, EMA %.3f s per step%n",
+                model, g / 1e9 / n, a / 1e9 / n, e / 1e9 / n);
     }
 }

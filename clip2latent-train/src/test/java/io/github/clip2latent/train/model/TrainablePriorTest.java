@@ -1,18 +1,20 @@
 package io.github.clip2latent.train.model;
 
-import io.github.clip2latent.onnx.prior.PriorConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.onnx.graph.NamedTensor;
+import io.github.clip2latent.onnx.prior.PriorConfig;
 import io.github.clip2latent.onnx.prior.PriorReferenceForward;
 import io.github.clip2latent.onnx.prior.PriorWeights;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 class TrainablePriorTest {
 
@@ -23,8 +25,9 @@ class TrainablePriorTest {
 
     @Test
     void configRejectsOddHeadWidthWithTheValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PriorConfig(16, 2, 2, 7, 10));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> new PriorConfig(16, 2, 2, 7, 10));
         assertTrue(e.getMessage().contains("7"), e.getMessage());
     }
 
@@ -59,15 +62,19 @@ class TrainablePriorTest {
         float[] keep = {1f, 0f, 1f};
         float[] out = net.predict(xt, t, cond, keep);
 
-        double[][] expected = PriorReferenceForward.forward(toPriorWeights(net, weights), xt, toLong(t), cond, keep,
-                batch);
+        double[][] expected =
+                PriorReferenceForward.forward(
+                        toPriorWeights(net, weights), xt, toLong(t), cond, keep, batch);
         for (int b = 0; b < batch; b++) {
             double norm = 0;
             for (double v : expected[b]) {
                 norm = Math.max(norm, Math.abs(v));
             }
             for (int k = 0; k < d; k++) {
-                assertEquals(expected[b][k], out[b * d + k], 1e-4 * Math.max(1.0, norm),
+                assertEquals(
+                        expected[b][k],
+                        out[b * d + k],
+                        1e-4 * Math.max(1.0, norm),
                         "config " + config + " sample " + b + " dim " + k);
             }
         }
@@ -75,7 +82,9 @@ class TrainablePriorTest {
 
     private static PriorWeights toPriorWeights(TrainablePrior net, Map<String, float[]> weights) {
         Map<String, NamedTensor> tensors = new LinkedHashMap<>();
-        weights.forEach((name, data) -> tensors.put(name, new NamedTensor(name, net.parameterShape(name), data)));
+        weights.forEach(
+                (name, data) ->
+                        tensors.put(name, new NamedTensor(name, net.parameterShape(name), data)));
         return PriorWeights.of(net.config(), tensors);
     }
 
@@ -108,8 +117,11 @@ class TrainablePriorTest {
         TrainablePrior net = TrainablePrior.create(config, 1L);
         Map<String, float[]> weights = net.weights();
         weights.put("net.learned_query", new float[3]);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.loadWeights(weights));
-        assertTrue(e.getMessage().contains("net.learned_query") && e.getMessage().contains("3"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> net.loadWeights(weights));
+        assertTrue(
+                e.getMessage().contains("net.learned_query") && e.getMessage().contains("3"),
+                e.getMessage());
     }
 
     static float[] gaussian(SplittableRandom random, int n) {

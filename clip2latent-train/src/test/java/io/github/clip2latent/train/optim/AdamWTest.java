@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 class AdamWTest {
 
@@ -51,10 +52,15 @@ class AdamWTest {
         double vv = 0;
         double[] g = {0.3, -0.1};
         for (int k = 1; k <= 2; k++) {
-            adamw.step(params, Map.of("w", Nd4j.createFromArray(new float[][] {{(float) g[k - 1]}})));
+            adamw.step(
+                    params, Map.of("w", Nd4j.createFromArray(new float[][] {{(float) g[k - 1]}})));
             mm = 0.9 * mm + 0.1 * g[k - 1];
             vv = 0.999 * vv + 0.001 * g[k - 1] * g[k - 1];
-            p -= 0.01 / (1 - Math.pow(0.9, k)) * mm / (Math.sqrt(vv) / Math.sqrt(1 - Math.pow(0.999, k)) + 1e-6);
+            p -=
+                    0.01
+                            / (1 - Math.pow(0.9, k))
+                            * mm
+                            / (Math.sqrt(vv) / Math.sqrt(1 - Math.pow(0.999, k)) + 1e-6);
         }
         assertEquals(p, params.get("w").getDouble(0, 0), 1e-7);
         assertEquals((float) mm, adamw.firstMoments().get("w")[0], 1e-8);
@@ -63,8 +69,10 @@ class AdamWTest {
 
     @Test
     void configRejectsBadValuesNamingThem() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new AdamWConfig(1e-4, 1.5, 0.999, 1e-6, 0.01));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new AdamWConfig(1e-4, 1.5, 0.999, 1e-6, 0.01));
         assertTrue(e.getMessage().contains("1.5"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new EmaConfig(1.01, 0));
         assertThrows(IllegalArgumentException.class, () -> new EmaConfig(0.9, -1));

@@ -7,6 +7,7 @@ import io.github.clip2latent.examples.shapes.WorldAttributes;
 import io.github.clip2latent.latent.LayeredLatents;
 import io.github.clip2latent.train.clip.ContrastiveBatch;
 import io.github.clip2latent.train.clip.ContrastiveBatchSource;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,10 +15,10 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * (image, caption) pairs from the shapes world for training its CLIP: random latents, rendered with the
- * world's own renderer, each with a random caption that names only what the image shows clearly. Captions
- * never pair a held-out colour with its held-out shape ({@link BenchmarkPrompts#HELD_OUT}), so the
- * benchmark can test combinations the CLIP never read.
+ * (image, caption) pairs from the shapes world for training its CLIP: random latents, rendered with
+ * the world's own renderer, each with a random caption that names only what the image shows
+ * clearly. Captions never pair a held-out colour with its held-out shape ({@link
+ * BenchmarkPrompts#HELD_OUT}), so the benchmark can test combinations the CLIP never read.
  */
 public final class WorldCaptionBatches implements ContrastiveBatchSource {
 
@@ -41,7 +42,8 @@ public final class WorldCaptionBatches implements ContrastiveBatchSource {
         for (int i = 0; i < batchSize; i++) {
             captions.add(caption(world.attributes(ws, i), draw));
         }
-        return new ContrastiveBatch(images, batchSize, ShapesWorld.IMAGE_SIZE, ShapesWorld.IMAGE_SIZE, captions);
+        return new ContrastiveBatch(
+                images, batchSize, ShapesWorld.IMAGE_SIZE, ShapesWorld.IMAGE_SIZE, captions);
     }
 
     /** A random truthful caption without a held-out pair; "a shape" if nothing is unambiguous. */

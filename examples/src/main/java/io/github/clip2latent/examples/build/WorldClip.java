@@ -14,6 +14,7 @@ import io.github.clip2latent.train.clip.TrainingListener;
 import io.github.clip2latent.train.clip.TrainingOptions;
 import io.github.clip2latent.train.clip.TrainingSummary;
 import io.github.clip2latent.train.dataset.ProgressListener;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,16 +22,18 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
- * The shapes world's CLIP: a CLIP-format vocabulary of the caption words, and a small image and text
- * encoder trained contrastively (symmetric InfoNCE, learned temperature) on rendered images and their
- * captions, exported to ONNX.
+ * The shapes world's CLIP: a CLIP-format vocabulary of the caption words, and a small image and
+ * text encoder trained contrastively (symmetric InfoNCE, learned temperature) on rendered images
+ * and their captions, exported to ONNX.
  */
 final class WorldClip {
 
-    private WorldClip() {
-    }
+    private WorldClip() {}
 
-    /** Writes {@code vocab.json} and {@code merges.txt} (CLIP's format) for every caption word into {@code dir}. */
+    /**
+     * Writes {@code vocab.json} and {@code merges.txt} (CLIP's format) for every caption word into
+     * {@code dir}.
+     */
     static ClipTokenizer writeVocabulary(ShapesWorld world, Path dir) throws IOException {
         TreeSet<String> words = new TreeSet<>();
         SplittableRandom random = new SplittableRandom(world.seed());
@@ -53,23 +56,46 @@ final class WorldClip {
     }
 
     /** Trains the CLIP with embedding width {@code embeddingDim} and exports both encoders. */
-    static ClipOnnxModels train(ShapesWorld world, ClipTokenizer tokenizer, int embeddingDim, int steps, int batch,
-            long seed, ProgressListener progress) {
+    static ClipOnnxModels train(
+            ShapesWorld world,
+            ClipTokenizer tokenizer,
+            int embeddingDim,
+            int steps,
+            int batch,
+            long seed,
+            ProgressListener progress) {
         SplittableRandom random = new SplittableRandom(seed);
-        ClipModel model = ClipModel.initialize(ClipConfig.defaults(tokenizer).withEmbeddingDim(embeddingDim), random);
+        ClipModel model =
+                ClipModel.initialize(
+                        ClipConfig.defaults(tokenizer).withEmbeddingDim(embeddingDim), random);
         ClipTrainer trainer = ClipTrainer.create(model, tokenizer, TrainingOptions.defaults());
         long start = System.nanoTime();
-        TrainingListener listener = (step, loss, accuracy) -> {
-            if (step % 100 == 0 || step == steps) {
-                double seconds = (System.nanoTime() - start) / 1e9;
-                progress.progress(String.format(Locale.ROOT,
-                        "world CLIP: step %d/%d, loss %.3f, in-batch accuracy %.3f, %.2f s/step, ETA %.0f s", step, steps,
-                        loss, accuracy, seconds / step, seconds / step * (steps - step)));
-            }
-        };
-        TrainingSummary summary = trainer.train(new WorldCaptionBatches(world, batch), steps, random, listener);
-        progress.progress(String.format(Locale.ROOT, "world CLIP trained: loss %.3f, accuracy %.3f, logit scale %.2f",
-                summary.finalLoss(), summary.finalAccuracy(), summary.logitScale()));
+        TrainingListener listener =
+                (step, loss, accuracy) -> {
+                    if (step % 100 == 0 || step == steps) {
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        progress.progress(
+                                String.format(
+                                        Locale.ROOT,
+                                        "world CLIP: step %d/%d, loss %.3f, in-batch accuracy %.3f,"
+                                            + " %.2f s/step, ETA %.0f s",
+                                        step,
+                                        steps,
+                                        loss,
+                                        accuracy,
+                                        seconds / step,
+                                        seconds / step * (steps - step)));
+                    }
+                };
+        TrainingSummary summary =
+                trainer.train(new WorldCaptionBatches(world, batch), steps, random, listener);
+        progress.progress(
+                String.format(
+                        Locale.ROOT,
+                        "world CLIP trained: loss %.3f, accuracy %.3f, logit scale %.2f",
+                        summary.finalLoss(),
+                        summary.finalAccuracy(),
+                        summary.logitScale()));
         return ClipOnnxExporter.export(model);
     }
 }

@@ -2,18 +2,20 @@ package io.github.clip2latent.examples.cli;
 
 import io.github.clip2latent.SamplerKind;
 import io.github.clip2latent.latent.LayerRange;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The parsed command line of {@link Clip2LatentCli}. Parsing reports the first bad argument with its
- * value; numeric ranges are checked by the request builder, which names the value too.
+ * The parsed command line of {@link Clip2LatentCli}. Parsing reports the first bad argument with
+ * its value; numeric ranges are checked by the request builder, which names the value too.
  */
 final class CliOptions {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
             Usage: clip2latent [options] "prompt"
 
             Draws images for a text prompt with a clip2latent bundle and writes PNGs.
@@ -73,7 +75,8 @@ final class CliOptions {
                 case "--contact-sheet" -> o.contactSheet = Path.of(value(args, ++i, arg));
                 default -> {
                     if (arg.startsWith("--")) {
-                        throw new IllegalArgumentException("unknown option " + arg + " (see --help)");
+                        throw new IllegalArgumentException(
+                                "unknown option " + arg + " (see --help)");
                     }
                     o.prompt.add(arg);
                 }
@@ -89,13 +92,15 @@ final class CliOptions {
     private void styleMix(String text) {
         String[] parts = text.split(":");
         if (parts.length != 3) {
-            throw new IllegalArgumentException("--style-mix needs A:B:SEED (e.g. 2:4:7), got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "--style-mix needs A:B:SEED (e.g. 2:4:7), got '" + text + "'");
         }
         try {
             styleMixLayers = new LayerRange(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
             styleMixSeed = Long.parseLong(parts[2]);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--style-mix needs A:B:SEED (e.g. 2:4:7), got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    "--style-mix needs A:B:SEED (e.g. 2:4:7), got '" + text + "'", e);
         }
     }
 
@@ -111,7 +116,8 @@ final class CliOptions {
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a whole number, got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    option + " needs a whole number, got '" + text + "'", e);
         }
     }
 
@@ -120,7 +126,8 @@ final class CliOptions {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a whole number, got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    option + " needs a whole number, got '" + text + "'", e);
         }
     }
 
@@ -137,7 +144,8 @@ final class CliOptions {
         try {
             return SamplerKind.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--sampler must be ddpm or ddim, got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    "--sampler must be ddpm or ddim, got '" + text + "'", e);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.github.clip2latent.Clip2Latent;
 import io.github.clip2latent.SampleRequest;
 import io.github.clip2latent.SampleResult;
 import io.github.clip2latent.bundle.BundleException;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,18 +12,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code clip2latent "a small red circle on the left"}: text in, PNG out, with the embedded shapes-world
- * bundle by default or any bundle with {@code --bundle DIR} (e.g. a real FFHQ export).
+ * {@code clip2latent "a small red circle on the left"}: text in, PNG out, with the embedded
+ * shapes-world bundle by default or any bundle with {@code --bundle DIR} (e.g. a real FFHQ export).
  */
 public final class Clip2LatentCli {
 
     /** The system property the launcher sets to the embedded bundle's absolute path. */
     public static final String DEFAULT_BUNDLE_PROPERTY = "clip2latent.defaultBundle";
+
     /** Where the embedded bundle lives in the repository. */
     public static final Path EMBEDDED_BUNDLE = Path.of("examples", "bundles", "shapes-world");
 
-    private Clip2LatentCli() {
-    }
+    private Clip2LatentCli() {}
 
     /** Runs the program; exits with 0 on success, 1 on a failure, 2 on a usage error. */
     public static void main(String[] args) {
@@ -51,19 +52,33 @@ public final class Clip2LatentCli {
         out.println("loading bundle " + bundle.toAbsolutePath().normalize());
         try (Clip2Latent model = Clip2Latent.load(bundle)) {
             SampleRequest request = request(model, options);
-            out.printf(Locale.ROOT, "loaded in %.2f s (%s); sampling %d image(s), %d candidate(s) each, seed %d%n",
-                    (System.nanoTime() - start) / 1e9, model.executionProvider(), options.samples,
-                    options.candidates, request.seed());
+            out.printf(
+                    Locale.ROOT,
+                    "loaded in %.2f s (%s); sampling %d image(s), %d candidate(s) each, seed %d%n",
+                    (System.nanoTime() - start) / 1e9,
+                    model.executionProvider(),
+                    options.samples,
+                    options.candidates,
+                    request.seed());
             SampleResult result = model.sample(request);
             List<Path> files = result.save(options.out);
             for (int i = 0; i < files.size(); i++) {
-                out.printf(Locale.ROOT, "wrote %s (CLIP score %.3f)%n", files.get(i), result.clipScores()[i]);
+                out.printf(
+                        Locale.ROOT,
+                        "wrote %s (CLIP score %.3f)%n",
+                        files.get(i),
+                        result.clipScores()[i]);
             }
             out.println("timings: " + result.timings());
             if (options.contactSheet != null) {
                 SampleResult all = model.sample(allCandidates(request));
                 ContactSheet.write(all, options.contactSheet);
-                out.println("wrote contact sheet " + options.contactSheet + " (" + all.count() + " candidates)");
+                out.println(
+                        "wrote contact sheet "
+                                + options.contactSheet
+                                + " ("
+                                + all.count()
+                                + " candidates)");
             }
             return 0;
         } catch (BundleException e) {
@@ -83,11 +98,14 @@ public final class Clip2LatentCli {
         if (property != null && !property.isBlank()) {
             return Path.of(property);
         }
-        return Files.isDirectory(EMBEDDED_BUNDLE) ? EMBEDDED_BUNDLE : EMBEDDED_BUNDLE.toAbsolutePath();
+        return Files.isDirectory(EMBEDDED_BUNDLE)
+                ? EMBEDDED_BUNDLE
+                : EMBEDDED_BUNDLE.toAbsolutePath();
     }
 
     static SampleRequest request(Clip2Latent model, CliOptions o) {
-        SampleRequest.Builder b = model.prompt(o.promptText()).samples(o.samples).candidates(o.candidates);
+        SampleRequest.Builder b =
+                model.prompt(o.promptText()).samples(o.samples).candidates(o.candidates);
         if (o.guidance != null) {
             b.guidance(o.guidance);
         }
@@ -119,12 +137,24 @@ public final class Clip2LatentCli {
     }
 
     /**
-     * The candidates of a request as separate images: with the same seed, {@code samples x candidates}
-     * samples are exactly the rows re-ranking chose from.
+     * The candidates of a request as separate images: with the same seed, {@code samples x
+     * candidates} samples are exactly the rows re-ranking chose from.
      */
     static SampleRequest allCandidates(SampleRequest r) {
-        return new SampleRequest(r.prompts(), r.image(), r.embedding(), r.negativePrompt(), r.guidance(),
-                r.truncation(), r.steps(), r.skip(), r.sampler(), r.samples() * r.candidates(), 1, r.seed(),
-                r.styleMix(), r.edits());
+        return new SampleRequest(
+                r.prompts(),
+                r.image(),
+                r.embedding(),
+                r.negativePrompt(),
+                r.guidance(),
+                r.truncation(),
+                r.steps(),
+                r.skip(),
+                r.sampler(),
+                r.samples() * r.candidates(),
+                1,
+                r.seed(),
+                r.styleMix(),
+                r.edits());
     }
 }

@@ -2,6 +2,7 @@ package io.github.clip2latent.examples.cli;
 
 import io.github.clip2latent.SampleResult;
 import io.github.clip2latent.image.PngFiles;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -15,15 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A grid PNG of candidates, each labelled with its CLIP score, the best framed. The scores are also in
- * the PNG's text metadata, so they survive where no font is installed.
+ * A grid PNG of candidates, each labelled with its CLIP score, the best framed. The scores are also
+ * in the PNG's text metadata, so they survive where no font is installed.
  */
 final class ContactSheet {
 
     private static final int LABEL = 16;
 
-    private ContactSheet() {
-    }
+    private ContactSheet() {}
 
     static void write(SampleResult candidates, Path file) throws IOException {
         int n = candidates.count();
@@ -32,8 +32,11 @@ final class ContactSheet {
         int scale = Math.max(1, 128 / Math.max(candidates.width(), 1));
         int cellW = candidates.width() * scale;
         int cellH = candidates.height() * scale;
-        BufferedImage sheet = new BufferedImage(columns * (cellW + 4), rows * (cellH + LABEL + 4),
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage sheet =
+                new BufferedImage(
+                        columns * (cellW + 4),
+                        rows * (cellH + LABEL + 4),
+                        BufferedImage.TYPE_INT_RGB);
         float[] scores = candidates.clipScores();
         int best = 0;
         for (int i = 1; i < n; i++) {
@@ -45,7 +48,9 @@ final class ContactSheet {
         try {
             g.setColor(Color.DARK_GRAY);
             g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.setRenderingHint(
+                    RenderingHints.KEY_INTERPOLATION,
+                    RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
             for (int i = 0; i < n; i++) {
                 int x = (i % columns) * (cellW + 4) + 2;
                 int y = (i / columns) * (cellH + LABEL + 4) + 2;
@@ -55,7 +60,10 @@ final class ContactSheet {
                     g.setStroke(new BasicStroke(2));
                     g.drawRect(x - 1, y - 1, cellW + 1, cellH + 1);
                 }
-                drawLabel(g, String.format(Locale.ROOT, "%s%.3f", i == best ? "best " : "", scores[i]), x,
+                drawLabel(
+                        g,
+                        String.format(Locale.ROOT, "%s%.3f", i == best ? "best " : "", scores[i]),
+                        x,
                         y + cellH + LABEL - 3);
             }
         } finally {
@@ -78,7 +86,8 @@ final class ContactSheet {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             g.drawString(label, x, y);
         } catch (RuntimeException | Error noFonts) {
-            // Headless machines without fontconfig cannot draw text; the scores are in the metadata.
+            // Headless machines without fontconfig cannot draw text; the scores are in the
+            // metadata.
         }
     }
 }

@@ -5,29 +5,34 @@ import io.github.clip2latent.examples.shapes.PaletteColor;
 import io.github.clip2latent.examples.shapes.Position;
 import io.github.clip2latent.examples.shapes.Shape;
 import io.github.clip2latent.examples.shapes.SizeClass;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The benchmark's prompts: every attribute value alone, colour-shape pairs, the held-out pairs the
- * world CLIP never saw in a caption, and longer combinations. Fixed, so results compare across runs.
+ * world CLIP never saw in a caption, and longer combinations. Fixed, so results compare across
+ * runs.
  */
 public final class BenchmarkPrompts {
 
     /**
-     * Colour-shape pairs left out of the world CLIP's training captions, to test unseen combinations
-     * (the words were seen, never together).
+     * Colour-shape pairs left out of the world CLIP's training captions, to test unseen
+     * combinations (the words were seen, never together).
      */
-    public static final Set<List<Object>> HELD_OUT = Set.of(List.of(PaletteColor.PURPLE, Shape.TRIANGLE),
-            List.of(PaletteColor.GREEN, Shape.SQUARE), List.of(PaletteColor.YELLOW, Shape.CIRCLE));
+    public static final Set<List<Object>> HELD_OUT =
+            Set.of(
+                    List.of(PaletteColor.PURPLE, Shape.TRIANGLE),
+                    List.of(PaletteColor.GREEN, Shape.SQUARE),
+                    List.of(PaletteColor.YELLOW, Shape.CIRCLE));
 
-    private BenchmarkPrompts() {
-    }
+    private BenchmarkPrompts() {}
 
     /** Whether a caption names a held-out colour-shape pair. */
     public static boolean namesHeldOutPair(Caption caption) {
-        return caption.color() != null && caption.shape() != null
+        return caption.color() != null
+                && caption.shape() != null
                 && HELD_OUT.contains(List.of(caption.color(), caption.shape()));
     }
 
@@ -46,8 +51,12 @@ public final class BenchmarkPrompts {
         for (Position position : Position.values()) {
             out.add(Caption.of(null, null, null, position, null));
         }
-        for (PaletteColor background : List.of(PaletteColor.BLACK, PaletteColor.WHITE, PaletteColor.BLUE,
-                PaletteColor.YELLOW)) {
+        for (PaletteColor background :
+                List.of(
+                        PaletteColor.BLACK,
+                        PaletteColor.WHITE,
+                        PaletteColor.BLUE,
+                        PaletteColor.YELLOW)) {
             out.add(Caption.of(null, null, null, null, background));
         }
         // Seen colour-shape pairs, one per colour, cycling the shapes.
@@ -62,26 +71,86 @@ public final class BenchmarkPrompts {
         out.add(Caption.of(Shape.TRIANGLE, null, PaletteColor.PURPLE, null, null));
         out.add(Caption.of(Shape.SQUARE, null, PaletteColor.GREEN, null, null));
         out.add(Caption.of(Shape.CIRCLE, null, PaletteColor.YELLOW, null, null));
-        out.add(Caption.of(Shape.TRIANGLE, SizeClass.LARGE, PaletteColor.PURPLE, Position.LEFT, null));
-        out.add(Caption.of(Shape.SQUARE, SizeClass.SMALL, PaletteColor.GREEN, null, PaletteColor.WHITE));
-        out.add(Caption.of(Shape.CIRCLE, null, PaletteColor.YELLOW, Position.BOTTOM, PaletteColor.BLACK));
+        out.add(
+                Caption.of(
+                        Shape.TRIANGLE, SizeClass.LARGE, PaletteColor.PURPLE, Position.LEFT, null));
+        out.add(
+                Caption.of(
+                        Shape.SQUARE,
+                        SizeClass.SMALL,
+                        PaletteColor.GREEN,
+                        null,
+                        PaletteColor.WHITE));
+        out.add(
+                Caption.of(
+                        Shape.CIRCLE,
+                        null,
+                        PaletteColor.YELLOW,
+                        Position.BOTTOM,
+                        PaletteColor.BLACK));
         // Longer combinations, as in the issue.
         out.add(Caption.of(Shape.CIRCLE, null, PaletteColor.RED, null, null));
         out.add(Caption.of(Shape.SQUARE, SizeClass.SMALL, PaletteColor.BLUE, Position.LEFT, null));
-        out.add(Caption.of(Shape.TRIANGLE, SizeClass.LARGE, PaletteColor.YELLOW, Position.BOTTOM, PaletteColor.BLACK));
-        out.add(Caption.of(Shape.CIRCLE, SizeClass.LARGE, PaletteColor.GREEN, Position.CENTER, null));
+        out.add(
+                Caption.of(
+                        Shape.TRIANGLE,
+                        SizeClass.LARGE,
+                        PaletteColor.YELLOW,
+                        Position.BOTTOM,
+                        PaletteColor.BLACK));
+        out.add(
+                Caption.of(
+                        Shape.CIRCLE, SizeClass.LARGE, PaletteColor.GREEN, Position.CENTER, null));
         out.add(Caption.of(Shape.SQUARE, null, PaletteColor.ORANGE, Position.TOP, null));
-        out.add(Caption.of(Shape.TRIANGLE, SizeClass.SMALL, PaletteColor.WHITE, Position.RIGHT, PaletteColor.BLUE));
-        out.add(Caption.of(Shape.CIRCLE, SizeClass.SMALL, PaletteColor.BLACK, null, PaletteColor.WHITE));
+        out.add(
+                Caption.of(
+                        Shape.TRIANGLE,
+                        SizeClass.SMALL,
+                        PaletteColor.WHITE,
+                        Position.RIGHT,
+                        PaletteColor.BLUE));
+        out.add(
+                Caption.of(
+                        Shape.CIRCLE,
+                        SizeClass.SMALL,
+                        PaletteColor.BLACK,
+                        null,
+                        PaletteColor.WHITE));
         out.add(Caption.of(null, SizeClass.LARGE, PaletteColor.RED, Position.RIGHT, null));
-        out.add(Caption.of(Shape.SQUARE, SizeClass.LARGE, null, Position.BOTTOM, PaletteColor.PURPLE));
-        out.add(Caption.of(Shape.TRIANGLE, null, PaletteColor.BLUE, Position.TOP, PaletteColor.ORANGE));
-        out.add(Caption.of(Shape.CIRCLE, null, PaletteColor.PURPLE, Position.LEFT, PaletteColor.YELLOW));
+        out.add(
+                Caption.of(
+                        Shape.SQUARE, SizeClass.LARGE, null, Position.BOTTOM, PaletteColor.PURPLE));
+        out.add(
+                Caption.of(
+                        Shape.TRIANGLE,
+                        null,
+                        PaletteColor.BLUE,
+                        Position.TOP,
+                        PaletteColor.ORANGE));
+        out.add(
+                Caption.of(
+                        Shape.CIRCLE,
+                        null,
+                        PaletteColor.PURPLE,
+                        Position.LEFT,
+                        PaletteColor.YELLOW));
         out.add(Caption.of(null, SizeClass.SMALL, PaletteColor.ORANGE, Position.CENTER, null));
         out.add(Caption.of(Shape.SQUARE, null, PaletteColor.WHITE, null, PaletteColor.BLACK));
         out.add(Caption.of(Shape.TRIANGLE, SizeClass.LARGE, PaletteColor.GREEN, null, null));
-        out.add(Caption.of(Shape.CIRCLE, SizeClass.LARGE, PaletteColor.BLUE, Position.TOP, PaletteColor.WHITE));
-        out.add(Caption.of(Shape.SQUARE, SizeClass.SMALL, PaletteColor.RED, Position.RIGHT, PaletteColor.GREEN));
+        out.add(
+                Caption.of(
+                        Shape.CIRCLE,
+                        SizeClass.LARGE,
+                        PaletteColor.BLUE,
+                        Position.TOP,
+                        PaletteColor.WHITE));
+        out.add(
+                Caption.of(
+                        Shape.SQUARE,
+                        SizeClass.SMALL,
+                        PaletteColor.RED,
+                        Position.RIGHT,
+                        PaletteColor.GREEN));
         return List.copyOf(out);
     }
 }

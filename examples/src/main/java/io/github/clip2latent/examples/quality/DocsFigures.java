@@ -6,6 +6,7 @@ import io.github.clip2latent.examples.shapes.ShapesWorld;
 import io.github.clip2latent.files.AtomicFiles;
 import io.github.clip2latent.latent.EditDirection;
 import io.github.clip2latent.runtime.RuntimeOptions;
+
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -14,11 +15,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
 import javax.imageio.ImageIO;
 
 /**
- * Draws the pictures of {@code docs/}: prompts with the embedded bundle, truncation, style mixing and an
- * edit direction found from two prompts.
+ * Draws the pictures of {@code docs/}: prompts with the embedded bundle, truncation, style mixing
+ * and an edit direction found from two prompts.
  *
  * <p>{@code DocsFigures [--bundle DIR] [--out docs/images]}
  */
@@ -27,8 +29,7 @@ public final class DocsFigures {
     private static final int CELL = 96;
     private static final int LABEL = 14;
 
-    private DocsFigures() {
-    }
+    private DocsFigures() {}
 
     /** Writes the figures. */
     public static void main(String[] args) throws IOException {
@@ -51,9 +52,16 @@ public final class DocsFigures {
     }
 
     private static void prompts(Clip2Latent model, Path file) throws IOException {
-        String[] prompts = {"a red circle", "a small blue square on the left", "a green triangle",
-            "a large yellow triangle at the bottom on a black background", "a purple triangle",
-            "a white circle on a blue background", "an orange square at the top", "a small black circle"};
+        String[] prompts = {
+            "a red circle",
+            "a small blue square on the left",
+            "a green triangle",
+            "a large yellow triangle at the bottom on a black background",
+            "a purple triangle",
+            "a white circle on a blue background",
+            "an orange square at the top",
+            "a small black circle"
+        };
         List<List<BufferedImage>> rows = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (String p : prompts) {
@@ -79,8 +87,13 @@ public final class DocsFigures {
         rows.add(model.prompt("a circle").samples(6).seed(4).sample().images());
         labels.add("\"a circle\"");
         for (long mix = 1; mix <= 3; mix++) {
-            rows.add(model.prompt("a circle").samples(6).seed(4).styleMix(ShapesWorld.FINE_LAYERS, mix).sample()
-                    .images());
+            rows.add(
+                    model.prompt("a circle")
+                            .samples(6)
+                            .seed(4)
+                            .styleMix(ShapesWorld.FINE_LAYERS, mix)
+                            .sample()
+                            .images());
             labels.add("fine layers 2-3 from random latent " + mix);
         }
         write(file, rows, labels);
@@ -91,18 +104,27 @@ public final class DocsFigures {
         List<List<BufferedImage>> rows = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (double strength : new double[] {0, 0.75, 1.5}) {
-            SampleResult r = model.prompt("a blue square").samples(6).candidates(4).seed(21)
-                    .edit(redness, strength, ShapesWorld.FINE_LAYERS).sample();
+            SampleResult r =
+                    model.prompt("a blue square")
+                            .samples(6)
+                            .candidates(4)
+                            .seed(21)
+                            .edit(redness, strength, ShapesWorld.FINE_LAYERS)
+                            .sample();
             rows.add(r.images());
             labels.add("\"a blue square\" + " + strength + " x (red - blue), fine layers");
         }
         write(file, rows, labels);
     }
 
-    private static void write(Path file, List<List<BufferedImage>> rows, List<String> labels) throws IOException {
+    private static void write(Path file, List<List<BufferedImage>> rows, List<String> labels)
+            throws IOException {
         int columns = rows.stream().mapToInt(List::size).max().orElse(1);
-        BufferedImage sheet = new BufferedImage(columns * (CELL + 2), rows.size() * (CELL + LABEL + 2),
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage sheet =
+                new BufferedImage(
+                        columns * (CELL + 2),
+                        rows.size() * (CELL + LABEL + 2),
+                        BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         try {
             g.setColor(Color.WHITE);

@@ -8,6 +8,7 @@ import io.github.clip2latent.examples.shapes.CaptionAttribute;
 import io.github.clip2latent.examples.shapes.ShapesWorld;
 import io.github.clip2latent.files.AtomicFiles;
 import io.github.clip2latent.runtime.RuntimeOptions;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -16,17 +17,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The shapes-world quality benchmark: the fraction of named attributes the ground truth confirms for a
- * single sample and for the best of 16 by CLIP re-ranking, the world-CLIP score, the diversity of what a
- * prompt leaves unnamed, and sweeps of guidance, steps, sampler and (with retrained bundles) pseudo-text
- * alpha. Writes a Markdown report.
+ * The shapes-world quality benchmark: the fraction of named attributes the ground truth confirms
+ * for a single sample and for the best of 16 by CLIP re-ranking, the world-CLIP score, the
+ * diversity of what a prompt leaves unnamed, and sweeps of guidance, steps, sampler and (with
+ * retrained bundles) pseudo-text alpha. Writes a Markdown report.
  *
- * <p>{@code QualityBenchmark [--bundle DIR] [--out docs/quality.md] [--alpha A=DIR ...] [--samples N]}
+ * <p>{@code QualityBenchmark [--bundle DIR] [--out docs/quality.md] [--alpha A=DIR ...] [--samples
+ * N]}
  */
 public final class QualityBenchmark {
 
-    private QualityBenchmark() {
-    }
+    private QualityBenchmark() {}
 
     /** Runs the benchmark and writes the report. */
     public static void main(String[] args) throws IOException {
@@ -41,8 +42,9 @@ public final class QualityBenchmark {
                 case "--samples" -> samples = Integer.parseInt(args[++i]);
                 case "--alpha" -> alphaBundles.add(args[++i].split("=", 2));
                 default -> {
-                    System.err.println("usage: QualityBenchmark [--bundle DIR] [--out FILE] [--samples N] "
-                            + "[--alpha A=DIR ...]");
+                    System.err.println(
+                            "usage: QualityBenchmark [--bundle DIR] [--out FILE] [--samples N] "
+                                    + "[--alpha A=DIR ...]");
                     System.exit(2);
                 }
             }
@@ -51,63 +53,121 @@ public final class QualityBenchmark {
         StringBuilder md = new StringBuilder();
         String command = "QualityBenchmark " + String.join(" ", args);
         md.append("# Shapes-world quality benchmark\n\n");
-        md.append(String.format(Locale.ROOT, "Measured %s on %s (%d cores), %d prompts (%d of them name a colour-shape "
-                + "pair the world CLIP never saw), %d images per prompt and setting, seeds fixed. Command: `%s` "
-                + "(see the README for the full line).%n%n", LocalDate.now(), cpuName(),
-                Runtime.getRuntime().availableProcessors(), prompts.size(),
-                prompts.stream().filter(BenchmarkPrompts::namesHeldOutPair).count(), samples, command));
-        md.append("Accuracy is the fraction of the attributes a prompt names (shape, size, colour, position, "
-                + "background) that the ground truth of the sampled latent confirms; \"all correct\" is the share of "
-                + "images with every named attribute right; diversity is the normalized entropy of the shape, colour "
-                + "and background a prompt leaves unnamed (1 = as varied as the sample count allows).\n\n");
+        md.append(
+                String.format(
+                        Locale.ROOT,
+                        "Measured %s on %s (%d cores), %d prompts (%d of them name a colour-shape"
+                            + " pair the world CLIP never saw), %d images per prompt and setting,"
+                            + " seeds fixed. Command: `%s` (see the README for the full line).%n%n",
+                        LocalDate.now(),
+                        cpuName(),
+                        Runtime.getRuntime().availableProcessors(),
+                        prompts.size(),
+                        prompts.stream().filter(BenchmarkPrompts::namesHeldOutPair).count(),
+                        samples,
+                        command));
+        md.append(
+                "Accuracy is the fraction of the attributes a prompt names (shape, size, colour,"
+                    + " position, background) that the ground truth of the sampled latent confirms;"
+                    + " \"all correct\" is the share of images with every named attribute right;"
+                    + " diversity is the normalized entropy of the shape, colour and background a"
+                    + " prompt leaves unnamed (1 = as varied as the sample count allows).\n\n");
         ModelBundle bundle = ModelBundle.open(bundleDir);
         ShapesWorld world = worldOf(bundle);
         try (Clip2Latent model = Clip2Latent.load(bundleDir, RuntimeOptions.cpu())) {
             QualityEvaluator.Settings base = QualityEvaluator.Settings.reference(1, samples);
-            List<QualityEvaluator.Report> headline = List.of(
-                    run(model, world, prompts, base.labelled("single sample")),
-                    run(model, world, prompts, QualityEvaluator.Settings.reference(16, samples).labelled("best of 16")));
+            List<QualityEvaluator.Report> headline =
+                    List.of(
+                            run(model, world, prompts, base.labelled("single sample")),
+                            run(
+                                    model,
+                                    world,
+                                    prompts,
+                                    QualityEvaluator.Settings.reference(16, samples)
+                                            .labelled("best of 16")));
             md.append("## Guidance 2, 4 steps (the reference's skip 250), DDPM\n\n");
             table(md, headline, true);
             List<QualityEvaluator.Report> heldOut = new ArrayList<>();
-            List<Caption> unseen = prompts.stream().filter(BenchmarkPrompts::namesHeldOutPair).toList();
-            heldOut.add(run(model, world, unseen, base.labelled("single sample, unseen pairs only")));
-            heldOut.add(run(model, world, unseen,
-                    QualityEvaluator.Settings.reference(16, samples).labelled("best of 16, unseen pairs only")));
-            md.append("\n### Only the prompts with a colour-shape pair the world CLIP never read\n\n");
+            List<Caption> unseen =
+                    prompts.stream().filter(BenchmarkPrompts::namesHeldOutPair).toList();
+            heldOut.add(
+                    run(model, world, unseen, base.labelled("single sample, unseen pairs only")));
+            heldOut.add(
+                    run(
+                            model,
+                            world,
+                            unseen,
+                            QualityEvaluator.Settings.reference(16, samples)
+                                    .labelled("best of 16, unseen pairs only")));
+            md.append(
+                    "\n"
+                        + "### Only the prompts with a colour-shape pair the world CLIP never"
+                        + " read\n\n");
             table(md, heldOut, false);
 
             md.append("\n## Guidance sweep (single sample, 4 steps)\n\n");
             List<QualityEvaluator.Report> guidance = new ArrayList<>();
             for (double g : new double[] {1, 2, 3, 5}) {
-                guidance.add(run(model, world, prompts, base.withGuidance(g).labelled("guidance " + g)));
+                guidance.add(
+                        run(model, world, prompts, base.withGuidance(g).labelled("guidance " + g)));
             }
             table(md, guidance, false);
 
             md.append("\n## Steps sweep (single sample, guidance 2, DDPM)\n\n");
             List<QualityEvaluator.Report> steps = new ArrayList<>();
-            steps.add(run(model, world, prompts, base.labelled("4 (reference skip 250, quirk noise)")));
+            steps.add(
+                    run(
+                            model,
+                            world,
+                            prompts,
+                            base.labelled("4 (reference skip 250, quirk noise)")));
             for (int n : new int[] {10, 50, 1000}) {
-                steps.add(run(model, world, prompts, base.withSteps(n).labelled(n + " (consistent)")));
+                steps.add(
+                        run(
+                                model,
+                                world,
+                                prompts,
+                                base.withSteps(n).labelled(n + " (consistent)")));
             }
             table(md, steps, false);
 
             md.append("\n## Sampler (single sample, guidance 2)\n\n");
             List<QualityEvaluator.Report> samplers = new ArrayList<>();
             samplers.add(run(model, world, prompts, base.labelled("DDPM, reference skip 250")));
-            samplers.add(run(model, world, prompts, base.withSteps(4).withSampler(SamplerKind.DDIM)
-                    .labelled("DDIM, 4 steps")));
-            samplers.add(run(model, world, prompts, base.withSteps(50).withSampler(SamplerKind.DDIM)
-                    .labelled("DDIM, 50 steps")));
+            samplers.add(
+                    run(
+                            model,
+                            world,
+                            prompts,
+                            base.withSteps(4)
+                                    .withSampler(SamplerKind.DDIM)
+                                    .labelled("DDIM, 4 steps")));
+            samplers.add(
+                    run(
+                            model,
+                            world,
+                            prompts,
+                            base.withSteps(50)
+                                    .withSampler(SamplerKind.DDIM)
+                                    .labelled("DDIM, 50 steps")));
             table(md, samplers, false);
         }
         if (!alphaBundles.isEmpty()) {
-            md.append("\n## Pseudo-text noise alpha (retrained priors, single sample, guidance 2, 4 steps)\n\n");
+            md.append(
+                    "\n"
+                        + "## Pseudo-text noise alpha (retrained priors, single sample, guidance 2,"
+                        + " 4 steps)\n\n");
             List<QualityEvaluator.Report> alphas = new ArrayList<>();
             for (String[] entry : alphaBundles) {
-                try (Clip2Latent model = Clip2Latent.load(Path.of(entry[1]), RuntimeOptions.cpu())) {
-                    alphas.add(run(model, worldOf(ModelBundle.open(Path.of(entry[1]))), prompts,
-                            QualityEvaluator.Settings.reference(1, samples).labelled("alpha " + entry[0])));
+                try (Clip2Latent model =
+                        Clip2Latent.load(Path.of(entry[1]), RuntimeOptions.cpu())) {
+                    alphas.add(
+                            run(
+                                    model,
+                                    worldOf(ModelBundle.open(Path.of(entry[1]))),
+                                    prompts,
+                                    QualityEvaluator.Settings.reference(1, samples)
+                                            .labelled("alpha " + entry[0])));
                 }
             }
             table(md, alphas, false);
@@ -116,12 +176,21 @@ public final class QualityBenchmark {
         System.out.println("wrote " + out);
     }
 
-    private static QualityEvaluator.Report run(Clip2Latent model, ShapesWorld world, List<Caption> prompts,
+    private static QualityEvaluator.Report run(
+            Clip2Latent model,
+            ShapesWorld world,
+            List<Caption> prompts,
             QualityEvaluator.Settings settings) {
         QualityEvaluator.Report report = QualityEvaluator.evaluate(model, world, prompts, settings);
-        System.out.printf(Locale.ROOT, "%-40s accuracy %.3f, all correct %.3f, CLIP %.3f, diversity %.3f (%.1f s)%n",
-                settings.label(), report.accuracy(), report.allCorrect(), report.clipScore(),
-                report.unnamedDiversity(), report.seconds());
+        System.out.printf(
+                Locale.ROOT,
+                "%-40s accuracy %.3f, all correct %.3f, CLIP %.3f, diversity %.3f (%.1f s)%n",
+                settings.label(),
+                report.accuracy(),
+                report.allCorrect(),
+                report.clipScore(),
+                report.unnamedDiversity(),
+                report.seconds());
         return report;
     }
 
@@ -129,13 +198,17 @@ public final class QualityBenchmark {
     static ShapesWorld worldOf(ModelBundle bundle) {
         String seed = bundle.manifest().provenance().get("shapes.worldSeed");
         if (seed == null) {
-            throw new IllegalArgumentException("bundle " + bundle.directory()
-                    + " was not made by the shapes-world builder (no shapes.worldSeed in its provenance)");
+            throw new IllegalArgumentException(
+                    "bundle "
+                            + bundle.directory()
+                            + " was not made by the shapes-world builder (no shapes.worldSeed in"
+                            + " its provenance)");
         }
         return ShapesWorld.create(Long.parseLong(seed));
     }
 
-    private static void table(StringBuilder md, List<QualityEvaluator.Report> reports, boolean perAttribute) {
+    private static void table(
+            StringBuilder md, List<QualityEvaluator.Report> reports, boolean perAttribute) {
         md.append("| setting | steps | accuracy | all correct |");
         if (perAttribute) {
             for (CaptionAttribute a : CaptionAttribute.values()) {
@@ -148,16 +221,28 @@ public final class QualityBenchmark {
         }
         md.append("---|---|---|---|\n");
         for (QualityEvaluator.Report r : reports) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f |", r.settings().label(),
-                    r.settings().stepsLabel(), r.accuracy(), r.allCorrect()));
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %.3f | %.3f |",
+                            r.settings().label(),
+                            r.settings().stepsLabel(),
+                            r.accuracy(),
+                            r.allCorrect()));
             if (perAttribute) {
                 for (CaptionAttribute a : CaptionAttribute.values()) {
                     Double v = r.perAttribute().get(a);
                     md.append(v == null ? " - |" : String.format(Locale.ROOT, " %.3f |", v));
                 }
             }
-            md.append(String.format(Locale.ROOT, " %.3f | %.3f | %d | %.1f |%n", r.clipScore(), r.unnamedDiversity(),
-                    r.images(), r.seconds()));
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            " %.3f | %.3f | %d | %.1f |%n",
+                            r.clipScore(),
+                            r.unnamedDiversity(),
+                            r.images(),
+                            r.seconds()));
         }
     }
 

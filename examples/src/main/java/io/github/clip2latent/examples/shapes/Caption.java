@@ -22,17 +22,27 @@ import java.util.SplittableRandom;
  * @param background the named background color, or {@code null}
  * @param template the word order
  */
-public record Caption(Shape shape, SizeClass size, PaletteColor color, Position position, PaletteColor background,
+public record Caption(
+        Shape shape,
+        SizeClass size,
+        PaletteColor color,
+        Position position,
+        PaletteColor background,
         CaptionTemplate template) {
 
     /** Validates that something is named and that the template has what it needs. */
     public Caption {
         Objects.requireNonNull(template, "template");
-        if (shape == null && size == null && color == null && position == null && background == null) {
+        if (shape == null
+                && size == null
+                && color == null
+                && position == null
+                && background == null) {
             throw new IllegalArgumentException("a caption must name at least one attribute");
         }
         if (template == CaptionTemplate.BACKGROUND_FIRST && background == null) {
-            throw new IllegalArgumentException("template BACKGROUND_FIRST needs a background color");
+            throw new IllegalArgumentException(
+                    "template BACKGROUND_FIRST needs a background color");
         }
         if (template == CaptionTemplate.POSITION_FIRST && position == null) {
             throw new IllegalArgumentException("template POSITION_FIRST needs a position");
@@ -49,7 +59,11 @@ public record Caption(Shape shape, SizeClass size, PaletteColor color, Position 
      * @param background background color or {@code null}
      * @return the caption
      */
-    public static Caption of(Shape shape, SizeClass size, PaletteColor color, Position position,
+    public static Caption of(
+            Shape shape,
+            SizeClass size,
+            PaletteColor color,
+            Position position,
             PaletteColor background) {
         return new Caption(shape, size, color, position, background, CaptionTemplate.PLAIN);
     }
@@ -118,7 +132,8 @@ public record Caption(Shape shape, SizeClass size, PaletteColor color, Position 
     }
 
     /**
-     * The caption's text, e.g. {@code "a large yellow triangle at the bottom on a black background"}.
+     * The caption's text, e.g. {@code "a large yellow triangle at the bottom on a black
+     * background"}.
      *
      * @return lower-case text without a final period
      */
@@ -157,7 +172,12 @@ public record Caption(Shape shape, SizeClass size, PaletteColor color, Position 
      */
     public static Caption parse(String text) {
         Objects.requireNonNull(text, "text");
-        String[] tokens = text.toLowerCase(Locale.ROOT).replace(',', ' ').replace('.', ' ').trim().split("\\s+");
+        String[] tokens =
+                text.toLowerCase(Locale.ROOT)
+                        .replace(',', ' ')
+                        .replace('.', ' ')
+                        .trim()
+                        .split("\\s+");
         Shape shape = null;
         SizeClass size = null;
         PaletteColor color = null;
@@ -192,7 +212,8 @@ public record Caption(Shape shape, SizeClass size, PaletteColor color, Position 
             Shape noun = shapeOf(token);
             if (noun != null || token.equals("shape")) {
                 if (nounSeen) {
-                    throw new IllegalArgumentException("caption names the shape twice: \"" + text + "\"");
+                    throw new IllegalArgumentException(
+                            "caption names the shape twice: \"" + text + "\"");
                 }
                 nounSeen = true;
                 shape = noun;
@@ -203,8 +224,12 @@ public record Caption(Shape shape, SizeClass size, PaletteColor color, Position 
                 size = once(size, sizeWord, "size", text);
                 continue;
             }
-            if (!(token.equals("a") || token.equals("an") || token.equals("on") || token.equals("with"))) {
-                throw new IllegalArgumentException("unknown word '" + token + "' in caption \"" + text + "\"");
+            if (!(token.equals("a")
+                    || token.equals("an")
+                    || token.equals("on")
+                    || token.equals("with"))) {
+                throw new IllegalArgumentException(
+                        "unknown word '" + token + "' in caption \"" + text + "\"");
             }
         }
         if (template == CaptionTemplate.BACKGROUND_FIRST && background == null) {
@@ -239,9 +264,12 @@ public record Caption(Shape shape, SizeClass size, PaletteColor color, Position 
             chosen.add(candidates.get(random.nextInt(candidates.size())));
         }
         List<Position> places = new ArrayList<>(truth.positions());
-        Position position = chosen.contains(CaptionAttribute.POSITION)
-                ? places.get(random.nextInt(places.size())) : null;
-        PaletteColor background = chosen.contains(CaptionAttribute.BACKGROUND) ? truth.backgroundColor() : null;
+        Position position =
+                chosen.contains(CaptionAttribute.POSITION)
+                        ? places.get(random.nextInt(places.size()))
+                        : null;
+        PaletteColor background =
+                chosen.contains(CaptionAttribute.BACKGROUND) ? truth.backgroundColor() : null;
         List<CaptionTemplate> templates = new ArrayList<>(List.of(CaptionTemplate.PLAIN));
         if (background != null) {
             templates.add(CaptionTemplate.BACKGROUND_FIRST);
@@ -249,13 +277,14 @@ public record Caption(Shape shape, SizeClass size, PaletteColor color, Position 
         if (position != null) {
             templates.add(CaptionTemplate.POSITION_FIRST);
         }
-        return Optional.of(new Caption(
-                chosen.contains(CaptionAttribute.SHAPE) ? truth.shape() : null,
-                chosen.contains(CaptionAttribute.SIZE) ? truth.sizeClass() : null,
-                chosen.contains(CaptionAttribute.COLOR) ? truth.objectColor() : null,
-                position,
-                background,
-                templates.get(random.nextInt(templates.size()))));
+        return Optional.of(
+                new Caption(
+                        chosen.contains(CaptionAttribute.SHAPE) ? truth.shape() : null,
+                        chosen.contains(CaptionAttribute.SIZE) ? truth.sizeClass() : null,
+                        chosen.contains(CaptionAttribute.COLOR) ? truth.objectColor() : null,
+                        position,
+                        background,
+                        templates.get(random.nextInt(templates.size()))));
     }
 
     /**
@@ -289,7 +318,8 @@ public record Caption(Shape shape, SizeClass size, PaletteColor color, Position 
         if (i + 2 >= tokens.length) {
             return null;
         }
-        String phrase = tokens[i] + " " + tokens[i + 1] + " " + tokens[i + 2].replace("centre", "center");
+        String phrase =
+                tokens[i] + " " + tokens[i + 1] + " " + tokens[i + 2].replace("centre", "center");
         for (Position p : Position.values()) {
             if (p.phrase().equals(phrase)) {
                 return p;
@@ -327,7 +357,8 @@ public record Caption(Shape shape, SizeClass size, PaletteColor color, Position 
 
     private static <T> T once(T previous, T value, String what, String text) {
         if (previous != null) {
-            throw new IllegalArgumentException("caption names the " + what + " twice: \"" + text + "\"");
+            throw new IllegalArgumentException(
+                    "caption names the " + what + " twice: \"" + text + "\"");
         }
         return value;
     }

@@ -13,7 +13,9 @@ import java.util.Set;
  */
 public record CaptionCheck(Set<CaptionAttribute> named, Set<CaptionAttribute> confirmed) {
 
-    /** Validates that {@code confirmed} is a subset of the non-empty {@code named}, and copies both. */
+    /**
+     * Validates that {@code confirmed} is a subset of the non-empty {@code named}, and copies both.
+     */
     public CaptionCheck {
         Objects.requireNonNull(named, "named");
         Objects.requireNonNull(confirmed, "confirmed");
@@ -21,11 +23,15 @@ public record CaptionCheck(Set<CaptionAttribute> named, Set<CaptionAttribute> co
             throw new IllegalArgumentException("a check needs at least one named attribute");
         }
         if (!named.containsAll(confirmed)) {
-            throw new IllegalArgumentException("confirmed " + confirmed + " is not a subset of named " + named);
+            throw new IllegalArgumentException(
+                    "confirmed " + confirmed + " is not a subset of named " + named);
         }
         named = Collections.unmodifiableSet(EnumSet.copyOf(named));
-        confirmed = Collections.unmodifiableSet(confirmed.isEmpty()
-                ? EnumSet.noneOf(CaptionAttribute.class) : EnumSet.copyOf(confirmed));
+        confirmed =
+                Collections.unmodifiableSet(
+                        confirmed.isEmpty()
+                                ? EnumSet.noneOf(CaptionAttribute.class)
+                                : EnumSet.copyOf(confirmed));
     }
 
     /**

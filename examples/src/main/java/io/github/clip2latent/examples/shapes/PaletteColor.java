@@ -1,8 +1,8 @@
 package io.github.clip2latent.examples.shapes;
 
 /**
- * The eight colors of the world with their exact sRGB values, in the order of the generator's
- * color logits.
+ * The eight colors of the world with their exact sRGB values, in the order of the generator's color
+ * logits.
  */
 public enum PaletteColor {
     /** sRGB (220, 40, 40). */
@@ -54,7 +54,8 @@ public enum PaletteColor {
             case 0 -> red;
             case 1 -> green;
             case 2 -> blue;
-            default -> throw new IllegalArgumentException("channel must be 0, 1 or 2, got " + channel);
+            default ->
+                    throw new IllegalArgumentException("channel must be 0, 1 or 2, got " + channel);
         };
     }
 

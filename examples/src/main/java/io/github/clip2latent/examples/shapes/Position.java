@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * The position phrases of captions and the regions of the object's center they stand for. The
- * regions leave gaps (e.g. 26 &lt;= x &lt;= 38 is neither left nor right), so a phrase is only
- * used where it is plainly true.
+ * regions leave gaps (e.g. 26 &lt;= x &lt;= 38 is neither left nor right), so a phrase is only used
+ * where it is plainly true.
  */
 public enum Position {
     /** Center x below 26. */
@@ -22,10 +22,13 @@ public enum Position {
 
     /** Centers with x (or y) strictly below this are on the left (at the top). */
     public static final double LOW_BELOW = 26;
+
     /** Centers with x (or y) strictly above this are on the right (at the bottom). */
     public static final double HIGH_ABOVE = 38;
+
     /** Lower bound of the central square, inclusive. */
     public static final double CENTER_MIN = 28;
+
     /** Upper bound of the central square, inclusive. */
     public static final double CENTER_MAX = 36;
 
@@ -57,8 +60,11 @@ public enum Position {
             case RIGHT -> centerX > HIGH_ABOVE;
             case TOP -> centerY < LOW_BELOW;
             case BOTTOM -> centerY > HIGH_ABOVE;
-            case CENTER -> centerX >= CENTER_MIN && centerX <= CENTER_MAX
-                    && centerY >= CENTER_MIN && centerY <= CENTER_MAX;
+            case CENTER ->
+                    centerX >= CENTER_MIN
+                            && centerX <= CENTER_MAX
+                            && centerY >= CENTER_MIN
+                            && centerY <= CENTER_MAX;
         };
     }
 

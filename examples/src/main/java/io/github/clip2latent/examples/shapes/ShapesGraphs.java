@@ -6,6 +6,7 @@ import io.github.clip2latent.onnx.graph.ElementType;
 import io.github.clip2latent.onnx.graph.GraphBuilder;
 import io.github.clip2latent.onnx.graph.GraphValue;
 import io.github.clip2latent.onnx.graph.OnnxModel;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,34 +14,40 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes the shapes world's generator as ONNX graphs (opset {@value GraphBuilder#OPSET}) that follow
- * the library's generator contract: mapping {@value #MAPPING_INPUT} float [batch, 32] to
- * {@value #MAPPING_OUTPUT} float [batch, 32]; synthesis {@value #SYNTHESIS_INPUT} float [batch, 4, 32]
- * to {@value #SYNTHESIS_OUTPUT} float [batch, 3, 64, 64] in [-1, 1]. The graphs compute exactly what
- * {@link ShapesWorld#map} and {@link ShapesWorld#render} compute, in float32; the same world gives
- * byte-identical files.
+ * Writes the shapes world's generator as ONNX graphs (opset {@value GraphBuilder#OPSET}) that
+ * follow the library's generator contract: mapping {@value #MAPPING_INPUT} float [batch, 32] to
+ * {@value #MAPPING_OUTPUT} float [batch, 32]; synthesis {@value #SYNTHESIS_INPUT} float [batch, 4,
+ * 32] to {@value #SYNTHESIS_OUTPUT} float [batch, 3, 64, 64] in [-1, 1]. The graphs compute exactly
+ * what {@link ShapesWorld#map} and {@link ShapesWorld#render} compute, in float32; the same world
+ * gives byte-identical files.
  */
 public final class ShapesGraphs {
 
     /** File name of the mapping graph. */
     public static final String MAPPING_FILE = "mapping.onnx";
+
     /** File name of the synthesis graph. */
     public static final String SYNTHESIS_FILE = "synthesis.onnx";
+
     /** Mapping input name. */
     public static final String MAPPING_INPUT = "z";
+
     /** Mapping output name. */
     public static final String MAPPING_OUTPUT = "w";
+
     /** Synthesis input name. */
     public static final String SYNTHESIS_INPUT = "ws";
+
     /** Synthesis output name. */
     public static final String SYNTHESIS_OUTPUT = "image";
+
     /** Symbolic batch dimension of every input and output. */
     public static final String BATCH = "batch";
+
     /** Metadata key under which the graphs record the world's seed. */
     public static final String SEED_KEY = "clip2latent.shapes.seed";
 
-    private ShapesGraphs() {
-    }
+    private ShapesGraphs() {}
 
     /**
      * The mapping network: {@code z * rsqrt(mean(z^2) + 1e-8)}, then fully connected layers with
@@ -57,13 +64,25 @@ public final class ShapesGraphs {
         Dim batch = Dim.symbolic(BATCH);
         GraphValue z = g.input(MAPPING_INPUT, ElementType.FLOAT, batch, Dim.of(ShapesWorld.Z_DIM));
         GraphValue meanSquare = g.reduceMean(g.mul(z, z), true, 1);
-        GraphValue x = g.mul(z, g.reciprocal(g.sqrt(g.add(meanSquare, g.scalar(ShapesWorld.NORMALIZE_EPSILON)))));
+        GraphValue x =
+                g.mul(
+                        z,
+                        g.reciprocal(
+                                g.sqrt(
+                                        g.add(
+                                                meanSquare,
+                                                g.scalar(ShapesWorld.NORMALIZE_EPSILON)))));
         int in = ShapesWorld.Z_DIM;
         for (int layer = 0; layer < ShapesWorld.MAPPING_LAYERS; layer++) {
             try (GraphBuilder.Scope s = g.scope("fc" + layer)) {
-                GraphValue weight = g.floatConstant("weight", new long[] {in, ShapesWorld.W_DIM},
-                        world.mappingWeight(layer));
-                GraphValue bias = g.floatConstant("bias", new long[] {ShapesWorld.W_DIM}, world.mappingBias(layer));
+                GraphValue weight =
+                        g.floatConstant(
+                                "weight",
+                                new long[] {in, ShapesWorld.W_DIM},
+                                world.mappingWeight(layer));
+                GraphValue bias =
+                        g.floatConstant(
+                                "bias", new long[] {ShapesWorld.W_DIM}, world.mappingBias(layer));
                 x = g.leakyRelu(g.add(g.matMul(x, weight), bias), ShapesWorld.LEAKY_SLOPE);
                 in = ShapesWorld.W_DIM;
             }
@@ -86,9 +105,19 @@ public final class ShapesGraphs {
         Dim batch = Dim.symbolic(BATCH);
         int dim = ShapesWorld.W_DIM;
         int size = ShapesWorld.IMAGE_SIZE;
-        GraphValue ws = g.input(SYNTHESIS_INPUT, ElementType.FLOAT, batch, Dim.of(ShapesWorld.NUM_WS), Dim.of(dim));
-        GraphValue[] groups = g.split(ws, 1, span(ShapesWorld.COARSE_LAYERS.start(), ShapesWorld.COARSE_LAYERS.end()),
-                span(ShapesWorld.FINE_LAYERS.start(), ShapesWorld.FINE_LAYERS.end()));
+        GraphValue ws =
+                g.input(
+                        SYNTHESIS_INPUT,
+                        ElementType.FLOAT,
+                        batch,
+                        Dim.of(ShapesWorld.NUM_WS),
+                        Dim.of(dim));
+        GraphValue[] groups =
+                g.split(
+                        ws,
+                        1,
+                        span(ShapesWorld.COARSE_LAYERS.start(), ShapesWorld.COARSE_LAYERS.end()),
+                        span(ShapesWorld.FINE_LAYERS.start(), ShapesWorld.FINE_LAYERS.end()));
         int shapes = Shape.values().length;
         int colors = PaletteColor.values().length;
 
@@ -98,9 +127,18 @@ public final class ShapesGraphs {
         GraphValue centerY;
         try (GraphBuilder.Scope s = g.scope("coarse")) {
             GraphValue mean = g.reduceMean(groups[0], false, 1); // [B, D]
-            GraphValue readout = g.add(g.matMul(mean, g.floatConstant("weight",
-                    new long[] {dim, ShapesWorld.COARSE_OUTPUTS}, world.coarseWeights())),
-                    g.floatConstant("bias", new long[] {ShapesWorld.COARSE_OUTPUTS}, world.coarseBias()));
+            GraphValue readout =
+                    g.add(
+                            g.matMul(
+                                    mean,
+                                    g.floatConstant(
+                                            "weight",
+                                            new long[] {dim, ShapesWorld.COARSE_OUTPUTS},
+                                            world.coarseWeights())),
+                            g.floatConstant(
+                                    "bias",
+                                    new long[] {ShapesWorld.COARSE_OUTPUTS},
+                                    world.coarseBias()));
             GraphValue[] parts = g.split(readout, 1, shapes, 1, 1, 1);
             shapeProbabilities = g.reshape(g.softmax(parts[0], 1), 0, shapes, 1, 1); // [B, 3, 1, 1]
             halfExtent = scaledSigmoid(g, parts[1], ShapesWorld.MIN_SIZE, ShapesWorld.MAX_SIZE);
@@ -112,16 +150,31 @@ public final class ShapesGraphs {
         GraphValue backgroundColor;
         try (GraphBuilder.Scope s = g.scope("fine")) {
             GraphValue mean = g.reduceMean(groups[1], false, 1);
-            GraphValue readout = g.add(g.matMul(mean, g.floatConstant("weight",
-                    new long[] {dim, ShapesWorld.FINE_OUTPUTS}, world.fineWeights())),
-                    g.floatConstant("bias", new long[] {ShapesWorld.FINE_OUTPUTS}, world.fineBias()));
+            GraphValue readout =
+                    g.add(
+                            g.matMul(
+                                    mean,
+                                    g.floatConstant(
+                                            "weight",
+                                            new long[] {dim, ShapesWorld.FINE_OUTPUTS},
+                                            world.fineWeights())),
+                            g.floatConstant(
+                                    "bias",
+                                    new long[] {ShapesWorld.FINE_OUTPUTS},
+                                    world.fineBias()));
             GraphValue[] parts = g.split(readout, 1, colors, colors);
             GraphValue objectProbabilities = g.softmax(parts[0], 1); // [B, 8]
-            GraphValue backgroundLogits = g.sub(parts[1],
-                    g.mul(objectProbabilities, g.scalar((float) ShapesWorld.BACKGROUND_AVOIDANCE)));
+            GraphValue backgroundLogits =
+                    g.sub(
+                            parts[1],
+                            g.mul(
+                                    objectProbabilities,
+                                    g.scalar((float) ShapesWorld.BACKGROUND_AVOIDANCE)));
             GraphValue backgroundProbabilities = g.softmax(backgroundLogits, 1);
-            GraphValue palette = g.floatConstant("palette", new long[] {colors, 3}, paletteValues());
-            objectColor = g.reshape(g.matMul(objectProbabilities, palette), 0, 3, 1, 1); // [B, 3, 1, 1]
+            GraphValue palette =
+                    g.floatConstant("palette", new long[] {colors, 3}, paletteValues());
+            objectColor =
+                    g.reshape(g.matMul(objectProbabilities, palette), 0, 3, 1, 1); // [B, 3, 1, 1]
             backgroundColor = g.reshape(g.matMul(backgroundProbabilities, palette), 0, 3, 1, 1);
         }
 
@@ -136,7 +189,8 @@ public final class ShapesGraphs {
                 }
             }
             long[] gridShape = {1, 1, size, size};
-            GraphValue dx = g.sub(g.floatConstant("grid_x", gridShape, xs), centerX); // [B, 1, H, W]
+            GraphValue dx =
+                    g.sub(g.floatConstant("grid_x", gridShape, xs), centerX); // [B, 1, H, W]
             GraphValue dy = g.sub(g.floatConstant("grid_y", gridShape, ys), centerY);
             GraphValue absDx = g.node1("Abs", List.of(dx));
             GraphValue absDy = g.node1("Abs", List.of(dy));
@@ -145,21 +199,41 @@ public final class ShapesGraphs {
             // Equilateral triangle about its centroid: every edge lies at the inradius s / sqrt(3);
             // the slanted edges have outward normals (+-sqrt(3)/2, -1/2), the base (0, 1).
             GraphValue inradius = g.mul(halfExtent, g.scalar((float) (1 / ShapesWorld.SQRT3)));
-            GraphValue slanted = g.sub(g.sub(g.mul(absDx, g.scalar((float) (ShapesWorld.SQRT3 / 2))),
-                    g.mul(dy, g.scalar(0.5f))), inradius);
+            GraphValue slanted =
+                    g.sub(
+                            g.sub(
+                                    g.mul(absDx, g.scalar((float) (ShapesWorld.SQRT3 / 2))),
+                                    g.mul(dy, g.scalar(0.5f))),
+                            inradius);
             GraphValue triangle = g.node1("Max", List.of(slanted, g.sub(dy, inradius)));
-            GraphValue distances = g.concat(1, circle, square, triangle); // [B, 3, H, W], shape order
-            GraphValue coverages = g.sigmoid(g.mul(distances, g.scalar((float) (-1 / ShapesWorld.EDGE_SOFTNESS))));
-            GraphValue coverage = g.node1("ReduceSum", List.of(g.mul(coverages, shapeProbabilities),
-                    g.int64Vector("axes", 1)), Attribute.of("keepdims", 1L)); // [B, 1, H, W]
-            image = g.add(backgroundColor, g.mul(coverage, g.sub(objectColor, backgroundColor))); // [B, 3, H, W]
+            GraphValue distances =
+                    g.concat(1, circle, square, triangle); // [B, 3, H, W], shape order
+            GraphValue coverages =
+                    g.sigmoid(g.mul(distances, g.scalar((float) (-1 / ShapesWorld.EDGE_SOFTNESS))));
+            GraphValue coverage =
+                    g.node1(
+                            "ReduceSum",
+                            List.of(g.mul(coverages, shapeProbabilities), g.int64Vector("axes", 1)),
+                            Attribute.of("keepdims", 1L)); // [B, 1, H, W]
+            image =
+                    g.add(
+                            backgroundColor,
+                            g.mul(coverage, g.sub(objectColor, backgroundColor))); // [B, 3, H, W]
         }
-        g.output(image, SYNTHESIS_OUTPUT, ElementType.FLOAT, batch, Dim.of(3), Dim.of(size), Dim.of(size));
+        g.output(
+                image,
+                SYNTHESIS_OUTPUT,
+                ElementType.FLOAT,
+                batch,
+                Dim.of(3),
+                Dim.of(size),
+                Dim.of(size));
         return g.build();
     }
 
     /**
-     * Writes {@value #MAPPING_FILE} and {@value #SYNTHESIS_FILE} into a folder, creating it if needed.
+     * Writes {@value #MAPPING_FILE} and {@value #SYNTHESIS_FILE} into a folder, creating it if
+     * needed.
      *
      * @param world the world
      * @param directory the target folder
@@ -180,9 +254,12 @@ public final class ShapesGraphs {
         return g;
     }
 
-    /** {@code min + (max - min) * sigmoid(x)}, reshaped to [B, 1, 1, 1] to broadcast over pixels. */
+    /**
+     * {@code min + (max - min) * sigmoid(x)}, reshaped to [B, 1, 1, 1] to broadcast over pixels.
+     */
     private static GraphValue scaledSigmoid(GraphBuilder g, GraphValue x, double min, double max) {
-        GraphValue scaled = g.add(g.mul(g.sigmoid(x), g.scalar((float) (max - min))), g.scalar((float) min));
+        GraphValue scaled =
+                g.add(g.mul(g.sigmoid(x), g.scalar((float) (max - min))), g.scalar((float) min));
         return g.reshape(scaled, 0, 1, 1, 1);
     }
 

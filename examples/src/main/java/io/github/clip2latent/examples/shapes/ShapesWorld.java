@@ -3,6 +3,7 @@ package io.github.clip2latent.examples.shapes;
 import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayerRange;
+
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -15,20 +16,20 @@ import java.util.SplittableRandom;
  * the true attributes of any latent.
  *
  * <p>Design, following StyleGAN's split of coarse and fine layers (reference section 6):
+ *
  * <ul>
  *   <li>Mapping: {@code z * rsqrt(mean(z^2) + 1e-8)}, then {@value #MAPPING_LAYERS} fully connected
- *       layers of width {@value #W_DIM} with leaky ReLU (0.2).</li>
+ *       layers of width {@value #W_DIM} with leaky ReLU (0.2).
  *   <li>Synthesis reads the mean of ws layers 0 and 1 ({@link #COARSE_LAYERS}) linearly into 3
- *       shape logits and the pre-activations of size and center; the mean of layers 2 and 3
- *       ({@link #FINE_LAYERS}) into 8 object-color and 8 background-color logits. Mixing the
- *       fine layers therefore changes colors and leaves shape, size and position exactly as they
- *       were.</li>
+ *       shape logits and the pre-activations of size and center; the mean of layers 2 and 3 ({@link
+ *       #FINE_LAYERS}) into 8 object-color and 8 background-color logits. Mixing the fine layers
+ *       therefore changes colors and leaves shape, size and position exactly as they were.
  *   <li>Categories are a sharp soft-max over the logits; size and center are a sigmoid scaled into
  *       their ranges. The background logits are lowered by {@code 10000 * p(object color)}, so the
- *       background never takes the object's color.</li>
- *   <li>Rendering: per-pixel signed distances to the circle, square and triangle, coverage
- *       {@code sigmoid(-distance / }{@value #EDGE_SOFTNESS}{@code )} mixed by the shape
- *       probabilities, and {@code pixel = coverage * object + (1 - coverage) * background}.</li>
+ *       background never takes the object's color.
+ *   <li>Rendering: per-pixel signed distances to the circle, square and triangle, coverage {@code
+ *       sigmoid(-distance / }{@value #EDGE_SOFTNESS}{@code )} mixed by the shape probabilities, and
+ *       {@code pixel = coverage * object + (1 - coverage) * background}.
  * </ul>
  *
  * <p>The read-out directions are orthonormal in the whitened w space (w minus its mean, times the
@@ -44,42 +45,61 @@ public final class ShapesWorld {
 
     /** Image height and width in pixels. */
     public static final int IMAGE_SIZE = 64;
+
     /** Width of z. */
     public static final int Z_DIM = 32;
+
     /** Width of w. */
     public static final int W_DIM = 32;
+
     /** Number of w layers the synthesis takes. */
     public static final int NUM_WS = 4;
+
     /** Fully connected layers of the mapping network. */
     public static final int MAPPING_LAYERS = 2;
+
     /** Layers whose mean decides shape, size and position. */
     public static final LayerRange COARSE_LAYERS = new LayerRange(0, 2);
+
     /** Layers whose mean decides the object and background colors. */
     public static final LayerRange FINE_LAYERS = new LayerRange(2, 4);
+
     /** Smallest half-extent in pixels. */
     public static final double MIN_SIZE = 6;
+
     /** Largest half-extent in pixels. */
     public static final double MAX_SIZE = 20;
+
     /** Smallest center coordinate in pixels. */
     public static final double MIN_CENTER = 16;
+
     /** Largest center coordinate in pixels. */
     public static final double MAX_CENTER = 48;
+
     /**
-     * Scale of the edge sigmoid in pixels. A logistic of scale 0.25 has a 10-90 % rise of about
-     * one pixel, close to the coverage ramp of a box-filtered edge.
+     * Scale of the edge sigmoid in pixels. A logistic of scale 0.25 has a 10-90 % rise of about one
+     * pixel, close to the coverage ramp of a box-filtered edge.
      */
     public static final double EDGE_SOFTNESS = 0.25;
 
-    /** sqrt(3): the triangle's height is sqrt(3) times its half-base, its inradius half-base / sqrt(3). */
+    /**
+     * sqrt(3): the triangle's height is sqrt(3) times its half-base, its inradius half-base /
+     * sqrt(3).
+     */
     static final double SQRT3 = Math.sqrt(3.0);
+
     /** Slope of the mapping's leaky ReLU, StyleGAN's value. */
     static final float LEAKY_SLOPE = 0.2f;
+
     /** Added to the mean square of z before the reciprocal square root (reference section 6). */
     static final float NORMALIZE_EPSILON = 1e-8f;
+
     /** Outputs of the coarse read-out: 3 shape logits, then size, center x and center y. */
     static final int COARSE_OUTPUTS = 6;
+
     /** Outputs of the fine read-out: 8 object-color logits, then 8 background-color logits. */
     static final int FINE_OUTPUTS = 16;
+
     /**
      * Penalty on the background logits per unit of object-color probability; far above the spread
      * of the logits (about 200 per unit of projection, projections within +-5), so the background
@@ -88,18 +108,20 @@ public final class ShapesWorld {
     static final double BACKGROUND_AVOIDANCE = 10_000;
 
     /**
-     * Logits per unit of whitened projection. The winner's probability is about
-     * {@code 1 - exp(-200 gap)} for a gap between the best two projections, so only samples with a
-     * gap below about 0.025 blend two categories by more than 1 % (a few 8-bit levels); measured,
-     * about 97 % of samples of seed 7 are within 1 % of one shape and one color. Sharper logits
-     * would only make the latent space more abrupt.
+     * Logits per unit of whitened projection. The winner's probability is about {@code 1 - exp(-200
+     * gap)} for a gap between the best two projections, so only samples with a gap below about
+     * 0.025 blend two categories by more than 1 % (a few 8-bit levels); measured, about 97 % of
+     * samples of seed 7 are within 1 % of one shape and one color. Sharper logits would only make
+     * the latent space more abrupt.
      */
     private static final double LOGIT_SHARPNESS = 200;
+
     /**
      * Sigmoid input per unit of projection for size and center. The logistic of a normal with
      * standard deviation 1.7 is close to uniform, so sizes and centers spread over their ranges.
      */
     private static final double RANGE_GAIN = 1.7;
+
     private static final int CALIBRATION_SAMPLES = 8192;
     private static final int CALIBRATION_ROUNDS = 80;
     private static final int SHAPES = Shape.values().length;
@@ -113,8 +135,14 @@ public final class ShapesWorld {
     private final float[] fineWeights; // [W_DIM, FINE_OUTPUTS]
     private final float[] fineBias; // [FINE_OUTPUTS]
 
-    private ShapesWorld(long seed, float[][] mappingWeights, float[][] mappingBiases, float[] coarseWeights,
-            float[] coarseBias, float[] fineWeights, float[] fineBias) {
+    private ShapesWorld(
+            long seed,
+            float[][] mappingWeights,
+            float[][] mappingBiases,
+            float[] coarseWeights,
+            float[] coarseBias,
+            float[] fineWeights,
+            float[] fineBias) {
         this.seed = seed;
         this.mappingWeights = mappingWeights;
         this.mappingBiases = mappingBiases;
@@ -125,8 +153,9 @@ public final class ShapesWorld {
     }
 
     /**
-     * Makes the world of a seed: the mapping weights, then the calibrated read-outs. Takes a fraction
-     * of a second (the calibration maps 8,192 latents); the same seed gives bit-identical weights on every JVM.
+     * Makes the world of a seed: the mapping weights, then the calibrated read-outs. Takes a
+     * fraction of a second (the calibration maps 8,192 latents); the same seed gives bit-identical
+     * weights on every JVM.
      *
      * @param seed the world's seed
      * @return the world
@@ -145,11 +174,19 @@ public final class ShapesWorld {
         SplittableRandom directionRandom = random.split();
         SplittableRandom calibrationRandom = random.split();
         ShapesWorld mappingOnly = new ShapesWorld(seed, weights, biases, null, null, null, null);
-        float[] w = mappingOnly.map(StandardNormal.sample(calibrationRandom, CALIBRATION_SAMPLES * Z_DIM),
-                CALIBRATION_SAMPLES);
+        float[] w =
+                mappingOnly.map(
+                        StandardNormal.sample(calibrationRandom, CALIBRATION_SAMPLES * Z_DIM),
+                        CALIBRATION_SAMPLES);
         Calibration calibration = Calibration.of(w, CALIBRATION_SAMPLES, directionRandom);
-        return new ShapesWorld(seed, weights, biases, calibration.coarseWeights, calibration.coarseBias,
-                calibration.fineWeights, calibration.fineBias);
+        return new ShapesWorld(
+                seed,
+                weights,
+                biases,
+                calibration.coarseWeights,
+                calibration.coarseBias,
+                calibration.fineWeights,
+                calibration.fineBias);
     }
 
     /**
@@ -301,8 +338,10 @@ public final class ShapesWorld {
                         coverage += s.shapeProbabilities[k] * sigmoid(-distance[k] / EDGE_SOFTNESS);
                     }
                     for (int c = 0; c < 3; c++) {
-                        out[(r * 3 + c) * plane + row * IMAGE_SIZE + col] = (float) (s.background[c]
-                                + coverage * (s.object[c] - s.background[c]));
+                        out[(r * 3 + c) * plane + row * IMAGE_SIZE + col] =
+                                (float)
+                                        (s.background[c]
+                                                + coverage * (s.object[c] - s.background[c]));
                     }
                 }
             }
@@ -352,8 +391,14 @@ public final class ShapesWorld {
     // Styles: the synthesis' per-latent quantities, before rendering.
 
     private Styles styles(float[] ws, int offset) {
-        double[] coarse = affine(layerMean(ws, offset, COARSE_LAYERS), coarseWeights, coarseBias, COARSE_OUTPUTS);
-        double[] fine = affine(layerMean(ws, offset, FINE_LAYERS), fineWeights, fineBias, FINE_OUTPUTS);
+        double[] coarse =
+                affine(
+                        layerMean(ws, offset, COARSE_LAYERS),
+                        coarseWeights,
+                        coarseBias,
+                        COARSE_OUTPUTS);
+        double[] fine =
+                affine(layerMean(ws, offset, FINE_LAYERS), fineWeights, fineBias, FINE_OUTPUTS);
         double[] shapes = softmax(Arrays.copyOfRange(coarse, 0, SHAPES));
         double size = MIN_SIZE + (MAX_SIZE - MIN_SIZE) * sigmoid(coarse[SHAPES]);
         double centerX = MIN_CENTER + (MAX_CENTER - MIN_CENTER) * sigmoid(coarse[SHAPES + 1]);
@@ -378,8 +423,13 @@ public final class ShapesWorld {
         final double[] object = new double[3];
         final double[] background = new double[3];
 
-        Styles(double[] shapeProbabilities, double size, double centerX, double centerY,
-                double[] objectProbabilities, double[] backgroundProbabilities) {
+        Styles(
+                double[] shapeProbabilities,
+                double size,
+                double centerX,
+                double centerY,
+                double[] objectProbabilities,
+                double[] backgroundProbabilities) {
             this.shapeProbabilities = shapeProbabilities;
             this.size = size;
             this.centerX = centerX;
@@ -399,9 +449,16 @@ public final class ShapesWorld {
             int s = argMax(shapeProbabilities);
             int o = argMax(objectProbabilities);
             int b = argMax(backgroundProbabilities);
-            return new WorldAttributes(Shape.values()[s], size, centerX, centerY,
-                    PaletteColor.values()[o], PaletteColor.values()[b],
-                    shapeProbabilities[s], objectProbabilities[o], backgroundProbabilities[b]);
+            return new WorldAttributes(
+                    Shape.values()[s],
+                    size,
+                    centerX,
+                    centerY,
+                    PaletteColor.values()[o],
+                    PaletteColor.values()[b],
+                    shapeProbabilities[s],
+                    objectProbabilities[o],
+                    backgroundProbabilities[b]);
         }
     }
 
@@ -487,15 +544,16 @@ public final class ShapesWorld {
          * wins the arg-max about equally often. When {@code avoid} is given (background colors),
          * the arg-max is taken as the synthesis takes it, after the avoidance penalty.
          */
-        private static void balance(double[][] projections, int first, int count, double[][] avoid,
-                double[] offsets) {
+        private static void balance(
+                double[][] projections, int first, int count, double[][] avoid, double[] offsets) {
             int rows = projections.length;
             for (int round = 0; round < CALIBRATION_ROUNDS; round++) {
                 int[] wins = new int[count];
                 double[] logits = new double[count];
                 for (int r = 0; r < rows; r++) {
                     for (int k = 0; k < count; k++) {
-                        logits[k] = LOGIT_SHARPNESS * (projections[r][first + k] + offsets[first + k]);
+                        logits[k] =
+                                LOGIT_SHARPNESS * (projections[r][first + k] + offsets[first + k]);
                         if (avoid != null) {
                             logits[k] -= BACKGROUND_AVOIDANCE * avoid[r][k];
                         }
@@ -511,8 +569,13 @@ public final class ShapesWorld {
             }
         }
 
-        private static void fold(double[][] directions, double[] gains, double[] offsets, double[] mean,
-                float[] weights, float[] bias) {
+        private static void fold(
+                double[][] directions,
+                double[] gains,
+                double[] offsets,
+                double[] mean,
+                float[] weights,
+                float[] bias) {
             int outputs = directions.length;
             for (int k = 0; k < outputs; k++) {
                 double shift = 0;
@@ -524,7 +587,8 @@ public final class ShapesWorld {
             }
         }
 
-        private static double[][] project(float[] w, int rows, double[] mean, double[][] directions) {
+        private static double[][] project(
+                float[] w, int rows, double[] mean, double[][] directions) {
             double[][] out = new double[rows][directions.length];
             for (int r = 0; r < rows; r++) {
                 for (int k = 0; k < directions.length; k++) {
@@ -565,7 +629,8 @@ public final class ShapesWorld {
                     }
                     if (i == j) {
                         if (!(sum > 0)) {
-                            throw new IllegalStateException("w covariance is not positive definite at " + i);
+                            throw new IllegalStateException(
+                                    "w covariance is not positive definite at " + i);
                         }
                         l[i][i] = Math.sqrt(sum);
                     } else {
@@ -654,7 +719,10 @@ public final class ShapesWorld {
         return out;
     }
 
-    /** Soft-max shifted by the maximum, as ONNX Softmax is specified, so sharp logits never overflow. */
+    /**
+     * Soft-max shifted by the maximum, as ONNX Softmax is specified, so sharp logits never
+     * overflow.
+     */
     static double[] softmax(double[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : logits) {
@@ -686,7 +754,10 @@ public final class ShapesWorld {
         return best;
     }
 
-    /** Uniform values with standard deviation {@code std} (a uniform on [-a, a] has std a / sqrt(3)). */
+    /**
+     * Uniform values with standard deviation {@code std} (a uniform on [-a, a] has std a /
+     * sqrt(3)).
+     */
     private static float[] uniform(SplittableRandom random, int n, double std) {
         double a = std * SQRT3;
         float[] x = new float[n];
@@ -705,7 +776,8 @@ public final class ShapesWorld {
     private static void requireLength(String name, float[] values, long expected) {
         Objects.requireNonNull(values, name);
         if (values.length != expected) {
-            throw new IllegalArgumentException(name + " has " + values.length + " values, expected " + expected);
+            throw new IllegalArgumentException(
+                    name + " has " + values.length + " values, expected " + expected);
         }
     }
 
@@ -713,8 +785,14 @@ public final class ShapesWorld {
         Objects.requireNonNull(ws, "ws");
         int stride = NUM_WS * W_DIM;
         if (ws.length % stride != 0 || row < 0 || row >= ws.length / stride) {
-            throw new IllegalArgumentException("row " + row + " is not in ws of " + ws.length + " values ("
-                    + stride + " per row)");
+            throw new IllegalArgumentException(
+                    "row "
+                            + row
+                            + " is not in ws of "
+                            + ws.length
+                            + " values ("
+                            + stride
+                            + " per row)");
         }
     }
 }

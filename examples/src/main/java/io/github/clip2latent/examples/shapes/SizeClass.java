@@ -12,6 +12,7 @@ public enum SizeClass {
 
     /** Sizes strictly below this are small. */
     public static final double SMALL_BELOW = 11;
+
     /** Sizes strictly above this are large. */
     public static final double LARGE_ABOVE = 15;
 

@@ -4,12 +4,12 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The true attributes of one image of the shapes world, read out of its latent by
- * {@link ShapesWorld#attributes(float[])} with the generator's own weights and formulas.
+ * The true attributes of one image of the shapes world, read out of its latent by {@link
+ * ShapesWorld#attributes(float[])} with the generator's own weights and formulas.
  *
  * <p>Categories are the arg-max of the generator's soft-max; the confidences are the soft-max
- * probability of that arg-max, so a caller can tell a clear image (confidence near 1) from a
- * blend of two categories.
+ * probability of that arg-max, so a caller can tell a clear image (confidence near 1) from a blend
+ * of two categories.
  *
  * @param shape the most probable shape
  * @param size half-extent in pixels, in [6, 20]
@@ -21,9 +21,16 @@ import java.util.Set;
  * @param objectColorConfidence probability of {@code objectColor}, in [0, 1]
  * @param backgroundColorConfidence probability of {@code backgroundColor}, in [0, 1]
  */
-public record WorldAttributes(Shape shape, double size, double centerX, double centerY,
-        PaletteColor objectColor, PaletteColor backgroundColor,
-        double shapeConfidence, double objectColorConfidence, double backgroundColorConfidence) {
+public record WorldAttributes(
+        Shape shape,
+        double size,
+        double centerX,
+        double centerY,
+        PaletteColor objectColor,
+        PaletteColor backgroundColor,
+        double shapeConfidence,
+        double objectColorConfidence,
+        double backgroundColorConfidence) {
 
     /** Confidence above which a category counts as unambiguous for captions. */
     public static final double CLEAR = 0.9;
@@ -89,7 +96,8 @@ public record WorldAttributes(Shape shape, double size, double centerX, double c
     private static void requireIn(String name, double value, double min, double max) {
         // The negated form also rejects NaN.
         if (!(value >= min && value <= max)) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
+            throw new IllegalArgumentException(
+                    name + " must be in [" + min + ", " + max + "], got " + value);
         }
     }
 }

@@ -9,10 +9,12 @@ import io.github.clip2latent.examples.shapes.Position;
 import io.github.clip2latent.examples.shapes.Shape;
 import io.github.clip2latent.examples.shapes.SizeClass;
 import io.github.clip2latent.examples.shapes.WorldAttributes;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 
 class BenchmarkPromptsTest {
 
@@ -54,11 +56,18 @@ class BenchmarkPromptsTest {
     void entropyIsZeroForOneValueAndOneForAnEvenSpread() {
         WorldAttributes red = attributes(Shape.CIRCLE);
         WorldAttributes blue = attributes(Shape.SQUARE);
-        assertEquals(0.0, QualityEvaluator.entropy(List.of(red, red, red), WorldAttributes::shape, 3), 1e-12);
-        assertEquals(1.0, QualityEvaluator.entropy(List.of(red, blue), WorldAttributes::shape, 3), 1e-12);
+        assertEquals(
+                0.0,
+                QualityEvaluator.entropy(List.of(red, red, red), WorldAttributes::shape, 3),
+                1e-12);
+        assertEquals(
+                1.0,
+                QualityEvaluator.entropy(List.of(red, blue), WorldAttributes::shape, 3),
+                1e-12);
     }
 
     private static WorldAttributes attributes(Shape shape) {
-        return new WorldAttributes(shape, 12, 30, 30, PaletteColor.RED, PaletteColor.BLACK, 1, 1, 1);
+        return new WorldAttributes(
+                shape, 12, 30, 30, PaletteColor.RED, PaletteColor.BLACK, 1, 1, 1);
     }
 }

@@ -13,16 +13,18 @@ import io.github.clip2latent.examples.shapes.ShapesWorld;
 import io.github.clip2latent.examples.shapes.WorldAttributes;
 import io.github.clip2latent.latent.EditDirection;
 import io.github.clip2latent.runtime.RuntimeOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * StyleGAN's tools on the embedded shapes-world bundle, checked against the ground truth of every
- * sampled latent: truncation, style mixing, an edit direction found from two prompts, and the README's
- * main job.
+ * sampled latent: truncation, style mixing, an edit direction found from two prompts, and the
+ * README's main job.
  */
 class EmbeddedBundleGroundTruthTest {
 
@@ -32,12 +34,16 @@ class EmbeddedBundleGroundTruthTest {
 
     static Path locate() {
         Path fromModule = Path.of("bundles", "shapes-world");
-        return Files.isDirectory(fromModule) ? fromModule : Path.of("examples", "bundles", "shapes-world");
+        return Files.isDirectory(fromModule)
+                ? fromModule
+                : Path.of("examples", "bundles", "shapes-world");
     }
 
     @BeforeAll
     static void load() throws Exception {
-        assumeTrue(Files.isDirectory(BUNDLE), "the embedded bundle is not built: " + BUNDLE.toAbsolutePath());
+        assumeTrue(
+                Files.isDirectory(BUNDLE),
+                "the embedded bundle is not built: " + BUNDLE.toAbsolutePath());
         model = Clip2Latent.load(BUNDLE, RuntimeOptions.cpu());
         world = QualityBenchmark.worldOf(ModelBundle.open(BUNDLE));
     }
@@ -65,8 +71,11 @@ class EmbeddedBundleGroundTruthTest {
             assertEquals(mean.objectColor(), t.objectColor());
             assertEquals(mean.size(), t.size(), 1e-3);
         }
-        assertTrue(spread(half) < 0.75 * spread(free),
-                "truncation 0.5 should shrink the spread of size and position: " + spread(half) + " vs "
+        assertTrue(
+                spread(half) < 0.75 * spread(free),
+                "truncation 0.5 should shrink the spread of size and position: "
+                        + spread(half)
+                        + " vs "
                         + spread(free));
     }
 
@@ -98,8 +107,12 @@ class EmbeddedBundleGroundTruthTest {
         SampleResult plain = model.prompt("a red circle").samples(8).seed(11).sample();
         int recoloured = 0;
         for (long mixSeed = 1; mixSeed <= 4; mixSeed++) {
-            SampleResult mixed = model.prompt("a red circle").samples(8).seed(11)
-                    .styleMix(ShapesWorld.FINE_LAYERS, mixSeed).sample();
+            SampleResult mixed =
+                    model.prompt("a red circle")
+                            .samples(8)
+                            .seed(11)
+                            .styleMix(ShapesWorld.FINE_LAYERS, mixSeed)
+                            .sample();
             for (int i = 0; i < 8; i++) {
                 WorldAttributes a = truth(plain, i);
                 WorldAttributes b = truth(mixed, i);
@@ -107,39 +120,58 @@ class EmbeddedBundleGroundTruthTest {
                 assertEquals(a.size(), b.size(), 1e-4);
                 assertEquals(a.centerX(), b.centerX(), 1e-4);
                 assertEquals(a.centerY(), b.centerY(), 1e-4);
-                recoloured += a.objectColor() != b.objectColor() || a.backgroundColor() != b.backgroundColor() ? 1 : 0;
+                recoloured +=
+                        a.objectColor() != b.objectColor()
+                                        || a.backgroundColor() != b.backgroundColor()
+                                ? 1
+                                : 0;
             }
         }
-        assertTrue(recoloured >= 16, "mixing the fine layers recoloured only " + recoloured + " of 32 images");
+        assertTrue(
+                recoloured >= 16,
+                "mixing the fine layers recoloured only " + recoloured + " of 32 images");
     }
 
     @Test
     void aRedVersusBlueDirectionTurnsBlueObjectsRed() {
         EditDirection redness = model.direction("a red shape", "a blue shape", 32, 3);
-        SampleResult blue = model.prompt("a blue square").samples(16).candidates(4).seed(21).sample();
-        SampleResult edited = model.prompt("a blue square").samples(16).candidates(4).seed(21)
-                .edit(redness, 1.5, ShapesWorld.FINE_LAYERS).sample();
+        SampleResult blue =
+                model.prompt("a blue square").samples(16).candidates(4).seed(21).sample();
+        SampleResult edited =
+                model.prompt("a blue square")
+                        .samples(16)
+                        .candidates(4)
+                        .seed(21)
+                        .edit(redness, 1.5, ShapesWorld.FINE_LAYERS)
+                        .sample();
         int wasBlue = 0;
         int nowRed = 0;
         for (int i = 0; i < 16; i++) {
             WorldAttributes before = truth(blue, i);
             WorldAttributes after = truth(edited, i);
-            assertEquals(before.shape(), after.shape(), "an edit of the fine layers keeps the shape");
+            assertEquals(
+                    before.shape(), after.shape(), "an edit of the fine layers keeps the shape");
             if (before.objectColor() == PaletteColor.BLUE) {
                 wasBlue++;
                 nowRed += after.objectColor() == PaletteColor.RED ? 1 : 0;
             }
         }
         assertTrue(wasBlue >= 8, "only " + wasBlue + " of 16 'a blue square' samples were blue");
-        assertTrue(nowRed >= 0.75 * wasBlue, nowRed + " of " + wasBlue + " blue objects turned red");
+        assertTrue(
+                nowRed >= 0.75 * wasBlue, nowRed + " of " + wasBlue + " blue objects turned red");
     }
 
     @Test
     void theReadmeMainJobDrawsWhatItIsAskedFor() {
-        for (String prompt : new String[] {"a red circle", "a small blue square on the left",
-                "a large yellow triangle at the bottom on a black background"}) {
+        for (String prompt :
+                new String[] {
+                    "a red circle",
+                    "a small blue square on the left",
+                    "a large yellow triangle at the bottom on a black background"
+                }) {
             SampleResult result = model.prompt(prompt).candidates(16).seed(1).sample();
-            assertTrue(Caption.parse(prompt).check(truth(result, 0)).allConfirmed(),
+            assertTrue(
+                    Caption.parse(prompt).check(truth(result, 0)).allConfirmed(),
                     prompt + " drew " + truth(result, 0));
         }
     }

@@ -4,11 +4,15 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+
 import io.github.clip2latent.onnx.graph.OnnxModel;
+
 import java.nio.FloatBuffer;
 import java.util.Map;
 
-/** A real ONNX Runtime session over an in-memory model, with one float input and one float output. */
+/**
+ * A real ONNX Runtime session over an in-memory model, with one float input and one float output.
+ */
 final class Ort implements AutoCloseable {
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -33,8 +37,11 @@ final class Ort implements AutoCloseable {
     float[] run(String input, float[] data, long[] shape, String output) throws OrtException {
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
                 OrtSession.Result result = session.run(Map.of(input, tensor))) {
-            OnnxTensor out = (OnnxTensor) result.get(output).orElseThrow(
-                    () -> new IllegalStateException("no output " + output));
+            OnnxTensor out =
+                    (OnnxTensor)
+                            result.get(output)
+                                    .orElseThrow(
+                                            () -> new IllegalStateException("no output " + output));
             FloatBuffer buffer = out.getFloatBuffer();
             float[] values = new float[buffer.remaining()];
             buffer.get(values);

@@ -1,6 +1,7 @@
 package io.github.clip2latent.examples.shapes;
 
 import static io.github.clip2latent.examples.shapes.TestWorlds.WORLD;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,16 +11,19 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+
 import io.github.clip2latent.latent.LayeredLatents;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The written graphs, run by ONNX Runtime, against the Java generator. */
 class ShapesGraphsTest {
@@ -50,8 +54,12 @@ class ShapesGraphsTest {
     void mappingGraphMatchesJava() throws OrtException {
         int n = 128;
         float[] z = ShapesWorld.sampleZ(new SplittableRandom(3), n);
-        float[] graph = mapping.run(ShapesGraphs.MAPPING_INPUT, z, new long[] {n, ShapesWorld.Z_DIM},
-                ShapesGraphs.MAPPING_OUTPUT);
+        float[] graph =
+                mapping.run(
+                        ShapesGraphs.MAPPING_INPUT,
+                        z,
+                        new long[] {n, ShapesWorld.Z_DIM},
+                        ShapesGraphs.MAPPING_OUTPUT);
         assertEquals(n * D, graph.length);
         assertTrue(maxDifference(graph, WORLD.map(z, n)) < 1e-5);
     }
@@ -67,7 +75,8 @@ class ShapesGraphsTest {
         float[] ws = new float[n * L * D];
         for (int r = 0; r < n; r++) {
             for (int layer = 0; layer < L; layer++) {
-                // A third of the rows broadcast one w, a third mix four, a third are scaled (truncated
+                // A third of the rows broadcast one w, a third mix four, a third are scaled
+                // (truncated
                 // or exaggerated) copies.
                 int source = r % 3 == 1 ? r * L + layer : r * L;
                 float scale = r % 3 == 2 ? (r % 2 == 0 ? 0.3f : 2.5f) : 1f;
@@ -76,8 +85,12 @@ class ShapesGraphsTest {
                 }
             }
         }
-        float[] graph = synthesis.run(ShapesGraphs.SYNTHESIS_INPUT, ws, new long[] {n, L, D},
-                ShapesGraphs.SYNTHESIS_OUTPUT);
+        float[] graph =
+                synthesis.run(
+                        ShapesGraphs.SYNTHESIS_INPUT,
+                        ws,
+                        new long[] {n, L, D},
+                        ShapesGraphs.SYNTHESIS_OUTPUT);
         float[] java = WORLD.render(ws, n);
         assertEquals(java.length, graph.length);
         double max = maxDifference(graph, java);
@@ -87,16 +100,26 @@ class ShapesGraphsTest {
         }
     }
 
-    /** The end-to-end check the quality benchmark relies on: z through both graphs, then the truth. */
+    /**
+     * The end-to-end check the quality benchmark relies on: z through both graphs, then the truth.
+     */
     @Test
     void truthAgreesWithGraphPixels() throws OrtException {
         int n = 64;
         float[] z = ShapesWorld.sampleZ(new SplittableRandom(8), n);
-        float[] w = mapping.run(ShapesGraphs.MAPPING_INPUT, z, new long[] {n, ShapesWorld.Z_DIM},
-                ShapesGraphs.MAPPING_OUTPUT);
+        float[] w =
+                mapping.run(
+                        ShapesGraphs.MAPPING_INPUT,
+                        z,
+                        new long[] {n, ShapesWorld.Z_DIM},
+                        ShapesGraphs.MAPPING_OUTPUT);
         float[] ws = LayeredLatents.broadcast(w, n, L, D);
-        float[] images = synthesis.run(ShapesGraphs.SYNTHESIS_INPUT, ws, new long[] {n, L, D},
-                ShapesGraphs.SYNTHESIS_OUTPUT);
+        float[] images =
+                synthesis.run(
+                        ShapesGraphs.SYNTHESIS_INPUT,
+                        ws,
+                        new long[] {n, L, D},
+                        ShapesGraphs.SYNTHESIS_OUTPUT);
         int clear = 0;
         for (int r = 0; r < n; r++) {
             WorldAttributes a = WORLD.attributes(ws, r);
@@ -105,24 +128,44 @@ class ShapesGraphsTest {
             }
             clear++;
             int[] center = TestWorlds.pixel(images, r, a.centerX(), a.centerY());
-            assertTrue(TestWorlds.distance(center, a.objectColor()) <= 3, Arrays.toString(center) + " " + a);
-            int[] corner = TestWorlds.pixel(images, r, a.centerX() < 32 ? 63.5 : 0.5, a.centerY() < 32 ? 63.5 : 0.5);
-            assertTrue(TestWorlds.distance(corner, a.backgroundColor()) <= 3, Arrays.toString(corner) + " " + a);
+            assertTrue(
+                    TestWorlds.distance(center, a.objectColor()) <= 3,
+                    Arrays.toString(center) + " " + a);
+            int[] corner =
+                    TestWorlds.pixel(
+                            images,
+                            r,
+                            a.centerX() < 32 ? 63.5 : 0.5,
+                            a.centerY() < 32 ? 63.5 : 0.5);
+            assertTrue(
+                    TestWorlds.distance(corner, a.backgroundColor()) <= 3,
+                    Arrays.toString(corner) + " " + a);
         }
         assertTrue(clear > 0.85 * n, "clear samples " + clear);
     }
 
-    /** Mixing the fine layers in the graph changes only colors: the coverage (drawn geometry) stays. */
+    /**
+     * Mixing the fine layers in the graph changes only colors: the coverage (drawn geometry) stays.
+     */
     @Test
     void fineStyleMixingKeepsGeometryInGraphPixels() throws OrtException {
         int n = 16;
         float[] base = LayeredLatents.broadcast(TestWorlds.sampleW(10, n), n, L, D);
         float[] mixed = base.clone();
-        LayeredLatents.styleMixInPlace(mixed, LayeredLatents.broadcast(TestWorlds.sampleW(11, n), n, L, D),
-                n, L, D, ShapesWorld.FINE_LAYERS);
+        LayeredLatents.styleMixInPlace(
+                mixed,
+                LayeredLatents.broadcast(TestWorlds.sampleW(11, n), n, L, D),
+                n,
+                L,
+                D,
+                ShapesWorld.FINE_LAYERS);
         long[] shape = {n, L, D};
-        float[] before = synthesis.run(ShapesGraphs.SYNTHESIS_INPUT, base, shape, ShapesGraphs.SYNTHESIS_OUTPUT);
-        float[] after = synthesis.run(ShapesGraphs.SYNTHESIS_INPUT, mixed, shape, ShapesGraphs.SYNTHESIS_OUTPUT);
+        float[] before =
+                synthesis.run(
+                        ShapesGraphs.SYNTHESIS_INPUT, base, shape, ShapesGraphs.SYNTHESIS_OUTPUT);
+        float[] after =
+                synthesis.run(
+                        ShapesGraphs.SYNTHESIS_INPUT, mixed, shape, ShapesGraphs.SYNTHESIS_OUTPUT);
         int plane = TestWorlds.PLANE;
         int compared = 0;
         for (int r = 0; r < n; r++) {
@@ -148,18 +191,26 @@ class ShapesGraphsTest {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
-            try (OrtSession m = env.createSession(dir.resolve(ShapesGraphs.MAPPING_FILE).toString(), options);
-                    OrtSession s = env.createSession(dir.resolve(ShapesGraphs.SYNTHESIS_FILE).toString(), options)) {
-                assertArrayEquals(new long[] {-1, ShapesWorld.Z_DIM}, shapeOf(m.getInputInfo().get("z")));
+            try (OrtSession m =
+                            env.createSession(
+                                    dir.resolve(ShapesGraphs.MAPPING_FILE).toString(), options);
+                    OrtSession s =
+                            env.createSession(
+                                    dir.resolve(ShapesGraphs.SYNTHESIS_FILE).toString(), options)) {
+                assertArrayEquals(
+                        new long[] {-1, ShapesWorld.Z_DIM}, shapeOf(m.getInputInfo().get("z")));
                 assertArrayEquals(new long[] {-1, D}, shapeOf(m.getOutputInfo().get("w")));
                 assertArrayEquals(new long[] {-1, L, D}, shapeOf(s.getInputInfo().get("ws")));
                 int size = ShapesWorld.IMAGE_SIZE;
-                assertArrayEquals(new long[] {-1, 3, size, size}, shapeOf(s.getOutputInfo().get("image")));
+                assertArrayEquals(
+                        new long[] {-1, 3, size, size}, shapeOf(s.getOutputInfo().get("image")));
             }
         }
     }
 
-    /** Per-pixel coverage from the channel where object and background differ most; null if unclear. */
+    /**
+     * Per-pixel coverage from the channel where object and background differ most; null if unclear.
+     */
     private static double[] coverage(float[] images, int r, WorldAttributes a) {
         if (a.objectColorConfidence() < 0.999 || a.backgroundColorConfidence() < 0.999) {
             return null;
@@ -167,7 +218,10 @@ class ShapesGraphsTest {
         int channel = 0;
         double widest = 0;
         for (int c = 0; c < 3; c++) {
-            double gap = Math.abs(a.objectColor().generatorValue(c) - a.backgroundColor().generatorValue(c));
+            double gap =
+                    Math.abs(
+                            a.objectColor().generatorValue(c)
+                                    - a.backgroundColor().generatorValue(c));
             if (gap > widest) {
                 widest = gap;
                 channel = c;

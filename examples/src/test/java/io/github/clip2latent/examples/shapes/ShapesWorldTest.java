@@ -3,6 +3,7 @@ package io.github.clip2latent.examples.shapes;
 import static io.github.clip2latent.examples.shapes.TestWorlds.PLANE;
 import static io.github.clip2latent.examples.shapes.TestWorlds.WORLD;
 import static io.github.clip2latent.examples.shapes.TestWorlds.WS_SIZE;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,9 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayeredLatents;
 import io.github.clip2latent.latent.Truncation;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 class ShapesWorldTest {
 
@@ -24,12 +27,20 @@ class ShapesWorldTest {
     @Test
     void sameSeedGivesIdenticalGraphsAndOtherSeedsDoNot() {
         ShapesWorld again = ShapesWorld.create(TestWorlds.SEED);
-        assertArrayEquals(ShapesGraphs.mapping(WORLD).toByteArray(), ShapesGraphs.mapping(again).toByteArray());
-        assertArrayEquals(ShapesGraphs.synthesis(WORLD).toByteArray(), ShapesGraphs.synthesis(again).toByteArray());
+        assertArrayEquals(
+                ShapesGraphs.mapping(WORLD).toByteArray(),
+                ShapesGraphs.mapping(again).toByteArray());
+        assertArrayEquals(
+                ShapesGraphs.synthesis(WORLD).toByteArray(),
+                ShapesGraphs.synthesis(again).toByteArray());
         ShapesWorld other = ShapesWorld.create(TestWorlds.SEED + 1);
-        assertFalse(Arrays.equals(ShapesGraphs.synthesis(WORLD).toByteArray(),
-                ShapesGraphs.synthesis(other).toByteArray()));
-        assertEquals(Long.toString(TestWorlds.SEED), ShapesGraphs.synthesis(WORLD).metadata().get(ShapesGraphs.SEED_KEY));
+        assertFalse(
+                Arrays.equals(
+                        ShapesGraphs.synthesis(WORLD).toByteArray(),
+                        ShapesGraphs.synthesis(other).toByteArray()));
+        assertEquals(
+                Long.toString(TestWorlds.SEED),
+                ShapesGraphs.synthesis(WORLD).metadata().get(ShapesGraphs.SEED_KEY));
     }
 
     /** z ~ N(0, I) must cover every category about evenly, and sizes and centers their ranges. */
@@ -56,7 +67,10 @@ class ShapesWorldTest {
             shapes[a.shape().ordinal()]++;
             objects[a.objectColor().ordinal()]++;
             backgrounds[a.backgroundColor().ordinal()]++;
-            assertNotEquals(a.objectColor(), a.backgroundColor(), "background must avoid the object's color");
+            assertNotEquals(
+                    a.objectColor(),
+                    a.backgroundColor(),
+                    "background must avoid the object's color");
             if (a.sizeClass() != null) {
                 sizes[a.sizeClass().ordinal()]++;
             }
@@ -73,9 +87,17 @@ class ShapesWorldTest {
             minY = Math.min(minY, a.centerY());
             maxY = Math.max(maxY, a.centerY());
         }
-        String report = "shapes " + Arrays.toString(shapes) + " objects " + Arrays.toString(objects)
-                + " backgrounds " + Arrays.toString(backgrounds) + " small/large " + Arrays.toString(sizes)
-                + " left/right/top/bottom/center " + Arrays.toString(positions);
+        String report =
+                "shapes "
+                        + Arrays.toString(shapes)
+                        + " objects "
+                        + Arrays.toString(objects)
+                        + " backgrounds "
+                        + Arrays.toString(backgrounds)
+                        + " small/large "
+                        + Arrays.toString(sizes)
+                        + " left/right/top/bottom/center "
+                        + Arrays.toString(positions);
         for (int count : shapes) {
             assertShare(count, n, 0.30, 0.37, report);
         }
@@ -90,12 +112,14 @@ class ShapesWorldTest {
         for (int count : sizes) {
             assertShare(count, n, 0.28, 0.45, report);
         }
-        for (Position p : new Position[] {Position.LEFT, Position.RIGHT, Position.TOP, Position.BOTTOM}) {
+        for (Position p :
+                new Position[] {Position.LEFT, Position.RIGHT, Position.TOP, Position.BOTTOM}) {
             assertShare(positions[p.ordinal()], n, 0.25, 0.40, report);
         }
         assertShare(positions[Position.CENTER.ordinal()], n, 0.03, 0.10, report);
         assertTrue(minSize < 7 && maxSize > 19, "sizes span " + minSize + " .. " + maxSize);
-        assertTrue(minX < 18 && maxX > 46 && minY < 18 && maxY > 46,
+        assertTrue(
+                minX < 18 && maxX > 46 && minY < 18 && maxY > 46,
                 "centers span x " + minX + " .. " + maxX + ", y " + minY + " .. " + maxY);
         // Sharp soft-max: almost every sample is within 1 % of one category.
         assertShare(clearShapes, n, 0.95, 1, "clear shapes");
@@ -103,7 +127,10 @@ class ShapesWorldTest {
         assertShare(clearBackgrounds, n, 0.95, 1, "clear background colors");
     }
 
-    /** The read-out must agree with what is drawn: object color at the center, background in the far corner. */
+    /**
+     * The read-out must agree with what is drawn: object color at the center, background in the far
+     * corner.
+     */
     @Test
     void truthAgreesWithRenderedPixels() {
         int n = 300;
@@ -114,7 +141,8 @@ class ShapesWorldTest {
             WorldAttributes a = WORLD.attributes(ws, r);
             if (a.objectColorConfidence() >= 0.99) {
                 int[] center = TestWorlds.pixel(images, r, a.centerX(), a.centerY());
-                assertTrue(TestWorlds.distance(center, a.objectColor()) <= 3,
+                assertTrue(
+                        TestWorlds.distance(center, a.objectColor()) <= 3,
                         "center " + Arrays.toString(center) + " of " + a);
                 checked++;
             }
@@ -123,18 +151,23 @@ class ShapesWorldTest {
                 double x = a.centerX() < 32 ? 63.5 : 0.5;
                 double y = a.centerY() < 32 ? 63.5 : 0.5;
                 int[] corner = TestWorlds.pixel(images, r, x, y);
-                assertTrue(TestWorlds.distance(corner, a.backgroundColor()) <= 3,
+                assertTrue(
+                        TestWorlds.distance(corner, a.backgroundColor()) <= 3,
                         "corner " + Arrays.toString(corner) + " of " + a);
             }
         }
         assertTrue(checked > 0.9 * n, "checked " + checked);
     }
 
-    /** The drawn area must be the named shape's area at the read-out size: pi s^2, 4 s^2 or sqrt(3) s^2. */
+    /**
+     * The drawn area must be the named shape's area at the read-out size: pi s^2, 4 s^2 or sqrt(3)
+     * s^2.
+     */
     @Test
     void drawnAreaMatchesShapeAndSize() {
         int n = 400;
-        float[] ws = LayeredLatents.broadcast(TestWorlds.sampleW(2024, n), n, ShapesWorld.NUM_WS, D);
+        float[] ws =
+                LayeredLatents.broadcast(TestWorlds.sampleW(2024, n), n, ShapesWorld.NUM_WS, D);
         float[] images = WORLD.render(ws, n);
         int[] checked = new int[Shape.values().length];
         for (int r = 0; r < n; r++) {
@@ -142,9 +175,14 @@ class ShapesWorldTest {
             double s = a.size();
             double top = a.shape() == Shape.TRIANGLE ? 2 * s / Math.sqrt(3) : s;
             double bottom = a.shape() == Shape.TRIANGLE ? s / Math.sqrt(3) : s;
-            boolean inside = a.centerX() - s > 1 && a.centerX() + s < 63 && a.centerY() - top > 1
-                    && a.centerY() + bottom < 63;
-            if (!inside || a.shapeConfidence() < 0.999 || a.objectColorConfidence() < 0.999
+            boolean inside =
+                    a.centerX() - s > 1
+                            && a.centerX() + s < 63
+                            && a.centerY() - top > 1
+                            && a.centerY() + bottom < 63;
+            if (!inside
+                    || a.shapeConfidence() < 0.999
+                    || a.objectColorConfidence() < 0.999
                     || a.backgroundColorConfidence() < 0.999) {
                 continue;
             }
@@ -152,7 +190,10 @@ class ShapesWorldTest {
             int channel = 0;
             double widest = 0;
             for (int c = 0; c < 3; c++) {
-                double gap = Math.abs(a.objectColor().generatorValue(c) - a.backgroundColor().generatorValue(c));
+                double gap =
+                        Math.abs(
+                                a.objectColor().generatorValue(c)
+                                        - a.backgroundColor().generatorValue(c));
                 if (gap > widest) {
                     widest = gap;
                     channel = c;
@@ -162,13 +203,16 @@ class ShapesWorldTest {
             double background = a.backgroundColor().generatorValue(channel);
             double area = 0;
             for (int p = 0; p < PLANE; p++) {
-                area += (images[(r * 3 + channel) * PLANE + p] - background) / (object - background);
+                area +=
+                        (images[(r * 3 + channel) * PLANE + p] - background)
+                                / (object - background);
             }
-            double expected = switch (a.shape()) {
-                case CIRCLE -> Math.PI * s * s;
-                case SQUARE -> 4 * s * s;
-                case TRIANGLE -> Math.sqrt(3) * s * s;
-            };
+            double expected =
+                    switch (a.shape()) {
+                        case CIRCLE -> Math.PI * s * s;
+                        case SQUARE -> 4 * s * s;
+                        case TRIANGLE -> Math.sqrt(3) * s * s;
+                    };
             assertEquals(expected, area, 0.03 * expected, a.toString());
             checked[a.shape().ordinal()]++;
         }
@@ -182,11 +226,14 @@ class ShapesWorldTest {
     void styleMixingSeparatesGeometryFromColor() {
         int n = 200;
         float[] base = LayeredLatents.broadcast(TestWorlds.sampleW(1, n), n, ShapesWorld.NUM_WS, D);
-        float[] donor = LayeredLatents.broadcast(TestWorlds.sampleW(2, n), n, ShapesWorld.NUM_WS, D);
+        float[] donor =
+                LayeredLatents.broadcast(TestWorlds.sampleW(2, n), n, ShapesWorld.NUM_WS, D);
         float[] fineMixed = base.clone();
-        LayeredLatents.styleMixInPlace(fineMixed, donor, n, ShapesWorld.NUM_WS, D, ShapesWorld.FINE_LAYERS);
+        LayeredLatents.styleMixInPlace(
+                fineMixed, donor, n, ShapesWorld.NUM_WS, D, ShapesWorld.FINE_LAYERS);
         float[] coarseMixed = base.clone();
-        LayeredLatents.styleMixInPlace(coarseMixed, donor, n, ShapesWorld.NUM_WS, D, ShapesWorld.COARSE_LAYERS);
+        LayeredLatents.styleMixInPlace(
+                coarseMixed, donor, n, ShapesWorld.NUM_WS, D, ShapesWorld.COARSE_LAYERS);
         int colorChanges = 0;
         int geometryChanges = 0;
         for (int r = 0; r < n; r++) {
@@ -232,11 +279,16 @@ class ShapesWorldTest {
             assertEquals(meanAttributes, WORLD.attributesOfW(TestWorlds.row(zero, r)));
             WorldAttributes full = WORLD.attributesOfW(TestWorlds.row(w, r));
             WorldAttributes truncated = WORLD.attributesOfW(TestWorlds.row(half, r));
-            spreadFull += Math.abs(full.centerX() - meanAttributes.centerX()) + Math.abs(full.size() - meanAttributes.size());
-            spreadHalf += Math.abs(truncated.centerX() - meanAttributes.centerX())
-                    + Math.abs(truncated.size() - meanAttributes.size());
+            spreadFull +=
+                    Math.abs(full.centerX() - meanAttributes.centerX())
+                            + Math.abs(full.size() - meanAttributes.size());
+            spreadHalf +=
+                    Math.abs(truncated.centerX() - meanAttributes.centerX())
+                            + Math.abs(truncated.size() - meanAttributes.size());
         }
-        assertTrue(spreadHalf < 0.7 * spreadFull, "spread at psi 0.5 " + spreadHalf + " vs psi 1 " + spreadFull);
+        assertTrue(
+                spreadHalf < 0.7 * spreadFull,
+                "spread at psi 0.5 " + spreadHalf + " vs psi 1 " + spreadFull);
         // The mean w sits at the middle of every range, as the median-centered read-outs intend.
         assertEquals(32, meanAttributes.centerX(), 3);
         assertEquals(32, meanAttributes.centerY(), 3);
@@ -245,20 +297,47 @@ class ShapesWorldTest {
 
     @Test
     void rejectsBadInputs() {
-        assertThrows(IllegalArgumentException.class, () -> WORLD.attributes(new float[WS_SIZE - 1]));
+        assertThrows(
+                IllegalArgumentException.class, () -> WORLD.attributes(new float[WS_SIZE - 1]));
         assertThrows(IllegalArgumentException.class, () -> WORLD.attributes(new float[WS_SIZE], 1));
-        assertThrows(IllegalArgumentException.class, () -> WORLD.map(new float[ShapesWorld.Z_DIM], 2));
+        assertThrows(
+                IllegalArgumentException.class, () -> WORLD.map(new float[ShapesWorld.Z_DIM], 2));
         assertThrows(IllegalArgumentException.class, () -> WORLD.render(new float[WS_SIZE], 0));
-        assertThrows(IllegalArgumentException.class, () -> ShapesWorld.sampleZ(new SplittableRandom(1), 0));
-        assertThrows(IllegalArgumentException.class, () -> new WorldAttributes(Shape.CIRCLE, 5.9, 32, 32,
-                PaletteColor.RED, PaletteColor.BLUE, 1, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> new WorldAttributes(Shape.CIRCLE, 10, Double.NaN, 32,
-                PaletteColor.RED, PaletteColor.BLUE, 1, 1, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ShapesWorld.sampleZ(new SplittableRandom(1), 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new WorldAttributes(
+                                Shape.CIRCLE,
+                                5.9,
+                                32,
+                                32,
+                                PaletteColor.RED,
+                                PaletteColor.BLUE,
+                                1,
+                                1,
+                                1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new WorldAttributes(
+                                Shape.CIRCLE,
+                                10,
+                                Double.NaN,
+                                32,
+                                PaletteColor.RED,
+                                PaletteColor.BLUE,
+                                1,
+                                1,
+                                1));
     }
 
     private static void assertShare(int count, int n, double min, double max, String report) {
         double share = (double) count / n;
-        assertTrue(share >= min && share <= max,
+        assertTrue(
+                share >= min && share <= max,
                 "share " + share + " not in [" + min + ", " + max + "]: " + report);
     }
 }

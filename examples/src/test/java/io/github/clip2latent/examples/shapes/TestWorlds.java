@@ -10,8 +10,7 @@ final class TestWorlds {
     static final int PLANE = ShapesWorld.IMAGE_SIZE * ShapesWorld.IMAGE_SIZE;
     static final int WS_SIZE = ShapesWorld.NUM_WS * ShapesWorld.W_DIM;
 
-    private TestWorlds() {
-    }
+    private TestWorlds() {}
 
     /** {@code rows} w from seeded z. */
     static float[] sampleW(long seed, int rows) {
@@ -25,12 +24,17 @@ final class TestWorlds {
         return out;
     }
 
-    /** The library's 8-bit quantization, {@code floor(127.5 (clamp(x, -1, 1) + 1))} (reference section 5). */
+    /**
+     * The library's 8-bit quantization, {@code floor(127.5 (clamp(x, -1, 1) + 1))} (reference
+     * section 5).
+     */
     static int level(float x) {
         return Math.min(255, (int) Math.floor(127.5 * (Math.max(-1f, Math.min(1f, x)) + 1)));
     }
 
-    /** The 8-bit RGB of the pixel nearest to (x, y) in image {@code r} of [rows, 3, H, W] images. */
+    /**
+     * The 8-bit RGB of the pixel nearest to (x, y) in image {@code r} of [rows, 3, H, W] images.
+     */
     static int[] pixel(float[] images, int r, double x, double y) {
         int col = Math.min(ShapesWorld.IMAGE_SIZE - 1, (int) Math.floor(x));
         int row = Math.min(ShapesWorld.IMAGE_SIZE - 1, (int) Math.floor(y));
