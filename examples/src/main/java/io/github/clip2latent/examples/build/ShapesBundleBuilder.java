@@ -58,6 +58,8 @@ public final class ShapesBundleBuilder {
                 case "--work" -> work = Path.of(args[++i]);
                 case "--alpha" -> plan = plan.withAlpha(Double.parseDouble(args[++i]));
                 case "--quick" -> plan = plan.withSteps(200, 300).withDatasetSamples(5000);
+                case "--prior-steps" ->
+                        plan = plan.withSteps(plan.clipSteps(), Integer.parseInt(args[++i]));
                 default -> {
                     System.err.println(
                             "usage: ShapesBundleBuilder [--out DIR] [--work DIR] [--alpha A]"
@@ -97,7 +99,11 @@ public final class ShapesBundleBuilder {
         }
 
         Path run =
-                work.resolve(String.format(Locale.ROOT, "run-alpha-%.2f", plan.pseudoTextAlpha()));
+                work.resolve(String.format(
+                                Locale.ROOT,
+                                "run-alpha-%.2f-steps-%d",
+                                plan.pseudoTextAlpha(),
+                                plan.priorSteps()));
         TrainerConfig config =
                 new TrainerConfig(
                         plan.prior(),
