@@ -1,6 +1,7 @@
 package io.github.clip2latent.examples.build;
 
 import io.github.clip2latent.bundle.BundleWriter;
+import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.examples.quality.BenchmarkPrompts;
@@ -166,15 +167,24 @@ public final class ShapesBundleBuilder {
         Path tokenizerDir = work.resolve("tokenizer");
         ClipTokenizer tokenizer = WorldClip.writeVocabulary(world, tokenizerDir);
         progress.progress("vocabulary: " + tokenizer.vocabularySize() + " tokens");
-        ClipOnnxModels clip =
-                WorldClip.train(
-                        world,
-                        tokenizer,
-                        BuildPlan.WIDTH,
-                        plan.clipSteps(),
-                        plan.clipBatch(),
-                        plan.seed(),
-                        progress);
+        // The trained CLIP is kept in the work folder first, so a failure after the longest stage
+        // does not cost the training again.
+        Path clipDir = work.resolve("clip");
+        if (!Files.exists(clipDir.resolve(ClipOnnxModels.IMAGE_ENCODER_FILE))) {
+            ClipOnnxModels clip =
+                    WorldClip.train(
+                            world,
+                            tokenizer,
+                            BuildPlan.WIDTH,
+                            plan.clipSteps(),
+                            plan.clipBatch(),
+                            plan.seed(),
+                            progress);
+            Files.createDirectories(clipDir);
+            clip.writeTo(clipDir);
+        } else {
+            progress.progress("world CLIP: reusing " + clipDir);
+        }
         BundleWriter writer =
                 BundleWriter.to(stage1)
                         .id("shapes-world-stage1")
@@ -202,7 +212,13 @@ public final class ShapesBundleBuilder {
                         .provenance("shapes.buildSeed", Long.toString(plan.seed()))
                         .provenance("shapes.clipSteps", Integer.toString(plan.clipSteps()))
                         .provenance("builder", ShapesBundleBuilder.class.getName());
-        clip.addTo(writer);
+        writer.graph(
+                        Stage.TEXT_ENCODER,
+                        Files.readAllBytes(clipDir.resolve(ClipOnnxModels.TEXT_ENCODER_FILE)))
+                .graph(
+                        Stage.IMAGE_ENCODER,
+                        Files.readAllBytes(clipDir.resolve(ClipOnnxModels.IMAGE_ENCODER_FILE)))
+                .preprocessing(ImagePreprocessing.clip(WorldClip.IMAGE_INPUT_SIZE));
         writer.write();
     }
 }

@@ -28,6 +28,9 @@ import java.util.TreeSet;
  */
 final class WorldClip {
 
+    /** The world CLIP's image input: the 32 x 32 area downsample of the 64 x 64 images. */
+    static final int IMAGE_INPUT_SIZE = ClipConfig.DEFAULT_IMAGE_SIZE;
+
     private WorldClip() {}
 
     /**
