@@ -11,7 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Writes files so that readers see either the old file or the complete new one, never a partial
@@ -58,6 +62,7 @@ public final class AtomicFiles {
                 // Without this a crash after the rename could leave a renamed but empty file.
                 channel.force(true);
             }
+            keepOrDefaultPermissions(temp, absolute);
             move(temp, absolute);
             moved = true;
         } catch (IOException e) {
@@ -67,6 +72,23 @@ public final class AtomicFiles {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /** What a new file gets where the file system has POSIX permissions: rw-r--r--, as with umask 022. */
+    private static final Set<PosixFilePermission> NEW_FILE =
+            PosixFilePermissions.fromString("rw-r--r--");
+
+    /**
+     * Temporary files are created owner-only (rw-------); the published file keeps the permissions of
+     * the file it replaces, or gets the usual rw-r--r--, so bundles and images stay readable by others.
+     */
+    private static void keepOrDefaultPermissions(Path temp, Path target) throws IOException {
+        if (!Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            return;
+        }
+        Set<PosixFilePermission> permissions =
+                Files.exists(target) ? Files.getPosixFilePermissions(target) : NEW_FILE;
+        Files.setPosixFilePermissions(temp, permissions);
     }
 
     /** Writes bytes to {@code target} atomically. */

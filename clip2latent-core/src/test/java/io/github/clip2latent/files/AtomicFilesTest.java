@@ -71,4 +71,23 @@ class AtomicFilesTest {
             assertEquals(1, files.count());
         }
     }
+
+    @Test
+    void newFilesAreReadableByOthersAndReplacedFilesKeepTheirPermissions() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.getFileStore(dir)
+                        .supportsFileAttributeView(
+                                java.nio.file.attribute.PosixFileAttributeView.class));
+        Path target = dir.resolve("image.png");
+        AtomicFiles.write(target, new byte[] {1});
+        assertEquals(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"),
+                Files.getPosixFilePermissions(target));
+        Files.setPosixFilePermissions(
+                target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFiles.write(target, new byte[] {2});
+        assertEquals(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"),
+                Files.getPosixFilePermissions(target));
+    }
 }
