@@ -152,6 +152,8 @@ public final class QualityBenchmark {
                                     .labelled("DDIM, 50 steps")));
             table(md, samplers, false);
         }
+        md.append("\n## The world CLIP as a judge (retrieval)\n\n");
+        md.append(clipRetrieval(bundle, world, prompts));
         if (!alphaBundles.isEmpty()) {
             md.append(
                     "\n"
@@ -192,6 +194,65 @@ public final class QualityBenchmark {
                 report.unnamedDiversity(),
                 report.seconds());
         return report;
+    }
+
+    /**
+     * For each prompt, ranks 2,000 random world images by the world CLIP's cosine to the prompt and
+     * scores the top image and the top 16 against the ground truth, next to random images: how good
+     * a judge the CLIP is for re-ranking, independent of the prior.
+     */
+    static String clipRetrieval(ModelBundle bundle, ShapesWorld world, List<Caption> prompts)
+            throws IOException {
+        int n = 2000;
+        float[] z = ShapesWorld.sampleZ(new java.util.SplittableRandom(99), n);
+        float[] ws =
+                io.github.clip2latent.latent.LayeredLatents.broadcast(
+                        world.map(z, n), n, ShapesWorld.NUM_WS, ShapesWorld.W_DIM);
+        float[] pixels = world.render(ws, n);
+        io.github.clip2latent.runtime.SessionFactory sessions =
+                new io.github.clip2latent.runtime.SessionFactory(RuntimeOptions.cpu());
+        double top1 = 0;
+        double top16 = 0;
+        double random = 0;
+        try (io.github.clip2latent.runtime.TextEncoder text =
+                        io.github.clip2latent.runtime.TextEncoder.open(bundle, sessions);
+                io.github.clip2latent.runtime.ImageEncoder images =
+                        io.github.clip2latent.runtime.ImageEncoder.open(bundle, sessions)) {
+            int c = images.embeddingDim();
+            float[] embeddings =
+                    images.encode(pixels, n, ShapesWorld.IMAGE_SIZE, ShapesWorld.IMAGE_SIZE);
+            for (Caption caption : prompts) {
+                float[] query = text.encode(List.of(caption.text()));
+                Integer[] order = new Integer[n];
+                double[] score = new double[n];
+                for (int i = 0; i < n; i++) {
+                    order[i] = i;
+                    score[i] =
+                            io.github.clip2latent.conditioning.Similarity.cosine(
+                                    embeddings, i * c, query, 0, c);
+                }
+                java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+                top1 += caption.check(world.attributes(ws, order[0])).fraction();
+                for (int k = 0; k < 16; k++) {
+                    top16 += caption.check(world.attributes(ws, order[k])).fraction() / 16;
+                }
+                for (int k = 0; k < 200; k++) {
+                    random += caption.check(world.attributes(ws, k)).fraction() / 200;
+                }
+            }
+        }
+        int p = prompts.size();
+        String line =
+                String.format(
+                        Locale.ROOT,
+                        "Named attributes confirmed among 2,000 random world images ranked by the"
+                                + " world CLIP: top image %.3f, mean of the top 16 %.3f, random images"
+                                + " %.3f.%n",
+                        top1 / p,
+                        top16 / p,
+                        random / p);
+        System.out.print(line);
+        return line;
     }
 
     /** The world of a bundle built by the shapes-world builder, from its provenance. */
