@@ -6,7 +6,7 @@ import io.github.clip2latent.latent.LayerRange;
 
 /**
  * Style mixing: the layers in {@code layers} take the w of a random latent drawn from {@code seed}
- * (reference section 6: fine layers carry colour and lighting).
+ * (reference section 6: fine layers carry color and lighting).
  *
  * @param layers the synthesis layers to replace
  * @param seed the seed of the donor z

@@ -39,7 +39,7 @@ public final class PriorSampling implements AutoCloseable {
         this.rows = rows;
         this.dim = network.latentDim();
         this.seed = seed;
-        // Unit-norm random rows stand in for CLIP embeddings, which the reference normalises.
+        // Unit-norm random rows stand in for CLIP embeddings, which the reference normalizes.
         SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         int c = network.conditionDim();
         this.conditions = StandardNormal.sample(random, rows * c);

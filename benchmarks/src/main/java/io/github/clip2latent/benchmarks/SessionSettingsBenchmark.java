@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One prior network call at the paper's size under each CPU session setting, to choose the defaults
- * by measurement: intra-op threads, graph optimisation level and memory pattern. Rows 2 and 32 are
+ * by measurement: intra-op threads, graph optimization level and memory pattern. Rows 2 and 32 are
  * batch 1 and batch 16 with guidance's two passes batched. A fresh session per trial, so settings
  * never mix.
  */
@@ -50,7 +50,7 @@ public class SessionSettingsBenchmark {
     @Param({"1", "2"})
     public int intraOpThreads;
 
-    /** Graph optimisation level. */
+    /** Graph optimization level. */
     @Param({"BASIC_OPT", "EXTENDED_OPT", "ALL_OPT"})
     public OptLevel optimizationLevel;
 

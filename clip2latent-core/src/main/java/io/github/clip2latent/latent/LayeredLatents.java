@@ -31,7 +31,7 @@ public final class LayeredLatents {
     /**
      * Style mixing: copies the layers in {@code layers} from {@code donor} into {@code ws}, in
      * place; the other layers are untouched. The reference mixes a random w into the fine layers
-     * (colour, lighting) and keeps the generated w on the coarse layers.
+     * (color, lighting) and keeps the generated w on the coarse layers.
      *
      * @param ws {@code [rows, numWs, D]}
      * @param donor {@code [rows, numWs, D]}

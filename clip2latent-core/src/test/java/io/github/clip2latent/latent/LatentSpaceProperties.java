@@ -21,26 +21,26 @@ import java.util.SplittableRandom;
 class LatentSpaceProperties {
 
     @Property(tries = 50)
-    void truncationIsIdentityAtOneCentreAtZeroAndLinear(
+    void truncationIsIdentityAtOneCenterAtZeroAndLinear(
             @ForAll long seed,
             @ForAll @FloatRange(min = 0, max = 1) float psi,
             @ForAll @IntRange(min = 1, max = 5) int rows) {
         SplittableRandom random = new SplittableRandom(seed);
         int dim = 12;
         float[] w = StandardNormal.sample(random, rows * dim);
-        float[] centre = StandardNormal.sample(random, dim);
+        float[] center = StandardNormal.sample(random, dim);
         float[] one = w.clone();
-        Truncation.applyInPlace(one, rows, centre, 1f);
+        Truncation.applyInPlace(one, rows, center, 1f);
         assertArrayEquals(w, one);
         float[] zero = w.clone();
-        Truncation.applyInPlace(zero, rows, centre, 0f);
+        Truncation.applyInPlace(zero, rows, center, 0f);
         for (int i = 0; i < zero.length; i++) {
-            assertEquals(centre[i % dim], zero[i]);
+            assertEquals(center[i % dim], zero[i]);
         }
         float[] truncated = w.clone();
-        Truncation.applyInPlace(truncated, rows, centre, psi);
+        Truncation.applyInPlace(truncated, rows, center, psi);
         for (int i = 0; i < w.length; i++) {
-            assertEquals(psi * w[i] + (1 - psi) * centre[i % dim], truncated[i], 1e-5);
+            assertEquals(psi * w[i] + (1 - psi) * center[i % dim], truncated[i], 1e-5);
         }
     }
 

@@ -4,11 +4,11 @@ import java.util.Locale;
 
 /** Where ONNX Runtime runs the graphs. */
 public enum ExecutionProvider {
-    /** CUDA if it can be initialised, else CPU (the reason is logged). The default. */
+    /** CUDA if it can be initialized, else CPU (the reason is logged). The default. */
     AUTO,
     /** CPU only; CUDA is never tried. */
     CPU,
-    /** CUDA requested; if it cannot be initialised the CPU is used and a warning logged. */
+    /** CUDA requested; if it cannot be initialized the CPU is used and a warning logged. */
     CUDA;
 
     /**

@@ -12,7 +12,7 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  * @param provider the execution provider; the system property {@value ExecutionProvider#PROPERTY}
  *     overrides it
  * @param intraOpThreads threads inside one operator, 0 for ONNX Runtime's default (one per core)
- * @param optimizationLevel graph optimisation level
+ * @param optimizationLevel graph optimization level
  * @param memoryPattern whether ONNX Runtime pre-plans memory for repeated input shapes
  * @param cudaDevice the CUDA device id
  */
@@ -31,7 +31,7 @@ public record RuntimeOptions(
         checkArgument(cudaDevice >= 0, "cudaDevice must be >= 0, got %s", cudaDevice);
     }
 
-    /** AUTO provider, ONNX Runtime's thread default, all optimisations, memory pattern on. */
+    /** AUTO provider, ONNX Runtime's thread default, all optimizations, memory pattern on. */
     public static RuntimeOptions defaults() {
         return new RuntimeOptions(ExecutionProvider.AUTO, 0, OptLevel.ALL_OPT, true, 0);
     }
@@ -52,12 +52,12 @@ public record RuntimeOptions(
         return new RuntimeOptions(provider, threads, optimizationLevel, memoryPattern, cudaDevice);
     }
 
-    /** A copy with another optimisation level. */
+    /** A copy with another optimization level. */
     public RuntimeOptions withOptimizationLevel(OptLevel level) {
         return new RuntimeOptions(provider, intraOpThreads, level, memoryPattern, cudaDevice);
     }
 
-    /** A copy with memory pattern optimisation on or off. */
+    /** A copy with memory pattern optimization on or off. */
     public RuntimeOptions withMemoryPattern(boolean enabled) {
         return new RuntimeOptions(provider, intraOpThreads, optimizationLevel, enabled, cudaDevice);
     }

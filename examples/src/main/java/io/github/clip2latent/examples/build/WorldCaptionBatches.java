@@ -17,7 +17,7 @@ import java.util.random.RandomGenerator;
 /**
  * (image, caption) pairs from the shapes world for training its CLIP: random latents, rendered with
  * the world's own renderer, each with a random caption that names only what the image shows
- * clearly. Captions never pair a held-out colour with its held-out shape ({@link
+ * clearly. Captions never pair a held-out color with its held-out shape ({@link
  * BenchmarkPrompts#HELD_OUT}), so the benchmark can test combinations the CLIP never read.
  */
 public final class WorldCaptionBatches implements ContrastiveBatchSource {

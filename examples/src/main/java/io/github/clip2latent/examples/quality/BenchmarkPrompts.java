@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The benchmark's prompts: every attribute value alone, colour-shape pairs, the held-out pairs the
+ * The benchmark's prompts: every attribute value alone, color-shape pairs, the held-out pairs the
  * world CLIP never saw in a caption, and longer combinations. Fixed, so results compare across
  * runs.
  */
 public final class BenchmarkPrompts {
 
     /**
-     * Colour-shape pairs left out of the world CLIP's training captions, to test unseen
+     * Color-shape pairs left out of the world CLIP's training captions, to test unseen
      * combinations (the words were seen, never together).
      */
     public static final Set<List<Object>> HELD_OUT =
@@ -29,7 +29,7 @@ public final class BenchmarkPrompts {
 
     private BenchmarkPrompts() {}
 
-    /** Whether a caption names a held-out colour-shape pair. */
+    /** Whether a caption names a held-out color-shape pair. */
     public static boolean namesHeldOutPair(Caption caption) {
         return caption.color() != null
                 && caption.shape() != null
@@ -59,7 +59,7 @@ public final class BenchmarkPrompts {
                         PaletteColor.YELLOW)) {
             out.add(Caption.of(null, null, null, null, background));
         }
-        // Seen colour-shape pairs, one per colour, cycling the shapes.
+        // Seen color-shape pairs, one per color, cycling the shapes.
         PaletteColor[] colors = PaletteColor.values();
         for (int i = 0; i < colors.length; i++) {
             Caption pair = Caption.of(Shape.values()[(i + 1) % 3], null, colors[i], null, null);

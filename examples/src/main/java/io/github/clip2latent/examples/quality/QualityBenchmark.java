@@ -56,7 +56,7 @@ public final class QualityBenchmark {
         md.append(
                 String.format(
                         Locale.ROOT,
-                        "Measured %s on %s (%d cores), %d prompts (%d of them name a colour-shape"
+                        "Measured %s on %s (%d cores), %d prompts (%d of them name a color-shape"
                             + " pair the world CLIP never saw), %d images per prompt and setting,"
                             + " seeds fixed. Command: `%s` (see the README for the full line).%n%n",
                         LocalDate.now(),
@@ -67,10 +67,10 @@ public final class QualityBenchmark {
                         samples,
                         command));
         md.append(
-                "Accuracy is the fraction of the attributes a prompt names (shape, size, colour,"
+                "Accuracy is the fraction of the attributes a prompt names (shape, size, color,"
                     + " position, background) that the ground truth of the sampled latent confirms;"
                     + " \"all correct\" is the share of images with every named attribute right;"
-                    + " diversity is the normalized entropy of the shape, colour and background a"
+                    + " diversity is the normalized entropy of the shape, color and background a"
                     + " prompt leaves unnamed (1 = as varied as the sample count allows).\n\n");
         ModelBundle bundle = ModelBundle.open(bundleDir);
         ShapesWorld world = worldOf(bundle);
@@ -101,7 +101,7 @@ public final class QualityBenchmark {
                                     .labelled("best of 16, unseen pairs only")));
             md.append(
                     "\n"
-                        + "### Only the prompts with a colour-shape pair the world CLIP never"
+                        + "### Only the prompts with a color-shape pair the world CLIP never"
                         + " read\n\n");
             table(md, heldOut, false);
 

@@ -79,9 +79,9 @@ class Clip2LatentCliTest {
 
     @Test
     void usageErrorsNameTheBadArgument() {
-        Run unknown = run("--colour", "red", "x");
+        Run unknown = run("--color", "red", "x");
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("unknown option --colour"), unknown.err());
+        assertTrue(unknown.err().contains("unknown option --color"), unknown.err());
         Run bad = run("--candidates", "many", "x");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--candidates needs a whole number, got 'many'"), bad.err());

@@ -103,9 +103,9 @@ class EmbeddedBundleGroundTruthTest {
     }
 
     @Test
-    void styleMixingTheFineLayersChangesColourAndKeepsShapeSizeAndPlace() {
+    void styleMixingTheFineLayersChangesColorAndKeepsShapeSizeAndPlace() {
         SampleResult plain = model.prompt("a red circle").samples(8).seed(11).sample();
-        int recoloured = 0;
+        int recolored = 0;
         for (long mixSeed = 1; mixSeed <= 4; mixSeed++) {
             SampleResult mixed =
                     model.prompt("a red circle")
@@ -120,7 +120,7 @@ class EmbeddedBundleGroundTruthTest {
                 assertEquals(a.size(), b.size(), 1e-4);
                 assertEquals(a.centerX(), b.centerX(), 1e-4);
                 assertEquals(a.centerY(), b.centerY(), 1e-4);
-                recoloured +=
+                recolored +=
                         a.objectColor() != b.objectColor()
                                         || a.backgroundColor() != b.backgroundColor()
                                 ? 1
@@ -128,8 +128,8 @@ class EmbeddedBundleGroundTruthTest {
             }
         }
         assertTrue(
-                recoloured >= 16,
-                "mixing the fine layers recoloured only " + recoloured + " of 32 images");
+                recolored >= 16,
+                "mixing the fine layers recolored only " + recolored + " of 32 images");
     }
 
     @Test
