@@ -22,7 +22,7 @@ public record StageTimings(
         return String.format(
                 java.util.Locale.ROOT,
                 "condition %.1f ms, prior %.1f ms, synthesis %.1f ms, scoring %.1f ms, total %.1f"
-                    + " ms",
+                        + " ms",
                 conditionNanos / 1e6,
                 priorNanos / 1e6,
                 synthesisNanos / 1e6,

@@ -79,7 +79,7 @@ public final class LeakCheck {
                 String.format(
                         Locale.ROOT,
                         "RSS after %d calls %s, after all %d calls %s: growth %s, limit %s; %.1f s;"
-                            + " after closing the handle %s, open sessions %d",
+                                + " after closing the handle %s, open sessions %d",
                         FIRST,
                         mb(afterFirst),
                         calls,
@@ -96,7 +96,7 @@ public final class LeakCheck {
         if (trimmedFirst >= 0 && trimmedAll >= 0) {
             System.out.println(
                     "with glibc's free memory returned to the system (System.trim_native_heap):"
-                        + " after "
+                            + " after "
                             + FIRST
                             + " calls "
                             + mb(trimmedFirst)

@@ -35,35 +35,25 @@ public final class DdimSampler implements Sampler {
     }
 
     @Override
-    public void sample(
-            SamplingPlan plan,
-            X0Predictor model,
-            float[] x,
-            int rows,
-            int dim,
-            RandomGenerator random) {
-        int n = rows * dim;
-        float[] x0 = new float[n];
-        for (int j = plan.steps() - 1; j >= 0; j--) {
-            model.predictX0(x, plan.timestep(j), x0);
-            double a = plan.alphaBar(j);
-            double p = plan.alphaBarPrev(j);
-            double sigma = eta * Math.sqrt((1 - p) / (1 - a)) * Math.sqrt(1 - a / p);
-            float sqrtA = (float) Math.sqrt(a);
-            float invSqrtOneMinusA = (float) (1 / Math.sqrt(1 - a));
-            float cX0 = (float) Math.sqrt(p);
-            float cEps = (float) Math.sqrt(Math.max(0, 1 - p - sigma * sigma));
-            float s = (float) sigma;
-            if (s > 0) {
-                for (int i = 0; i < n; i++) {
-                    float eps = (x[i] - sqrtA * x0[i]) * invSqrtOneMinusA;
-                    x[i] = cX0 * x0[i] + cEps * eps + s * (float) random.nextGaussian();
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    float eps = (x[i] - sqrtA * x0[i]) * invSqrtOneMinusA;
-                    x[i] = cX0 * x0[i] + cEps * eps;
-                }
+    public void step(
+            SamplingPlan plan, int j, float[] x, float[] x0, int n, RandomGenerator random) {
+        double a = plan.alphaBar(j);
+        double p = plan.alphaBarPrev(j);
+        double sigma = eta * Math.sqrt((1 - p) / (1 - a)) * Math.sqrt(1 - a / p);
+        float sqrtA = (float) Math.sqrt(a);
+        float invSqrtOneMinusA = (float) (1 / Math.sqrt(1 - a));
+        float cX0 = (float) Math.sqrt(p);
+        float cEps = (float) Math.sqrt(Math.max(0, 1 - p - sigma * sigma));
+        float s = (float) sigma;
+        if (s > 0) {
+            for (int i = 0; i < n; i++) {
+                float eps = (x[i] - sqrtA * x0[i]) * invSqrtOneMinusA;
+                x[i] = cX0 * x0[i] + cEps * eps + s * (float) random.nextGaussian();
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                float eps = (x[i] - sqrtA * x0[i]) * invSqrtOneMinusA;
+                x[i] = cX0 * x0[i] + cEps * eps;
             }
         }
     }

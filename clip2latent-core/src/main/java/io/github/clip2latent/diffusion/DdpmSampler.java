@@ -19,28 +19,18 @@ public final class DdpmSampler implements Sampler {
     private DdpmSampler() {}
 
     @Override
-    public void sample(
-            SamplingPlan plan,
-            X0Predictor model,
-            float[] x,
-            int rows,
-            int dim,
-            RandomGenerator random) {
-        int n = rows * dim;
-        float[] x0 = new float[n];
-        for (int j = plan.steps() - 1; j >= 0; j--) {
-            model.predictX0(x, plan.timestep(j), x0);
-            float c1 = (float) plan.posteriorMeanCoef1(j);
-            float c2 = (float) plan.posteriorMeanCoef2(j);
-            float std = (float) plan.noiseStd(j);
-            if (j > 0) {
-                for (int i = 0; i < n; i++) {
-                    x[i] = c1 * x0[i] + c2 * x[i] + std * (float) random.nextGaussian();
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    x[i] = c1 * x0[i] + c2 * x[i];
-                }
+    public void step(
+            SamplingPlan plan, int j, float[] x, float[] x0, int n, RandomGenerator random) {
+        float c1 = (float) plan.posteriorMeanCoef1(j);
+        float c2 = (float) plan.posteriorMeanCoef2(j);
+        float std = (float) plan.noiseStd(j);
+        if (j > 0) {
+            for (int i = 0; i < n; i++) {
+                x[i] = c1 * x0[i] + c2 * x[i] + std * (float) random.nextGaussian();
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                x[i] = c1 * x0[i] + c2 * x[i];
             }
         }
     }

@@ -21,11 +21,29 @@ public interface Sampler {
      * @param dim latent width
      * @param random the noise stream for ancestral steps
      */
-    void sample(
+    default void sample(
             SamplingPlan plan,
             X0Predictor model,
             float[] x,
             int rows,
             int dim,
-            RandomGenerator random);
+            RandomGenerator random) {
+        int n = rows * dim;
+        float[] x0 = new float[n]; // one buffer per call, reused by every step
+        for (int j = plan.steps() - 1; j >= 0; j--) {
+            model.predictX0(x, plan.timestep(j), x0);
+            step(plan, j, x, x0, n, random);
+        }
+    }
+
+    /**
+     * One reverse step at plan index {@code j}, in place: from x at step {@code t_j} and the x0
+     * prediction to x at the next kept step (or the sample, at {@code j = 0}).
+     *
+     * @param x {@code [n]} current latents, overwritten
+     * @param x0 {@code [n]} the x0 prediction at this step
+     * @param n rows x dim
+     * @param random the noise stream
+     */
+    void step(SamplingPlan plan, int j, float[] x, float[] x0, int n, RandomGenerator random);
 }

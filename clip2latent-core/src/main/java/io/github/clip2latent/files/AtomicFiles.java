@@ -74,13 +74,17 @@ public final class AtomicFiles {
         }
     }
 
-    /** What a new file gets where the file system has POSIX permissions: rw-r--r--, as with umask 022. */
+    /**
+     * What a new file gets where the file system has POSIX permissions: rw-r--r--, as with umask
+     * 022.
+     */
     private static final Set<PosixFilePermission> NEW_FILE =
             PosixFilePermissions.fromString("rw-r--r--");
 
     /**
-     * Temporary files are created owner-only (rw-------); the published file keeps the permissions of
-     * the file it replaces, or gets the usual rw-r--r--, so bundles and images stay readable by others.
+     * Temporary files are created owner-only (rw-------); the published file keeps the permissions
+     * of the file it replaces, or gets the usual rw-r--r--, so bundles and images stay readable by
+     * others.
      */
     private static void keepOrDefaultPermissions(Path temp, Path target) throws IOException {
         if (!Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {

@@ -29,10 +29,9 @@ class AtomicFilesTest {
                                         target,
                                         out -> {
                                             out.write(
-                                                    new byte
-                                                            [100_000]); // more than the buffer, so
-                                                                        // some bytes reach the temp
-                                                                        // file
+                                                    new byte[100_000]); // more than the buffer, so
+                                            // some bytes reach the temp
+                                            // file
                                             throw new IOException("disk full (simulated)");
                                         }));
         assertTrue(

@@ -122,7 +122,7 @@ public final class BundleWriter {
         checkArgument(
                 latentDim >= 1 && numWs >= 1 && zDim >= 1 && embeddingDim >= 1 && imageSize >= 1,
                 "dimensions must be >= 1: latentDim=%s numWs=%s zDim=%s embeddingDim=%s"
-                    + " imageSize=%s",
+                        + " imageSize=%s",
                 latentDim,
                 numWs,
                 zDim,

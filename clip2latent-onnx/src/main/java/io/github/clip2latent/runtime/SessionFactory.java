@@ -154,7 +154,7 @@ public final class SessionFactory {
             LOG.log(
                     provider == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO,
                     "clip2latent: this ONNX Runtime build has no CUDA provider (use the"
-                        + " onnxruntime_gpu artifact); running on the CPU");
+                            + " onnxruntime_gpu artifact); running on the CPU");
             return;
         }
         try {

@@ -57,7 +57,7 @@ class PriorWeightsTest {
                 e.getMessage()
                         .contains(
                                 "parameter 'net.causal_transformer.layers.1.0.to_kv.weight' has"
-                                    + " shape [16, 15], expected [16, 16]"),
+                                        + " shape [16, 15], expected [16, 16]"),
                 e.getMessage());
     }
 

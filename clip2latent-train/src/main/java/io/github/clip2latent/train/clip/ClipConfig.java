@@ -74,7 +74,7 @@ public record ClipConfig(
         checkArgument(
                 imageSize >= factor && imageSize % factor == 0,
                 "imageSize must be a positive multiple of 2^%s = %s (one halving per convolution),"
-                    + " got %s",
+                        + " got %s",
                 convChannels.size(),
                 factor,
                 imageSize);

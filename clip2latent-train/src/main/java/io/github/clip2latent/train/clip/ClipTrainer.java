@@ -69,7 +69,7 @@ public final class ClipTrainer {
                         && tokenizer.contextLength() == c.contextLength()
                         && tokenizer.endOfTextId() == c.endOfTextId(),
                 "tokenizer (vocabulary %s, context %s, end token %s) does not match the model (%s,"
-                    + " %s, %s)",
+                        + " %s, %s)",
                 tokenizer.vocabularySize(),
                 tokenizer.contextLength(),
                 tokenizer.endOfTextId(),

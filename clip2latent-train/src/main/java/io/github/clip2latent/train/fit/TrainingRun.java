@@ -170,7 +170,7 @@ public final class TrainingRun {
                             String.format(
                                     Locale.ROOT,
                                     "fit: step %d/%d, loss %.4f, %.3f s/step (%.1f steps/s), ETA"
-                                        + " %s",
+                                            + " %s",
                                     step,
                                     options.steps(),
                                     windowLoss / windowSteps,

@@ -65,7 +65,7 @@ public record ValidationResult(
         return String.format(
                 Locale.ROOT,
                 "validate: step %d, loss %.4f, image similarity %.4f, CLIP score %.4f, w distance"
-                    + " cond/uncond %.3f/%.3f (ratio %.3f)",
+                        + " cond/uncond %.3f/%.3f (ratio %.3f)",
                 step,
                 loss,
                 imageSimilarity,

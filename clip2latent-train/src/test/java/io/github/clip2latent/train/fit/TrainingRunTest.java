@@ -153,7 +153,7 @@ class TrainingRunTest {
         double lossRatio = last.loss() / first.loss();
         System.out.printf(
                 "LEARN loss %.4f -> %.4f (x%.3f), distance ratio %.3f -> %.3f, image similarity"
-                    + " %.3f -> %.3f%n",
+                        + " %.3f -> %.3f%n",
                 first.loss(),
                 last.loss(),
                 lossRatio,

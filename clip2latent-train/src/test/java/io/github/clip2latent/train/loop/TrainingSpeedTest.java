@@ -56,7 +56,7 @@ class TrainingSpeedTest {
         long t3 = System.nanoTime();
         System.out.printf(
                 "SPEED %s batch %d (%,d params): create %.2f s, first %d steps %.2f s, then %.3f"
-                    + " s/step over %d steps (last loss %.4f)%n",
+                        + " s/step over %d steps (last loss %.4f)%n",
                 model,
                 batch,
                 model.parameterCount(),

@@ -64,7 +64,7 @@ public final class ShapesBundleBuilder {
                 default -> {
                     System.err.println(
                             "usage: ShapesBundleBuilder [--out DIR] [--work DIR] [--alpha A]"
-                                + " [--quick]");
+                                    + " [--quick]");
                     System.exit(2);
                 }
             }
@@ -100,7 +100,8 @@ public final class ShapesBundleBuilder {
         }
 
         Path run =
-                work.resolve(String.format(
+                work.resolve(
+                        String.format(
                                 Locale.ROOT,
                                 "run-alpha-%.2f-steps-%d",
                                 plan.pseudoTextAlpha(),

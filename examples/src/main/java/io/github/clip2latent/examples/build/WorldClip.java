@@ -81,7 +81,7 @@ final class WorldClip {
                                 String.format(
                                         Locale.ROOT,
                                         "world CLIP: step %d/%d, loss %.3f, in-batch accuracy %.3f,"
-                                            + " %.2f s/step, ETA %.0f s",
+                                                + " %.2f s/step, ETA %.0f s",
                                         step,
                                         steps,
                                         loss,

@@ -18,8 +18,8 @@ import java.util.Set;
 public final class BenchmarkPrompts {
 
     /**
-     * Color-shape pairs left out of the world CLIP's training captions, to test unseen
-     * combinations (the words were seen, never together).
+     * Color-shape pairs left out of the world CLIP's training captions, to test unseen combinations
+     * (the words were seen, never together).
      */
     public static final Set<List<Object>> HELD_OUT =
             Set.of(

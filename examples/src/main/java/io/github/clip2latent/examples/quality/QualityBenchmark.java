@@ -101,8 +101,8 @@ public final class QualityBenchmark {
                                     .labelled("best of 16, unseen pairs only")));
             md.append(
                     "\n"
-                        + "### Only the prompts with a color-shape pair the world CLIP never"
-                        + " read\n\n");
+                            + "### Only the prompts with a color-shape pair the world CLIP never"
+                            + " read\n\n");
             table(md, heldOut, false);
 
             md.append("\n## Guidance sweep (single sample, 4 steps)\n\n");
@@ -246,8 +246,8 @@ public final class QualityBenchmark {
                 String.format(
                         Locale.ROOT,
                         "Named attributes confirmed among 2,000 random world images ranked by the"
-                                + " world CLIP: top image %.3f, mean of the top 16 %.3f, random images"
-                                + " %.3f.%n",
+                            + " world CLIP: top image %.3f, mean of the top 16 %.3f, random images"
+                            + " %.3f.%n",
                         top1 / p,
                         top16 / p,
                         random / p);
