@@ -36,7 +36,7 @@ public final class SessionFactory {
 
     /** A factory for the given options. */
     public SessionFactory(RuntimeOptions options) {
-        this.environment = environmentOnLargeStack();
+        this.environment = sharedEnvironment();
         this.options = options;
     }
 
@@ -50,6 +50,16 @@ public final class SessionFactory {
      * environment is a per-process singleton, so creating it once on a thread with a large stack
      * avoids that for good.
      */
+    private static OrtEnvironment shared;
+
+    /** The process-wide environment, made once (on a large stack) and then reused. */
+    private static synchronized OrtEnvironment sharedEnvironment() {
+        if (shared == null) {
+            shared = environmentOnLargeStack();
+        }
+        return shared;
+    }
+
     private static OrtEnvironment environmentOnLargeStack() {
         OrtEnvironment[] created = new OrtEnvironment[1];
         RuntimeException[] failure = new RuntimeException[1];
