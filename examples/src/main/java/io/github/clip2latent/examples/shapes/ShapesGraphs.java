@@ -128,17 +128,8 @@ public final class ShapesGraphs {
         try (GraphBuilder.Scope s = g.scope("coarse")) {
             GraphValue mean = g.reduceMean(groups[0], false, 1); // [B, D]
             GraphValue readout =
-                    g.add(
-                            g.matMul(
-                                    mean,
-                                    g.floatConstant(
-                                            "weight",
-                                            new long[] {dim, ShapesWorld.COARSE_OUTPUTS},
-                                            world.coarseWeights())),
-                            g.floatConstant(
-                                    "bias",
-                                    new long[] {ShapesWorld.COARSE_OUTPUTS},
-                                    world.coarseBias()));
+                    readout(g, mean, dim, ShapesWorld.COARSE_OUTPUTS, world.coarseWeights(),
+                            world.coarseBias());
             GraphValue[] parts = g.split(readout, 1, shapes, 1, 1, 1);
             shapeProbabilities = g.reshape(g.softmax(parts[0], 1), 0, shapes, 1, 1); // [B, 3, 1, 1]
             halfExtent = scaledSigmoid(g, parts[1], ShapesWorld.MIN_SIZE, ShapesWorld.MAX_SIZE);
@@ -151,17 +142,8 @@ public final class ShapesGraphs {
         try (GraphBuilder.Scope s = g.scope("fine")) {
             GraphValue mean = g.reduceMean(groups[1], false, 1);
             GraphValue readout =
-                    g.add(
-                            g.matMul(
-                                    mean,
-                                    g.floatConstant(
-                                            "weight",
-                                            new long[] {dim, ShapesWorld.FINE_OUTPUTS},
-                                            world.fineWeights())),
-                            g.floatConstant(
-                                    "bias",
-                                    new long[] {ShapesWorld.FINE_OUTPUTS},
-                                    world.fineBias()));
+                    readout(g, mean, dim, ShapesWorld.FINE_OUTPUTS, world.fineWeights(),
+                            world.fineBias());
             GraphValue[] parts = g.split(readout, 1, colors, colors);
             GraphValue objectProbabilities = g.softmax(parts[0], 1); // [B, 8]
             GraphValue backgroundLogits =
@@ -257,6 +239,14 @@ public final class ShapesGraphs {
     /**
      * {@code min + (max - min) * sigmoid(x)}, reshaped to [B, 1, 1, 1] to broadcast over pixels.
      */
+    /** The linear read-out {@code mean W + b} of one layer group (weights {@code [dim, outputs]}). */
+    private static GraphValue readout(
+            GraphBuilder g, GraphValue mean, int dim, int outputs, float[] weights, float[] bias) {
+        return g.add(
+                g.matMul(mean, g.floatConstant("weight", new long[] {dim, outputs}, weights)),
+                g.floatConstant("bias", new long[] {outputs}, bias));
+    }
+
     private static GraphValue scaledSigmoid(GraphBuilder g, GraphValue x, double min, double max) {
         GraphValue scaled =
                 g.add(g.mul(g.sigmoid(x), g.scalar((float) (max - min))), g.scalar((float) min));
