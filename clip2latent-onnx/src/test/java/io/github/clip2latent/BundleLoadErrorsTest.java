@@ -9,14 +9,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.clip2latent.bundle.BundleException;
-import io.github.clip2latent.onnx.fixtures.RandomBundles;
-import io.github.clip2latent.onnx.graph.Dim;
-import io.github.clip2latent.onnx.graph.ElementType;
-import io.github.clip2latent.onnx.graph.GraphBuilder;
-import io.github.clip2latent.onnx.graph.GraphValue;
-import io.github.clip2latent.onnx.prior.PriorConfig;
-import io.github.clip2latent.onnx.prior.PriorGraphWriter;
-import io.github.clip2latent.onnx.prior.PriorWeights;
+import io.github.clip2latent.fixtures.RandomBundles;
+import io.github.clip2latent.convert.graph.Dim;
+import io.github.clip2latent.convert.graph.ElementType;
+import io.github.clip2latent.convert.graph.GraphBuilder;
+import io.github.clip2latent.convert.graph.GraphValue;
+import io.github.clip2latent.convert.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorGraphWriter;
+import io.github.clip2latent.convert.prior.PriorWeights;
 import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.runtime.SessionFactory;
 

@@ -12,7 +12,7 @@ import io.github.clip2latent.conditioning.Similarity;
 import io.github.clip2latent.latent.EditDirection;
 import io.github.clip2latent.latent.LayerRange;
 import io.github.clip2latent.latent.LayeredLatents;
-import io.github.clip2latent.onnx.fixtures.RandomBundles;
+import io.github.clip2latent.fixtures.RandomBundles;
 import io.github.clip2latent.runtime.ExecutionProvider;
 import io.github.clip2latent.runtime.Generator;
 import io.github.clip2latent.runtime.ImageEncoder;

@@ -2,8 +2,8 @@ package io.github.clip2latent.benchmarks;
 
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ModelBundle;
-import io.github.clip2latent.onnx.fixtures.RandomBundles;
-import io.github.clip2latent.onnx.prior.PriorConfig;
+import io.github.clip2latent.fixtures.RandomBundles;
+import io.github.clip2latent.convert.prior.PriorConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.latent.LatentStats;
-import io.github.clip2latent.onnx.fixtures.RandomBundles;
+import io.github.clip2latent.fixtures.RandomBundles;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.Clip2Latent;
-import io.github.clip2latent.onnx.fixtures.RandomBundles;
+import io.github.clip2latent.fixtures.RandomBundles;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package io.github.clip2latent.train.cli;
 import io.github.clip2latent.Clip2Latent;
 import io.github.clip2latent.SampleResult;
 import io.github.clip2latent.bundle.ModelBundle;
-import io.github.clip2latent.onnx.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.train.checkpoint.CheckpointFiles;
 import io.github.clip2latent.train.dataset.DatasetGenerator;

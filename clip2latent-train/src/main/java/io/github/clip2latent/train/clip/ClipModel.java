@@ -3,7 +3,7 @@ package io.github.clip2latent.train.clip;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import io.github.clip2latent.onnx.graph.NamedTensor;
+import io.github.clip2latent.convert.graph.NamedTensor;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;

@@ -3,13 +3,13 @@ package io.github.clip2latent.train.clip;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.github.clip2latent.bundle.ImagePreprocessing;
-import io.github.clip2latent.onnx.graph.Attribute;
-import io.github.clip2latent.onnx.graph.Dim;
-import io.github.clip2latent.onnx.graph.ElementType;
-import io.github.clip2latent.onnx.graph.GraphBuilder;
-import io.github.clip2latent.onnx.graph.GraphValue;
-import io.github.clip2latent.onnx.graph.NamedTensor;
-import io.github.clip2latent.onnx.graph.OnnxModel;
+import io.github.clip2latent.convert.graph.Attribute;
+import io.github.clip2latent.convert.graph.Dim;
+import io.github.clip2latent.convert.graph.ElementType;
+import io.github.clip2latent.convert.graph.GraphBuilder;
+import io.github.clip2latent.convert.graph.GraphValue;
+import io.github.clip2latent.convert.graph.NamedTensor;
+import io.github.clip2latent.convert.graph.OnnxModel;
 
 import java.util.List;
 

@@ -5,7 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import io.github.clip2latent.bundle.BundleWriter;
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.bundle.Stage;
-import io.github.clip2latent.onnx.graph.OnnxModel;
+import io.github.clip2latent.convert.graph.OnnxModel;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -7,11 +7,11 @@ import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.BundleWriter;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
-import io.github.clip2latent.onnx.graph.NamedTensor;
-import io.github.clip2latent.onnx.graph.OnnxModel;
-import io.github.clip2latent.onnx.prior.PriorConfig;
-import io.github.clip2latent.onnx.prior.PriorGraphWriter;
-import io.github.clip2latent.onnx.prior.PriorWeights;
+import io.github.clip2latent.convert.graph.NamedTensor;
+import io.github.clip2latent.convert.graph.OnnxModel;
+import io.github.clip2latent.convert.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorGraphWriter;
+import io.github.clip2latent.convert.prior.PriorWeights;
 import io.github.clip2latent.train.loop.TrainerState;
 import io.github.clip2latent.train.model.TrainablePrior;
 

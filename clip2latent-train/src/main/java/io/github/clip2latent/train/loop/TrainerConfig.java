@@ -1,6 +1,6 @@
 package io.github.clip2latent.train.loop;
 
-import io.github.clip2latent.onnx.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.train.optim.AdamWConfig;
 import io.github.clip2latent.train.optim.EmaConfig;
 

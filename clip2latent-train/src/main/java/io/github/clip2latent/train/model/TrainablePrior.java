@@ -1,6 +1,6 @@
 package io.github.clip2latent.train.model;
 
-import io.github.clip2latent.onnx.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorConfig;
 
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;

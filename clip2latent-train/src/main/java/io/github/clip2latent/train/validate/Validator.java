@@ -11,7 +11,7 @@ import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.diffusion.X0Predictor;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayeredLatents;
-import io.github.clip2latent.onnx.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.runtime.Generator;
 import io.github.clip2latent.runtime.ImageEncoder;
 import io.github.clip2latent.runtime.RuntimeOptions;

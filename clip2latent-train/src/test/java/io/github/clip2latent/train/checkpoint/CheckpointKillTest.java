@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.latent.LatentStats;
-import io.github.clip2latent.onnx.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.train.loop.ShuffleBuffer;
 import io.github.clip2latent.train.loop.TrainerConfig;
 import io.github.clip2latent.train.loop.TrainerState;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.bundle.ModelBundle;
-import io.github.clip2latent.onnx.fixtures.RandomBundles;
+import io.github.clip2latent.fixtures.RandomBundles;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

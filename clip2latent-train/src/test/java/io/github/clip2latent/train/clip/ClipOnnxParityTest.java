@@ -70,7 +70,7 @@ class ClipOnnxParityTest {
         }
         var oiyx =
                 ClipOnnxExporter.toOiyx(
-                        new io.github.clip2latent.onnx.graph.NamedTensor(
+                        new io.github.clip2latent.convert.graph.NamedTensor(
                                 "w", new long[] {2, 3, 4, 5}, yxio));
         assertTrue(oiyx.hasShape(5, 4, 2, 3));
         // [o=3, i=2, y=1, x=2] comes from [y=1, x=2, i=2, o=3].

@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
-import io.github.clip2latent.onnx.graph.OnnxModel;
+import io.github.clip2latent.convert.graph.OnnxModel;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;

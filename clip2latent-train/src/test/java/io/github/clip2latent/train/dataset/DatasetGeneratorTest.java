@@ -9,7 +9,7 @@ import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.NormalizationMode;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayeredLatents;
-import io.github.clip2latent.onnx.fixtures.RandomBundles;
+import io.github.clip2latent.fixtures.RandomBundles;
 import io.github.clip2latent.runtime.Generator;
 import io.github.clip2latent.runtime.ImageEncoder;
 import io.github.clip2latent.runtime.RuntimeOptions;

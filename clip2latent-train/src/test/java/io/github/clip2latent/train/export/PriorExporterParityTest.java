@@ -7,9 +7,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 
-import io.github.clip2latent.onnx.graph.OnnxModel;
-import io.github.clip2latent.onnx.prior.PriorConfig;
-import io.github.clip2latent.onnx.prior.PriorGraphWriter;
+import io.github.clip2latent.convert.graph.OnnxModel;
+import io.github.clip2latent.convert.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorGraphWriter;
 import io.github.clip2latent.train.model.TrainablePrior;
 
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.bundle.ModelBundle;
-import io.github.clip2latent.onnx.fixtures.RandomBundles;
-import io.github.clip2latent.onnx.prior.PriorConfig;
+import io.github.clip2latent.fixtures.RandomBundles;
+import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.train.checkpoint.CheckpointFiles;
 import io.github.clip2latent.train.checkpoint.Checkpointer;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.clip2latent.onnx.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.train.checkpoint.CheckpointFiles;
 import io.github.clip2latent.train.checkpoint.Checkpointer;
 import io.github.clip2latent.train.optim.AdamWConfig;

@@ -2,7 +2,7 @@ package io.github.clip2latent.train.loop;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.clip2latent.onnx.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.train.model.TrainablePrior;
 import io.github.clip2latent.train.optim.AdamW;
 import io.github.clip2latent.train.optim.AdamWConfig;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.clip2latent.onnx.graph.NamedTensor;
-import io.github.clip2latent.onnx.prior.PriorConfig;
-import io.github.clip2latent.onnx.prior.PriorReferenceForward;
-import io.github.clip2latent.onnx.prior.PriorWeights;
+import io.github.clip2latent.convert.graph.NamedTensor;
+import io.github.clip2latent.convert.prior.PriorConfig;
+import io.github.clip2latent.fixtures.PriorReferenceForward;
+import io.github.clip2latent.convert.prior.PriorWeights;
 
 import org.junit.jupiter.api.Test;
 

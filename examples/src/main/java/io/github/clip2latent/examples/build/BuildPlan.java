@@ -2,7 +2,7 @@ package io.github.clip2latent.examples.build;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import io.github.clip2latent.onnx.prior.PriorConfig;
+import io.github.clip2latent.convert.prior.PriorConfig;
 
 /**
  * Every size and budget of a shapes-world bundle build. {@link #standard()} is what makes the

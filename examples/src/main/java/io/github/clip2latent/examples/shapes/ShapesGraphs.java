@@ -1,11 +1,11 @@
 package io.github.clip2latent.examples.shapes;
 
-import io.github.clip2latent.onnx.graph.Attribute;
-import io.github.clip2latent.onnx.graph.Dim;
-import io.github.clip2latent.onnx.graph.ElementType;
-import io.github.clip2latent.onnx.graph.GraphBuilder;
-import io.github.clip2latent.onnx.graph.GraphValue;
-import io.github.clip2latent.onnx.graph.OnnxModel;
+import io.github.clip2latent.convert.graph.Attribute;
+import io.github.clip2latent.convert.graph.Dim;
+import io.github.clip2latent.convert.graph.ElementType;
+import io.github.clip2latent.convert.graph.GraphBuilder;
+import io.github.clip2latent.convert.graph.GraphValue;
+import io.github.clip2latent.convert.graph.OnnxModel;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,5 @@
+/**
+ * The clip2latent diffusion prior network (DALLE2-pytorch's DiffusionPriorNetwork as used by the
+ * published checkpoints): its configuration, weights, ONNX graph writer and a pure-Java oracle.
+ */
+package io.github.clip2latent.convert.prior;
