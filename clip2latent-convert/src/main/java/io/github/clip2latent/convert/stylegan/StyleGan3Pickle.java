@@ -19,13 +19,15 @@ import java.util.Set;
  */
 final class StyleGan3Pickle {
 
-    /** Class-name suffix of the generator (the module part depends on how it was pickled). */
-    static final String GENERATOR = "networks_stylegan3.Generator";
-
-    private static final String SYNTHESIS = "networks_stylegan3.SynthesisNetwork";
-    private static final String INPUT = "networks_stylegan3.SynthesisInput";
-    private static final String LAYER = "networks_stylegan3.SynthesisLayer";
-    private static final String AFFINE = "networks_stylegan3.FullyConnectedLayer";
+    /*
+     * Class names as torch_utils.persistence stores them: the bare class name (the module is only
+     * in the stored source text); a name qualified by its module is accepted too.
+     */
+    private static final String GENERATOR = "Generator";
+    private static final String SYNTHESIS = "SynthesisNetwork";
+    private static final String INPUT = "SynthesisInput";
+    private static final String LAYER = "SynthesisLayer";
+    private static final String AFFINE = "FullyConnectedLayer";
 
     /**
      * Constructor options of SynthesisNetwork and SynthesisLayer (as the generator forwards
@@ -76,15 +78,7 @@ final class StyleGan3Pickle {
     }
 
     private StyleGan3Synthesis generator(StyleGan3Module g) {
-        if (!g.className().endsWith(GENERATOR)) {
-            throw fail(
-                    g,
-                    "class "
-                            + g.className()
-                            + " is not a StyleGAN3 generator (expected training."
-                            + GENERATOR
-                            + ")");
-        }
+        requireClass(g, GENERATOR);
         for (String key : g.initKwargs().keySet()) {
             if (!GENERATOR_OPTIONS.contains(key) && !SYNTHESIS_OPTIONS.contains(key)) {
                 throw fail(g, "unsupported generator option '" + key + "'");
@@ -98,6 +92,12 @@ final class StyleGan3Pickle {
         }
         StyleGan3Module s = child(g, "synthesis");
         requireClass(s, SYNTHESIS);
+        if (s.child("input").isEmpty()) {
+            throw fail(
+                    s,
+                    "no Fourier-feature input (submodule 'input' of class SynthesisInput): not a"
+                            + " StyleGAN3 synthesis network (StyleGAN2 has blocks b4, b8, ...)");
+        }
         for (String key : s.initKwargs().keySet()) {
             if (!SYNTHESIS_OPTIONS.contains(key)) {
                 throw fail(s, "unsupported synthesis option '" + key + "'");
@@ -336,9 +336,18 @@ final class StyleGan3Pickle {
                 .orElseThrow(() -> fail(parent, "missing submodule '" + name + "'"));
     }
 
-    private void requireClass(StyleGan3Module m, String suffix) {
-        if (!m.className().endsWith(suffix)) {
-            throw fail(m, "class " + m.className() + ", expected training." + suffix);
+    private void requireClass(StyleGan3Module m, String simpleName) {
+        String name = m.className();
+        if (!name.equals(simpleName) && !name.endsWith("." + simpleName)) {
+            throw fail(
+                    m,
+                    "class "
+                            + name
+                            + ", expected "
+                            + simpleName
+                            + " (training.networks_stylegan3."
+                            + simpleName
+                            + ")");
         }
     }
 
