@@ -89,7 +89,9 @@ final class StyleGan3Graph {
         return g.build();
     }
 
-    /** FullyConnectedLayer.forward, linear: {@code addmm(b * bias_gain, x, (w * weight_gain)^T)}. */
+    /**
+     * FullyConnectedLayer.forward, linear: {@code addmm(b * bias_gain, x, (w * weight_gain)^T)}.
+     */
     private GraphValue affine(StyleGan3Affine a, GraphValue x) {
         GraphValue w =
                 g.initializer(
@@ -108,8 +110,8 @@ final class StyleGan3Graph {
 
     /**
      * SynthesisInput.forward: rotation and translation from the affine of {@code ws[0]}, applied
-     * after the stored user transform to the stored frequencies and phases; Fourier features on
-     * the fixed sampling grid, damped out of band, then the 1x1 mapping.
+     * after the stored user transform to the stored frequencies and phases; Fourier features on the
+     * fixed sampling grid, damped out of band, then the 1x1 mapping.
      *
      * @param w0 {@code [batch, w_dim]}
      * @return {@code [batch, channels, height, width]}
@@ -119,7 +121,8 @@ final class StyleGan3Graph {
         int c = in.channels();
         // t = affine(w); t = t / |t[:, :2]|  -> (r_c, r_s, t_x, t_y)
         GraphValue t = affine(in.affine(), w0);
-        GraphValue norm = g.reduceL2(g.slice(t, new long[] {1}, new long[] {0}, new long[] {2}), true, 1);
+        GraphValue norm =
+                g.reduceL2(g.slice(t, new long[] {1}, new long[] {0}, new long[] {2}), true, 1);
         t = g.div(t, norm);
         GraphValue[] parts = g.split(t, 1, 1, 1, 1, 1);
         GraphValue rc = parts[0];
@@ -134,7 +137,9 @@ final class StyleGan3Graph {
         GraphValue top = g.reshape(g.concat(1, rc, negRs, e02, rs, rc, e12), 0, 2, 3);
         // transforms = m_r @ m_t @ transform; only rows 0 and 1 are ever read.
         GraphValue user =
-                g.initializer(new NamedTensor(in.path() + ".transform", new long[] {3, 3}, in.transform()));
+                g.initializer(
+                        new NamedTensor(
+                                in.path() + ".transform", new long[] {3, 3}, in.transform()));
         GraphValue tr = g.matMul(top, user); // [B, 2, 3]
         GraphValue rot = g.slice(tr, new long[] {2}, new long[] {0}, new long[] {2}); // [B, 2, 2]
         GraphValue shift = g.slice(tr, new long[] {2}, new long[] {2}, new long[] {3}); // [B, 2, 1]
@@ -142,7 +147,8 @@ final class StyleGan3Graph {
                 g.initializer(new NamedTensor(in.path() + ".freqs", new long[] {c, 2}, in.freqs()));
         GraphValue phases0 =
                 g.initializer(new NamedTensor(in.path() + ".phases", new long[] {c}, in.phases()));
-        // phases = phases + (freqs @ transforms[:, :2, 2:]).squeeze(2); freqs = freqs @ transforms[:, :2, :2]
+        // phases = phases + (freqs @ transforms[:, :2, 2:]).squeeze(2); freqs = freqs @
+        // transforms[:, :2, :2]
         GraphValue phases = g.add(phases0, g.reshape(g.matMul(freqs0, shift), 0, c));
         GraphValue freqs = g.matMul(freqs0, rot); // [B, C, 2]
         // amplitudes = (1 - (|freqs| - bandwidth) / (sampling_rate / 2 - bandwidth)).clamp(0, 1)
@@ -151,11 +157,15 @@ final class StyleGan3Graph {
                         g.sub(
                                 g.scalar(1f),
                                 g.div(
-                                        g.sub(g.reduceL2(freqs, false, 2), g.scalar((float) in.bandwidth())),
-                                        g.scalar((float) (in.samplingRate() / 2 - in.bandwidth())))),
+                                        g.sub(
+                                                g.reduceL2(freqs, false, 2),
+                                                g.scalar((float) in.bandwidth())),
+                                        g.scalar(
+                                                (float) (in.samplingRate() / 2 - in.bandwidth())))),
                         0f,
                         1f);
-        // x = grid @ freqs^T + phases over the affine_grid of theta = diag(0.5 size / sampling_rate).
+        // x = grid @ freqs^T + phases over the affine_grid of theta = diag(0.5 size /
+        // sampling_rate).
         GraphValue grid =
                 g.floatConstant(
                         "grid",
@@ -173,14 +183,19 @@ final class StyleGan3Graph {
                 wt[i * c + o] = in.weight()[o * c + i] / norm2;
             }
         }
-        x = g.matMul(x, g.initializer(new NamedTensor(in.path() + ".weight_scaled_t", new long[] {c, c}, wt)));
+        x =
+                g.matMul(
+                        x,
+                        g.initializer(
+                                new NamedTensor(
+                                        in.path() + ".weight_scaled_t", new long[] {c, c}, wt)));
         return g.reshape(g.transpose(x, 0, 2, 1), 0, c, in.height(), in.width());
     }
 
     /**
-     * torch.nn.functional.affine_grid(theta, [1, 1, H, W], align_corners=False) with theta =
-     * [[0.5 W / s, 0, 0], [0, 0.5 H / s, 0]]: pixel centers {@code (2 j + 1) / W - 1} scaled by
-     * theta's diagonal, as (x, y) pairs in row-major (h, w) order.
+     * torch.nn.functional.affine_grid(theta, [1, 1, H, W], align_corners=False) with theta = [[0.5
+     * W / s, 0, 0], [0, 0.5 H / s, 0]]: pixel centers {@code (2 j + 1) / W - 1} scaled by theta's
+     * diagonal, as (x, y) pairs in row-major (h, w) order.
      */
     static float[] samplingGrid(int width, int height, double samplingRate) {
         float sx = (float) (0.5 * width / samplingRate);
@@ -207,7 +222,15 @@ final class StyleGan3Graph {
             styles =
                     g.mul(
                             styles,
-                            g.scalar((float) (1 / Math.sqrt(l.inChannels() * (double) (l.kernel() * l.kernel())))));
+                            g.scalar(
+                                    (float)
+                                            (1
+                                                    / Math.sqrt(
+                                                            l.inChannels()
+                                                                    * (double)
+                                                                            (l.kernel()
+                                                                                    * l
+                                                                                            .kernel())))));
         }
         x = modulatedConv(l, x, styles);
         return filteredLrelu(l, x);
@@ -258,9 +281,9 @@ final class StyleGan3Graph {
             s = g.mul(s, g.reciprocal(g.sqrt(ms)));
             GraphValue sumSq =
                     g.initializer(
-                            new NamedTensor(l.path() + ".weight_sq_sum_t", new long[] {in, o}, w2t));
-            dcoefs =
-                    g.reciprocal(g.sqrt(g.add(g.matMul(g.mul(s, s), sumSq), g.scalar(1e-8f))));
+                            new NamedTensor(
+                                    l.path() + ".weight_sq_sum_t", new long[] {in, o}, w2t));
+            dcoefs = g.reciprocal(g.sqrt(g.add(g.matMul(g.mul(s, s), sumSq), g.scalar(1e-8f))));
         }
         // input_gain = magnitude_ema.rsqrt()
         float inputGain = (float) (1 / Math.sqrt(l.magnitudeEma()));
@@ -286,10 +309,9 @@ final class StyleGan3Graph {
     }
 
     /**
-     * _filtered_lrelu_ref (filtered_lrelu.py): bias; upfirdn2d up-sampling with the up filter,
-     * gain {@code up^2} and the layer's padding; leaky ReLU (slope 0.2, ToRGB 1) times gain
-     * (sqrt 2, ToRGB 1) clamped to {@code conv_clamp}; upfirdn2d down-sampling with the down
-     * filter.
+     * _filtered_lrelu_ref (filtered_lrelu.py): bias; upfirdn2d up-sampling with the up filter, gain
+     * {@code up^2} and the layer's padding; leaky ReLU (slope 0.2, ToRGB 1) times gain (sqrt 2,
+     * ToRGB 1) clamped to {@code conv_clamp}; upfirdn2d down-sampling with the down filter.
      */
     private GraphValue filteredLrelu(StyleGan3Layer l, GraphValue x) {
         int c = l.outChannels();
@@ -297,7 +319,16 @@ final class StyleGan3Graph {
         x = g.add(x, g.floatConstant("bias", new long[] {1, c, 1, 1}, l.bias()));
         int[] p = l.padding();
         Shaped up =
-                upfirdn(new Shaped(x, size, size), c, l.upFilter(), l.up(), 1, p[0], p[1], p[2], p[3]);
+                upfirdn(
+                        new Shaped(x, size, size),
+                        c,
+                        l.upFilter(),
+                        l.up(),
+                        1,
+                        p[0],
+                        p[1],
+                        p[2],
+                        p[3]);
         x = up.value();
         if (!l.toRgb()) {
             x = g.mul(g.leakyRelu(x, 0.2f), g.scalar((float) Math.sqrt(2)));
@@ -306,7 +337,16 @@ final class StyleGan3Graph {
             x = g.clip(x, (float) -l.convClamp(), (float) l.convClamp());
         }
         Shaped down =
-                upfirdn(new Shaped(x, up.height(), up.width()), c, l.downFilter(), 1, l.down(), 0, 0, 0, 0);
+                upfirdn(
+                        new Shaped(x, up.height(), up.width()),
+                        c,
+                        l.downFilter(),
+                        1,
+                        l.down(),
+                        0,
+                        0,
+                        0,
+                        0);
         if (down.height() != l.outSize() || down.width() != l.outSize()) {
             throw new IllegalStateException(
                     "layer "
@@ -328,8 +368,8 @@ final class StyleGan3Graph {
 
     /**
      * _upfirdn2d_ref (upfirdn2d.py): zero-insertion up-sampling, pad (negative crops), correlation
-     * with the flipped filter times {@code gain ** (ndim / 2)} with {@code gain = up^2} (a separable
-     * filter along width, then height), keep every {@code down}-th sample (a strided
+     * with the flipped filter times {@code gain ** (ndim / 2)} with {@code gain = up^2} (a
+     * separable filter along width, then height), keep every {@code down}-th sample (a strided
      * convolution).
      */
     private Shaped upfirdn(
@@ -345,7 +385,17 @@ final class StyleGan3Graph {
             x = g.reshape(x, 0, c, h, w);
         }
         if (x0 > 0 || x1 > 0 || y0 > 0 || y1 > 0) {
-            x = g.pad(x, 0, 0, Math.max(y0, 0), Math.max(x0, 0), 0, 0, Math.max(y1, 0), Math.max(x1, 0));
+            x =
+                    g.pad(
+                            x,
+                            0,
+                            0,
+                            Math.max(y0, 0),
+                            Math.max(x0, 0),
+                            0,
+                            0,
+                            Math.max(y1, 0),
+                            Math.max(x1, 0));
         }
         int hp = h + Math.max(y0, 0) + Math.max(y1, 0);
         int wp = w + Math.max(x0, 0) + Math.max(x1, 0);
@@ -363,7 +413,11 @@ final class StyleGan3Graph {
         long[] zero = {0, 0, 0, 0};
         if (f == null) {
             if (gain != 1 || down != 1) {
-                GraphValue one = g.floatConstant("identity_filter", new long[] {c, 1, 1, 1}, filled(c, (float) gain));
+                GraphValue one =
+                        g.floatConstant(
+                                "identity_filter",
+                                new long[] {c, 1, 1, 1},
+                                filled(c, (float) gain));
                 x = g.conv(x, one, c, new long[] {down, down}, zero);
             }
             return new Shaped(x, (h - 1) / down + 1, (w - 1) / down + 1);

@@ -11,8 +11,8 @@ package io.github.clip2latent.convert.stylegan;
  * @param samplingRate the input's sampling rate
  * @param bandwidth the frequency cutoff of the features
  * @param weight the trainable 1x1 mapping {@code [channels, channels]}
- * @param affine the affine from {@code ws[:, 0]} to the rotation and translation {@code (r_c,
- *     r_s, t_x, t_y)}
+ * @param affine the affine from {@code ws[:, 0]} to the rotation and translation {@code (r_c, r_s,
+ *     t_x, t_y)}
  * @param transform the stored user transform {@code [3, 3]}
  * @param freqs the stored frequencies {@code [channels, 2]}
  * @param phases the stored phases {@code [channels]}

@@ -11,11 +11,10 @@ import java.util.Set;
 
 /**
  * Reads a StyleGAN3 generator's synthesis network from the inert module records of an NVIDIA
- * network pickle and checks it: class names, constructor options this converter implements,
- * tensor shapes against the stored channel counts, and the stored paddings against the
- * reference's formula (networks_stylegan3.py, SynthesisLayer.__init__ "Compute padding"). Every
- * problem is a {@link ConversionException} naming the pickle, the module path and what was
- * expected and found.
+ * network pickle and checks it: class names, constructor options this converter implements, tensor
+ * shapes against the stored channel counts, and the stored paddings against the reference's formula
+ * (networks_stylegan3.py, SynthesisLayer.__init__ "Compute padding"). Every problem is a {@link
+ * ConversionException} naming the pickle, the module path and what was expected and found.
  */
 final class StyleGan3Pickle {
 
@@ -30,9 +29,9 @@ final class StyleGan3Pickle {
     private static final String AFFINE = "FullyConnectedLayer";
 
     /**
-     * Constructor options of SynthesisNetwork and SynthesisLayer (as the generator forwards
-     * them): all of them are stored in the pickle as the values this reader uses, so each is
-     * supported; anything else is an option this converter does not know.
+     * Constructor options of SynthesisNetwork and SynthesisLayer (as the generator forwards them):
+     * all of them are stored in the pickle as the values this reader uses, so each is supported;
+     * anything else is an option this converter does not know.
      */
     private static final Set<String> SYNTHESIS_OPTIONS =
             Set.of(
@@ -134,7 +133,8 @@ final class StyleGan3Pickle {
         int c = input.channels();
         int size = input.width();
         if (input.width() != input.height()) {
-            throw fail(child(s, "input"), "non-square size " + input.width() + "x" + input.height());
+            throw fail(
+                    child(s, "input"), "non-square size " + input.width() + "x" + input.height());
         }
         for (StyleGan3Layer l : layers) {
             if (l.inChannels() != c || l.inSize() != size) {
@@ -166,7 +166,15 @@ final class StyleGan3Pickle {
                             + resolution);
         }
         return new StyleGan3Synthesis(
-                source, g.className(), wDim, numWs, resolution, channels, outputScale, input, layers);
+                source,
+                g.className(),
+                wDim,
+                numWs,
+                resolution,
+                channels,
+                outputScale,
+                input,
+                layers);
     }
 
     private List<String> layerNames(StyleGan3Module s) {
@@ -196,7 +204,8 @@ final class StyleGan3Pickle {
                 optionalDouble(in, "bandwidth")
                         .orElseGet(
                                 () ->
-                                        synthesis.initKwargs().get("first_cutoff") instanceof Number n
+                                        synthesis.initKwargs().get("first_cutoff")
+                                                        instanceof Number n
                                                 ? n.doubleValue()
                                                 : 2.0);
         StyleGan3Affine affine = affine(child(in, "affine"), wDim, 4);
@@ -218,7 +227,13 @@ final class StyleGan3Pickle {
         requireClass(l, LAYER);
         boolean toRgb = boolAttr(l, "is_torgb");
         if (toRgb != last) {
-            throw fail(l, "is_torgb = " + toRgb + " but the layer is " + (last ? "" : "not ") + "the last");
+            throw fail(
+                    l,
+                    "is_torgb = "
+                            + toRgb
+                            + " but the layer is "
+                            + (last ? "" : "not ")
+                            + "the last");
         }
         int in = intAttr(l, "in_channels");
         int out = intAttr(l, "out_channels");
@@ -277,7 +292,13 @@ final class StyleGan3Pickle {
         Optional<StyleGan3Module.Stored> t = l.tensor(name);
         if (taps == 1) {
             if (t.isPresent()) {
-                throw fail(l, "buffer " + name + " is present but " + name.replace("filter", "taps") + " = 1");
+                throw fail(
+                        l,
+                        "buffer "
+                                + name
+                                + " is present but "
+                                + name.replace("filter", "taps")
+                                + " = 1");
             }
             return null;
         }
@@ -312,7 +333,8 @@ final class StyleGan3Pickle {
         requireClass(a, AFFINE);
         Object activation = a.attributes().get("activation");
         if (!"linear".equals(activation)) {
-            throw fail(a, "activation '" + activation + "' is not supported here (expected linear)");
+            throw fail(
+                    a, "activation '" + activation + "' is not supported here (expected linear)");
         }
         // weight_gain = lr_multiplier / sqrt(in_features); bias_gain = lr_multiplier
         Object lrm = a.initKwargs().get("lr_multiplier");
@@ -358,7 +380,9 @@ final class StyleGan3Pickle {
     private StyleGan3Module.Stored tensor(StyleGan3Module m, String name, long[] shape) {
         Optional<StyleGan3Module.Stored> t = m.tensor(name);
         if (t.isEmpty()) {
-            throw fail(m, "missing tensor " + name + " (expected shape " + Arrays.toString(shape) + ")");
+            throw fail(
+                    m,
+                    "missing tensor " + name + " (expected shape " + Arrays.toString(shape) + ")");
         }
         if (!Arrays.equals(t.get().shape(), shape)) {
             throw fail(

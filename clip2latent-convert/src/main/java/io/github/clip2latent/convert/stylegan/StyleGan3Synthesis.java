@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A StyleGAN3 synthesis network read from a pickle and checked: everything the graph writer
- * needs, nothing that refers back to the pickle except names for messages.
+ * A StyleGAN3 synthesis network read from a pickle and checked: everything the graph writer needs,
+ * nothing that refers back to the pickle except names for messages.
  *
  * @param source the pickle file
  * @param className the generator's class name as stored

@@ -23,8 +23,8 @@ import java.util.Random;
 /**
  * A StyleGAN3-T generator at the published LHQ size (256 px, 16 ws of width 512) loads, converts
  * and runs; prints the file sizes, times and peak RSS. Needs a pickle made with the fixture
- * generator at that configuration (random weights; see docs/stylegan.md), named by the
- * environment variable {@code CLIP2LATENT_SG3_PICKLE}; skipped without it.
+ * generator at that configuration (random weights; see docs/stylegan.md), named by the environment
+ * variable {@code CLIP2LATENT_SG3_PICKLE}; skipped without it.
  */
 @Tag("slow")
 class StyleGan3PublishedSizeTest {
@@ -64,7 +64,9 @@ class StyleGan3PublishedSizeTest {
                 for (int round = 0; round < 3; round++) {
                     try (OnnxTensor in =
                                     OnnxTensor.createTensor(
-                                            env0, FloatBuffer.wrap(ws), new long[] {1, numWs, wDim});
+                                            env0,
+                                            FloatBuffer.wrap(ws),
+                                            new long[] {1, numWs, wDim});
                             OrtSession.Result out =
                                     session.run(Map.of(StyleGan3SynthesisGraphWriter.INPUT, in))) {
                         long t5 = System.nanoTime();

@@ -81,7 +81,8 @@ class StyleGan3SynthesisGraphWriterTest {
 
     @Test
     void matchesReferenceImageWithMixedWs() throws Exception {
-        double err = relativeError(Npy.read(reference("img_mixed.npy")), synthesize("ws_mixed.npy"));
+        double err =
+                relativeError(Npy.read(reference("img_mixed.npy")), synthesize("ws_mixed.npy"));
         System.out.println("stylegan3 img_mixed relative error " + err);
         assertTrue(err <= RELATIVE_TOLERANCE, "relative error " + err);
     }
@@ -148,41 +149,69 @@ class StyleGan3SynthesisGraphWriterTest {
     @Test
     void unknownGeneratorClassIsNamed() {
         String msg = failure("", m -> new Altered(m).className("Discriminator"));
-        assertTrue(msg.contains("module G_ema: class Discriminator, expected Generator (training.networks_stylegan3.Generator)"), msg);
+        assertTrue(
+                msg.contains(
+                        "module G_ema: class Discriminator, expected Generator"
+                            + " (training.networks_stylegan3.Generator)"),
+                msg);
     }
 
     @Test
     void unknownLayerClassIsNamed() {
         String msg = failure("synthesis.L3_36_16", m -> new Altered(m).className("custom.MyLayer"));
-        assertTrue(msg.contains("module G_ema.synthesis.L3_36_16: class custom.MyLayer, expected SynthesisLayer"), msg);
+        assertTrue(
+                msg.contains(
+                        "module G_ema.synthesis.L3_36_16: class custom.MyLayer, expected"
+                            + " SynthesisLayer"),
+                msg);
     }
 
     @Test
     void unknownOptionIsNamed() {
         String msg = failure("synthesis", m -> new Altered(m).initKwarg("use_noise", true));
-        assertTrue(msg.contains("module G_ema.synthesis: unsupported synthesis option 'use_noise'"), msg);
+        assertTrue(
+                msg.contains("module G_ema.synthesis: unsupported synthesis option 'use_noise'"),
+                msg);
     }
 
     @Test
     void missingBufferIsNamed() {
         String msg = failure("synthesis.L5_52_13", m -> new Altered(m).without("magnitude_ema"));
-        assertTrue(msg.contains("module G_ema.synthesis.L5_52_13: missing tensor magnitude_ema"), msg);
+        assertTrue(
+                msg.contains("module G_ema.synthesis.L5_52_13: missing tensor magnitude_ema"), msg);
         msg = failure("synthesis.L2_36_16", m -> new Altered(m).without("down_filter"));
-        assertTrue(msg.contains("module G_ema.synthesis.L2_36_16: missing buffer down_filter (12 taps expected)"), msg);
+        assertTrue(
+                msg.contains(
+                        "module G_ema.synthesis.L2_36_16: missing buffer down_filter (12 taps"
+                            + " expected)"),
+                msg);
     }
 
     @Test
     void wrongShapeIsNamed() {
-        String msg = failure("synthesis.L7_52_10", m -> new Altered(m).reshaped("weight", 10, 11, 1, 9));
-        assertTrue(msg.contains("module G_ema.synthesis.L7_52_10: tensor weight has shape [10, 11, 1, 9], expected [10, 11, 3, 3]"), msg);
+        String msg =
+                failure("synthesis.L7_52_10", m -> new Altered(m).reshaped("weight", 10, 11, 1, 9));
+        assertTrue(
+                msg.contains(
+                        "module G_ema.synthesis.L7_52_10: tensor weight has shape [10, 11, 1, 9],"
+                            + " expected [10, 11, 3, 3]"),
+                msg);
         msg = failure("synthesis.input", m -> new Altered(m).reshaped("freqs", 16, 3));
-        assertTrue(msg.contains("module G_ema.synthesis.input: tensor freqs has shape [16, 3], expected [16, 2]"), msg);
+        assertTrue(
+                msg.contains(
+                        "module G_ema.synthesis.input: tensor freqs has shape [16, 3], expected"
+                            + " [16, 2]"),
+                msg);
     }
 
     @Test
     void inconsistentPaddingIsNamed() {
         String msg = failure("synthesis.L0_36_16", m -> new Altered(m).attribute("up_taps", 10));
-        assertTrue(msg.contains("module G_ema.synthesis.L0_36_16: stored padding [9, 8, 9, 8] differs from the reference formula's [8, 7, 8, 7]"), msg);
+        assertTrue(
+                msg.contains(
+                        "module G_ema.synthesis.L0_36_16: stored padding [9, 8, 9, 8] differs from"
+                            + " the reference formula's [8, 7, 8, 7]"),
+                msg);
     }
 
     /** A module view with some of its entries replaced. */
@@ -202,7 +231,8 @@ class StyleGan3SynthesisGraphWriterTest {
         }
 
         /** The root with {@code change} applied to the module at the dotted path. */
-        static StyleGan3Module at(StyleGan3Module root, String path, UnaryOperator<StyleGan3Module> change) {
+        static StyleGan3Module at(
+                StyleGan3Module root, String path, UnaryOperator<StyleGan3Module> change) {
             if (path.isEmpty()) {
                 return change.apply(root);
             }
