@@ -5,7 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.convert.graph.Attribute;
 import io.github.clip2latent.convert.graph.Dim;
-import io.github.clip2latent.convert.graph.ElementType;
+import io.github.clip2latent.tensor.ElementType;
 import io.github.clip2latent.convert.graph.GraphBuilder;
 import io.github.clip2latent.convert.graph.GraphValue;
 import io.github.clip2latent.convert.graph.NamedTensor;
@@ -199,7 +199,7 @@ public final class ClipOnnxExporter {
     }
 
     private static GraphValue cast(GraphBuilder g, GraphValue x, ElementType to) {
-        return g.node1("Cast", List.of(x), Attribute.of("to", (long) to.proto().getNumber()));
+        return g.node1("Cast", List.of(x), Attribute.of("to", (long) to.onnxDataType()));
     }
 
     /** SameDiff's {@code [kH, kW, in, out]} kernel as ONNX Conv's {@code [out, in, kH, kW]}. */
