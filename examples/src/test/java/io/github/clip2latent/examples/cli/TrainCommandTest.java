@@ -1,6 +1,7 @@
 package io.github.clip2latent.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.bundle.ModelBundle;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -316,6 +318,14 @@ class TrainCommandTest {
         assertTrue(
                 exported.manifest().provenance().get("prior.train.dataset").contains("seed 3"),
                 exported.manifest().provenance().toString());
+        // No absolute path of the building machine (here a temporary folder) in the bundle.
+        String where = dir.toAbsolutePath().toString();
+        try (var files = Files.list(out)) {
+            for (Path file : files.toList()) {
+                String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                assertFalse(text.contains(where), file + " mentions " + where);
+            }
+        }
 
         Outcome occupied =
                 run(
