@@ -71,12 +71,12 @@ public final class SessionFactory {
     }
 
     /**
-     * ONNX Runtime extracts its native libraries into a new {@code java.io.tmpdir/onnxruntime-java*}
-     * folder and marks the folder and then the files for deletion at exit; the JVM deletes in
-     * reverse order of marking, so the folder is tried while still full and stays behind, empty,
-     * after every run. Where the loaded libraries can be found (Linux's {@code /proc/self/maps}),
-     * this removes the folder of this process's libraries at exit (unlinking a loaded library is
-     * harmless there); elsewhere it does nothing.
+     * ONNX Runtime extracts its native libraries into a new {@code
+     * java.io.tmpdir/onnxruntime-java*} folder and marks the folder and then the files for deletion
+     * at exit; the JVM deletes in reverse order of marking, so the folder is tried while still full
+     * and stays behind, empty, after every run. Where the loaded libraries can be found (Linux's
+     * {@code /proc/self/maps}), this removes the folder of this process's libraries at exit
+     * (unlinking a loaded library is harmless there); elsewhere it does nothing.
      */
     private static void removeNativeFolderAtExit() {
         Path maps = Path.of("/proc/self/maps");
@@ -87,9 +87,17 @@ public final class SessionFactory {
         try (Stream<String> lines = Files.lines(maps)) {
             folders =
                     lines.filter(l -> l.contains("/" + NATIVE_FOLDER_PREFIX))
-                            .map(l -> Path.of(l.substring(l.indexOf('/')).replace(" (deleted)", "")))
+                            .map(
+                                    l ->
+                                            Path.of(
+                                                    l.substring(l.indexOf('/'))
+                                                            .replace(" (deleted)", "")))
                             .map(Path::getParent)
-                            .filter(p -> p.getFileName().toString().startsWith(NATIVE_FOLDER_PREFIX))
+                            .filter(
+                                    p ->
+                                            p.getFileName()
+                                                    .toString()
+                                                    .startsWith(NATIVE_FOLDER_PREFIX))
                             .collect(Collectors.toSet());
         } catch (IOException | UncheckedIOException | InvalidPathException e) {
             LOG.debug("cannot read {} to find ONNX Runtime's native folder", maps, e);
@@ -99,7 +107,8 @@ public final class SessionFactory {
             LOG.debug("ONNX Runtime's native libraries are in {}; removed at exit", folder);
             Runtime.getRuntime()
                     .addShutdownHook(
-                            new Thread(() -> deleteFolder(folder), "clip2latent-ort-native-cleanup"));
+                            new Thread(
+                                    () -> deleteFolder(folder), "clip2latent-ort-native-cleanup"));
         }
     }
 

@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
         name = "build-shapes",
         mixinStandardHelpOptions = true,
         description = {
-            "Builds the shapes-world bundle from seeds: the world's generator graphs, a CLIP trained"
-                    + " on rendered images and captions, the (w, e) dataset and the prior.",
+            "Builds the shapes-world bundle from seeds: the world's generator graphs, a CLIP"
+                + " trained on rendered images and captions, the (w, e) dataset and the prior.",
             "Intermediate results go to --work; re-running resumes the dataset and the prior."
         })
 final class BuildShapesCommand implements Callable<Integer> {

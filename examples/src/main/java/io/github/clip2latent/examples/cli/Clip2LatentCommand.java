@@ -148,7 +148,8 @@ public final class Clip2LatentCommand implements Runnable {
             }
         }
         err.println(message);
-        if (e instanceof RuntimeException && !(e instanceof IllegalArgumentException)
+        if (e instanceof RuntimeException
+                && !(e instanceof IllegalArgumentException)
                 && !(e instanceof IllegalStateException)
                 && !(e instanceof java.io.UncheckedIOException)) {
             // A defect rather than a user's problem: keep the trace for the report.
@@ -162,12 +163,16 @@ public final class Clip2LatentCommand implements Runnable {
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
     }
 
-    /** The project version from the jar manifest, or "development build" from the classes folder. */
+    /**
+     * The project version from the jar manifest, or "development build" from the classes folder.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String version = Clip2LatentCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"clip2latent " + (version == null ? "(development build)" : version)};
+            return new String[] {
+                "clip2latent " + (version == null ? "(development build)" : version)
+            };
         }
     }
 }

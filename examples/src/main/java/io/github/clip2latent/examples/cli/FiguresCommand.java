@@ -36,8 +36,7 @@ final class FiguresCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DocsFigures.write(
-                bundle.directory(), out, runtime.options(), spec.commandLine().getOut());
+        DocsFigures.write(bundle.directory(), out, runtime.options(), spec.commandLine().getOut());
         return 0;
     }
 }

@@ -77,7 +77,8 @@ final class QualityCommand implements Callable<Integer> {
         }
         String command =
                 "clip2latent "
-                        + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
+                        + String.join(
+                                " ", spec.root().commandLine().getParseResult().originalArgs());
         QualityBenchmark.run(
                 bundleDir,
                 out,

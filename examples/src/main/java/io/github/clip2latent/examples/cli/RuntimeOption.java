@@ -26,7 +26,9 @@ final class RuntimeOption {
             names = "--threads",
             paramLabel = "N",
             defaultValue = "0",
-            description = "ONNX Runtime intra-op threads; 0 is its own choice (default: ${DEFAULT-VALUE})")
+            description =
+                    "ONNX Runtime intra-op threads; 0 is its own choice (default:"
+                        + " ${DEFAULT-VALUE})")
     int threads;
 
     @Option(

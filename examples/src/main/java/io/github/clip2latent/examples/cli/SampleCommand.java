@@ -90,8 +90,7 @@ final class SampleCommand implements Callable<Integer> {
             names = "--style-mix",
             paramLabel = "A:B:SEED",
             converter = StyleMixConverter.class,
-            description =
-                    "replace synthesis layers [A, B) with those of a random latent from SEED")
+            description = "replace synthesis layers [A, B) with those of a random latent from SEED")
     StyleMixOption styleMix;
 
     @Option(
@@ -176,7 +175,11 @@ final class SampleCommand implements Callable<Integer> {
                 SampleResult all = model.sample(allCandidates(request));
                 ContactSheet.write(all, contactSheet);
                 stdout.println(
-                        "wrote contact sheet " + contactSheet + " (" + all.count() + " candidates)");
+                        "wrote contact sheet "
+                                + contactSheet
+                                + " ("
+                                + all.count()
+                                + " candidates)");
             }
         }
         return 0;

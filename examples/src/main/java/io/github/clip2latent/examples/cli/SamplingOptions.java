@@ -46,7 +46,8 @@ final class SamplingOptions {
         @Option(
                 names = "--steps",
                 paramLabel = "N",
-                description = "sampling steps with a consistent respacing (1 to the schedule length)")
+                description =
+                        "sampling steps with a consistent respacing (1 to the schedule length)")
         Integer steps;
 
         @Option(

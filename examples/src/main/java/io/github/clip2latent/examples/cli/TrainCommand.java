@@ -106,7 +106,8 @@ final class TrainCommand implements Runnable {
                 paramLabel = "i/n",
                 defaultValue = "0/1",
                 converter = ShardConverter.class,
-                description = "generate only the shards k with k %% n == i (default: ${DEFAULT-VALUE})")
+                description =
+                        "generate only the shards k with k %% n == i (default: ${DEFAULT-VALUE})")
         ShardSelection shard;
 
         @Option(

@@ -171,8 +171,7 @@ class CommandLineContractTest {
                                                     Cli.run(
                                                             args(
                                                                     path,
-                                                                    valid.toArray(
-                                                                            String[]::new)));
+                                                                    valid.toArray(String[]::new)));
                                             assertEquals(2, unknown.code(), unknown.err());
                                             assertTrue(
                                                     unknown.err()
@@ -219,8 +218,7 @@ class CommandLineContractTest {
                                             assertTrue(
                                                     bad.err().contains("--help"),
                                                     "points to the help: " + bad.err());
-                                            assertFalse(
-                                                    bad.out().contains("loading"), bad.out());
+                                            assertFalse(bad.out().contains("loading"), bad.out());
                                         }));
     }
 

@@ -27,7 +27,9 @@ class SampleCommandTest {
 
     @BeforeAll
     static void writeBundle() throws IOException {
-        bundle = RandomBundles.write(dir.resolve("bundle"), RandomBundles.Spec.tiny(), 9).directory();
+        bundle =
+                RandomBundles.write(dir.resolve("bundle"), RandomBundles.Spec.tiny(), 9)
+                        .directory();
     }
 
     @Test
@@ -37,19 +39,33 @@ class SampleCommandTest {
         // No command name: a prompt starts the default command, sample.
         Outcome run =
                 Cli.run(
-                        "--bundle", bundle.toString(),
-                        "--out", out.toString(),
-                        "--candidates", "4",
-                        "--seed", "3",
-                        "--guidance", "3",
-                        "--truncate", "0.7",
-                        "--steps", "6",
-                        "--sampler", "ddim",
-                        "--negative", "blue",
-                        "--style-mix", "2:4:5",
-                        "--contact-sheet", sheet.toString(),
-                        "--provider", "cpu",
-                        "a", "red", "circle");
+                        "--bundle",
+                        bundle.toString(),
+                        "--out",
+                        out.toString(),
+                        "--candidates",
+                        "4",
+                        "--seed",
+                        "3",
+                        "--guidance",
+                        "3",
+                        "--truncate",
+                        "0.7",
+                        "--steps",
+                        "6",
+                        "--sampler",
+                        "ddim",
+                        "--negative",
+                        "blue",
+                        "--style-mix",
+                        "2:4:5",
+                        "--contact-sheet",
+                        sheet.toString(),
+                        "--provider",
+                        "cpu",
+                        "a",
+                        "red",
+                        "circle");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("wrote " + out), run.out());
         assertTrue(run.out().contains("4 candidates"), run.out());
@@ -64,8 +80,25 @@ class SampleCommandTest {
     void thePromptMayComeFirstAndTheCommandNameIsOptional() throws Exception {
         Path a = dir.resolve("a.png");
         Path b = dir.resolve("b.png");
-        Outcome implicit = Cli.run("a red circle", "--bundle", bundle.toString(), "--seed", "5", "--out", a.toString());
-        Outcome explicit = Cli.run("sample", "--seed", "5", "--bundle", bundle.toString(), "--out", b.toString(), "a red circle");
+        Outcome implicit =
+                Cli.run(
+                        "a red circle",
+                        "--bundle",
+                        bundle.toString(),
+                        "--seed",
+                        "5",
+                        "--out",
+                        a.toString());
+        Outcome explicit =
+                Cli.run(
+                        "sample",
+                        "--seed",
+                        "5",
+                        "--bundle",
+                        bundle.toString(),
+                        "--out",
+                        b.toString(),
+                        "a red circle");
         assertEquals(0, implicit.code(), implicit.err());
         assertEquals(0, explicit.code(), explicit.err());
         assertArrayEquals(
@@ -136,9 +169,12 @@ class SampleCommandTest {
         assertFalse(Files.exists(out));
         Outcome truncated =
                 Cli.run(
-                        "--bundle", bundle.toString(),
-                        "--out", out.toString(),
-                        "--prompt-truncation", "truncate",
+                        "--bundle",
+                        bundle.toString(),
+                        "--out",
+                        out.toString(),
+                        "--prompt-truncation",
+                        "truncate",
                         longPrompt);
         assertEquals(0, truncated.code(), truncated.err());
         assertTrue(truncated.out().contains("prompt truncated to fit"), truncated.out());

@@ -91,21 +91,28 @@ public final class QualityBenchmark {
                                     world,
                                     prompts,
                                     QualityEvaluator.Settings.reference(16, samples)
-                                            .labelled("best of 16"), progress));
+                                            .labelled("best of 16"),
+                                    progress));
             md.append("## Guidance 2, 4 steps (the reference's skip 250), DDPM\n\n");
             table(md, headline, true);
             List<QualityEvaluator.Report> heldOut = new ArrayList<>();
             List<Caption> unseen =
                     prompts.stream().filter(BenchmarkPrompts::namesHeldOutPair).toList();
             heldOut.add(
-                    run(model, world, unseen, base.labelled("single sample, unseen pairs only"), progress));
+                    run(
+                            model,
+                            world,
+                            unseen,
+                            base.labelled("single sample, unseen pairs only"),
+                            progress));
             heldOut.add(
                     run(
                             model,
                             world,
                             unseen,
                             QualityEvaluator.Settings.reference(16, samples)
-                                    .labelled("best of 16, unseen pairs only"), progress));
+                                    .labelled("best of 16, unseen pairs only"),
+                            progress));
             md.append(
                     "\n"
                             + "### Only the prompts with a color-shape pair the world CLIP never"
@@ -116,7 +123,12 @@ public final class QualityBenchmark {
             List<QualityEvaluator.Report> guidance = new ArrayList<>();
             for (double g : new double[] {1, 2, 3, 5}) {
                 guidance.add(
-                        run(model, world, prompts, base.withGuidance(g).labelled("guidance " + g), progress));
+                        run(
+                                model,
+                                world,
+                                prompts,
+                                base.withGuidance(g).labelled("guidance " + g),
+                                progress));
             }
             table(md, guidance, false);
 
@@ -127,20 +139,28 @@ public final class QualityBenchmark {
                             model,
                             world,
                             prompts,
-                            base.labelled("4 (reference skip 250, quirk noise)"), progress));
+                            base.labelled("4 (reference skip 250, quirk noise)"),
+                            progress));
             for (int n : new int[] {10, 50, 1000}) {
                 steps.add(
                         run(
                                 model,
                                 world,
                                 prompts,
-                                base.withSteps(n).labelled(n + " (consistent)"), progress));
+                                base.withSteps(n).labelled(n + " (consistent)"),
+                                progress));
             }
             table(md, steps, false);
 
             md.append("\n## Sampler (single sample, guidance 2)\n\n");
             List<QualityEvaluator.Report> samplers = new ArrayList<>();
-            samplers.add(run(model, world, prompts, base.labelled("DDPM, reference skip 250"), progress));
+            samplers.add(
+                    run(
+                            model,
+                            world,
+                            prompts,
+                            base.labelled("DDPM, reference skip 250"),
+                            progress));
             samplers.add(
                     run(
                             model,
@@ -148,7 +168,8 @@ public final class QualityBenchmark {
                             prompts,
                             base.withSteps(4)
                                     .withSampler(SamplerKind.DDIM)
-                                    .labelled("DDIM, 4 steps"), progress));
+                                    .labelled("DDIM, 4 steps"),
+                            progress));
             samplers.add(
                     run(
                             model,
@@ -156,7 +177,8 @@ public final class QualityBenchmark {
                             prompts,
                             base.withSteps(50)
                                     .withSampler(SamplerKind.DDIM)
-                                    .labelled("DDIM, 50 steps"), progress));
+                                    .labelled("DDIM, 50 steps"),
+                            progress));
             table(md, samplers, false);
         }
         md.append("\n## The world CLIP as a judge (retrieval)\n\n");
