@@ -85,10 +85,7 @@ public record SampleRequest(
      */
     private static BufferedImage copy(BufferedImage source) {
         return new BufferedImage(
-                source.getColorModel(),
-                source.copyData(null),
-                source.isAlphaPremultiplied(),
-                null);
+                source.getColorModel(), source.copyData(null), source.isAlphaPremultiplied(), null);
     }
 
     /** A new unbound builder; end it with {@link Builder#build()}. */

@@ -46,6 +46,7 @@ public final class BundleWriter {
     private LatentStats latentStats;
     private float[] wAvg;
     private final Map<Stage, byte[]> graphs = new EnumMap<>(Stage.class);
+
     /** The name OpenAI gives its vocabulary file; bundles keep it. */
     private static final String OPENAI_BPE_FILE = "bpe_simple_vocab_16e6.txt.gz";
 
@@ -53,6 +54,7 @@ public final class BundleWriter {
     private final Map<String, EditDirection> directions = new LinkedHashMap<>();
     private final Map<String, String> provenance = new LinkedHashMap<>();
     private int contextLength = 77;
+
     /** Merge count of an OpenAI BPE vocabulary file; 0 for vocab.json + merges.txt. */
     private int bpeMergeCount;
 
@@ -94,8 +96,8 @@ public final class BundleWriter {
             throw new BundleException(
                     "bundle "
                             + source.directory()
-                            + " uses tokenizer.json; BundleWriter writes "
-                            + "vocab.json + merges.txt or bpe_simple_vocab_16e6.txt.gz bundles only");
+                            + " uses tokenizer.json; BundleWriter writes vocab.json + merges.txt or"
+                            + " bpe_simple_vocab_16e6.txt.gz bundles only");
         } else {
             writer.tokenizer(
                     source.resolve(tok.vocab()), source.resolve(tok.merges()), tok.contextLength());

@@ -96,9 +96,7 @@ public final class ClipImageTransform {
         }
     }
 
-    /**
-     * Steps 1 to 3: the {@code size x size} RGB image, interleaved, before {@code ToTensor}.
-     */
+    /** Steps 1 to 3: the {@code size x size} RGB image, interleaved, before {@code ToTensor}. */
     byte[] resizeCropRgb(PilImage image) {
         int[] resized = resizedSize(image.width(), image.height(), size);
         PilImage r = PilResize.resize(image, resized[0], resized[1]);

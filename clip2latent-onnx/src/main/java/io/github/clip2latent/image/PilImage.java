@@ -37,8 +37,15 @@ record PilImage(Mode mode, int width, int height, byte[] pixels, byte[] palette)
     PilImage {
         if (pixels.length != (long) width * height * mode.bands) {
             throw new IllegalArgumentException(
-                    mode + " image " + width + "x" + height + " needs "
-                            + (long) width * height * mode.bands + " values, got " + pixels.length);
+                    mode
+                            + " image "
+                            + width
+                            + "x"
+                            + height
+                            + " needs "
+                            + (long) width * height * mode.bands
+                            + " values, got "
+                            + pixels.length);
         }
         if ((mode == Mode.P) != (palette != null && palette.length == 768)) {
             throw new IllegalArgumentException("a palette of 768 bytes goes with mode P only");
@@ -135,8 +142,8 @@ record PilImage(Mode mode, int width, int height, byte[] pixels, byte[] palette)
     }
 
     /**
-     * {@code image.convert("RGB")} as PIL 9.4 does it: grey is copied to the three channels,
-     * alpha is dropped (not composited onto any background), palette indices are looked up.
+     * {@code image.convert("RGB")} as PIL 9.4 does it: grey is copied to the three channels, alpha
+     * is dropped (not composited onto any background), palette indices are looked up.
      *
      * @return {@code height * width * 3} values, RGB interleaved
      */

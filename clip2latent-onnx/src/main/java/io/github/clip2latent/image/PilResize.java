@@ -5,11 +5,11 @@ import io.github.clip2latent.image.PilImage.Mode;
 /**
  * Pillow 9.4's {@code Image.resize(size, Image.BICUBIC)} on 8-bit images, bit for bit: the
  * separable two-pass resampling of {@code libImaging/Resample.c} (bicubic kernel with a = -0.5,
- * support scaled by the downscaling factor so that shrinking averages, coefficients in 22-bit
- * fixed point, each pass rounded and clipped to 8 bits), nearest neighbour for palette images (as
- * {@code Image.resize} switches to for mode {@code P}, via {@code ImagingScaleAffine} of {@code
- * Geometry.c}), and premultiplied alpha around the resampling of {@code LA} and {@code RGBA}
- * images ({@code Convert.c}'s {@code rgbA2rgba} and {@code rgba2rgbA}).
+ * support scaled by the downscaling factor so that shrinking averages, coefficients in 22-bit fixed
+ * point, each pass rounded and clipped to 8 bits), nearest neighbour for palette images (as {@code
+ * Image.resize} switches to for mode {@code P}, via {@code ImagingScaleAffine} of {@code
+ * Geometry.c}), and premultiplied alpha around the resampling of {@code LA} and {@code RGBA} images
+ * ({@code Convert.c}'s {@code rgbA2rgba} and {@code rgba2rgbA}).
  */
 final class PilResize {
 
@@ -52,8 +52,8 @@ final class PilResize {
     }
 
     /**
-     * {@code precompute_coeffs} followed by {@code normalize_coeffs_8bpc} of Resample.c for the
-     * box {@code [0, inSize)}.
+     * {@code precompute_coeffs} followed by {@code normalize_coeffs_8bpc} of Resample.c for the box
+     * {@code [0, inSize)}.
      *
      * @param bounds out: per output pixel, the first input pixel and the number used
      * @return per output pixel {@code ksize} fixed-point coefficients

@@ -38,11 +38,11 @@ public final class TextEncoder implements AutoCloseable {
                                             bundle.resolve(files.bpeVocabulary()),
                                             files.bpeMergeCount())
                                     : files.tokenizerJson() != null
-                                    ? ClipTokenizer.fromTokenizerJson(
-                                            bundle.resolve(files.tokenizerJson()))
-                                    : ClipTokenizer.fromFiles(
-                                            bundle.resolve(files.vocab()),
-                                            bundle.resolve(files.merges())))
+                                            ? ClipTokenizer.fromTokenizerJson(
+                                                    bundle.resolve(files.tokenizerJson()))
+                                            : ClipTokenizer.fromFiles(
+                                                    bundle.resolve(files.vocab()),
+                                                    bundle.resolve(files.merges())))
                             .withContextLength(files.contextLength());
         } catch (IOException | RuntimeException e) {
             throw new BundleException(

@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * (letter, digit, whitespace, case, NFC/NFKC) are the JDK's, possibly another Unicode version than
  * the Python used with CLIP; lengths inside ftfy are counted in UTF-16 units, not code points.
  *
- * Like the reference, a literal {@code <|startoftext|>} or {@code <|endoftext|>} in a prompt
+ * <p>Like the reference, a literal {@code <|startoftext|>} or {@code <|endoftext|>} in a prompt
  * becomes that special token. An empty (or whitespace-only) prompt gives {@code [SOT, EOT]}; the
  * API above this class rejects empty prompts.
  *

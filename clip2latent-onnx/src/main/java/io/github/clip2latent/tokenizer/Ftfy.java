@@ -49,8 +49,7 @@ final class Ftfy {
                             + "|[\\xf0][\\x80-\\xbf][\\x80-\\xbf][ ]");
 
     /** {@code ftfy.fixes.A_GRAVE_WORD_RE}. */
-    private static final Pattern A_GRAVE_WORD =
-            Pattern.compile("\\xc3 (?! |quele|quela|quilo|s )");
+    private static final Pattern A_GRAVE_WORD = Pattern.compile("\\xc3 (?! |quele|quela|quilo|s )");
 
     /** {@code ftfy.chardata.LOSSY_UTF8_RE}. */
     private static final Pattern LOSSY_UTF8 =
@@ -110,7 +109,8 @@ final class Ftfy {
 
     /**
      * {@code ftfy.fix_text(text)}: fixes each line (up to a million chars) on its own; HTML
-     * unescaping stops for good at the first line holding {@code '<'} ({@code unescape_html="auto"}).
+     * unescaping stops for good at the first line holding {@code '<'} ({@code
+     * unescape_html="auto"}).
      */
     static String fixText(String text) {
         if (isPlainAscii(text)) {
@@ -152,7 +152,9 @@ final class Ftfy {
         return true;
     }
 
-    /** {@code ftfy.fix_and_explain}: every fixer in ftfy's order, then NFC, until nothing changes. */
+    /**
+     * {@code ftfy.fix_and_explain}: every fixer in ftfy's order, then NFC, until nothing changes.
+     */
     static String fixSegment(String segment, boolean unescapeHtml) {
         String text = segment;
         while (true) {
@@ -506,7 +508,9 @@ final class Ftfy {
         return out == null ? text : out.toString();
     }
 
-    /** {@code ftfy.fixes.uncurl_quotes}: {@code [\u02bc\u2018-\u201b]} and {@code [\u201c-\u201f]}. */
+    /**
+     * {@code ftfy.fixes.uncurl_quotes}: {@code [\u02bc\u2018-\u201b]} and {@code [\u201c-\u201f]}.
+     */
     static String uncurlQuotes(String text) {
         char[] out = text.toCharArray();
         for (int i = 0; i < out.length; i++) {

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * html.unescape(html.unescape(ftfy.fix_text(text))).strip()} and {@code whitespace_clean} turns
  * every run of {@code \s} into one space and strips.
  *
- * <p>{@code ftfy.fix_text} is the port in {@link Ftfy} (ftfy 6.1.1, default configuration);
- * {@code html.unescape} the one in {@link HtmlUnescape}, with Python's full HTML5 entity table.
+ * <p>{@code ftfy.fix_text} is the port in {@link Ftfy} (ftfy 6.1.1, default configuration); {@code
+ * html.unescape} the one in {@link HtmlUnescape}, with Python's full HTML5 entity table.
  */
 final class TextCleaner {
 

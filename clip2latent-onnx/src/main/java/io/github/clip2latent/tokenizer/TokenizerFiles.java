@@ -74,9 +74,11 @@ final class TokenizerFiles {
                 }
                 lineNumber++;
                 String trimmed = line.strip();
-                // Header: "#version: 0.2" (Hugging Face) or OpenAI's "\"bpe_simple_vocab_16e6.txt#version: 0.2".
+                // Header: "#version: 0.2" (Hugging Face) or OpenAI's
+                // "\"bpe_simple_vocab_16e6.txt#version: 0.2".
                 boolean header =
-                        lineNumber == 1 && (trimmed.startsWith("#") || trimmed.contains("#version"));
+                        lineNumber == 1
+                                && (trimmed.startsWith("#") || trimmed.contains("#version"));
                 if (trimmed.isEmpty() || header) {
                     continue;
                 }
@@ -120,8 +122,7 @@ final class TokenizerFiles {
             throw new IOException(file + ": the unpacked text is not valid UTF-8", e);
         } catch (IOException e) {
             // ZipException, EOFException: a damaged or cut-off download.
-            throw new IOException(
-                    file + ": corrupt or truncated gzip data: " + e.getMessage(), e);
+            throw new IOException(file + ": corrupt or truncated gzip data: " + e.getMessage(), e);
         }
         String[] lines = text.split("\n", -1);
         // A final newline leaves an empty last element, not a merge.

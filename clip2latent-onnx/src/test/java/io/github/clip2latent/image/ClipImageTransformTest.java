@@ -33,11 +33,11 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * {@link ClipImageTransform} against PIL 9.4 + torchvision 0.14 running {@code clip._transform(224)}
- * ({@code src/test/resources/pil-goldens/make_goldens.py}): for each of 18 images (RGB, grey, grey
- * with alpha, RGBA, palette; up- and downscaling, odd aspect ratios, odd crop offsets), the 8-bit
- * image before {@code ToTensor} must be identical (SHA-256) and the normalized values within 1e-3
- * on a 20 x 20 grid.
+ * {@link ClipImageTransform} against PIL 9.4 + torchvision 0.14 running {@code
+ * clip._transform(224)} ({@code src/test/resources/pil-goldens/make_goldens.py}): for each of 18
+ * images (RGB, grey, grey with alpha, RGBA, palette; up- and downscaling, odd aspect ratios, odd
+ * crop offsets), the 8-bit image before {@code ToTensor} must be identical (SHA-256) and the
+ * normalized values within 1e-3 on a 20 x 20 grid.
  */
 class ClipImageTransformTest {
 
@@ -71,14 +71,24 @@ class ClipImageTransformTest {
             BufferedImage image =
                     c.path("png").asBoolean()
                             ? readPng(name + ".png")
-                            : ImageGoldens.make(c.path("mode").asText(), c.path("width").asInt(),
-                                    c.path("height").asInt(), c.path("pattern").asText(),
+                            : ImageGoldens.make(
+                                    c.path("mode").asText(),
+                                    c.path("width").asInt(),
+                                    c.path("height").asInt(),
+                                    c.path("pattern").asText(),
                                     c.path("seed").asInt());
-            int[] resized = ClipImageTransform.resizedSize(image.getWidth(), image.getHeight(), 224);
+            int[] resized =
+                    ClipImageTransform.resizedSize(image.getWidth(), image.getHeight(), 224);
             if (resized[0] != c.path("resized").get(0).asInt()
                     || resized[1] != c.path("resized").get(1).asInt()) {
-                failures.add(name + ": resized to " + resized[0] + "x" + resized[1] + ", PIL "
-                        + c.path("resized"));
+                failures.add(
+                        name
+                                + ": resized to "
+                                + resized[0]
+                                + "x"
+                                + resized[1]
+                                + ", PIL "
+                                + c.path("resized"));
             }
             String sha = sha256(transform.resizeCropRgb(PilImage.from(image)));
             if (!sha.equals(c.path("sha256_rgb").asText())) {
@@ -199,7 +209,9 @@ class ClipImageTransformTest {
         }
 
         static int value(String pattern, int x, int y, int w, int channel, int seed) {
-            return pattern.equals("noise") ? noise(x, y, channel, seed) : smooth(x, y, w, channel, seed);
+            return pattern.equals("noise")
+                    ? noise(x, y, channel, seed)
+                    : smooth(x, y, w, channel, seed);
         }
 
         static int alpha(int x, int y, int seed) {
@@ -210,8 +222,13 @@ class ClipImageTransformTest {
             switch (mode) {
                 case "RGB", "RGBA" -> {
                     boolean alpha = mode.equals("RGBA");
-                    BufferedImage image = new BufferedImage(w, h,
-                            alpha ? BufferedImage.TYPE_4BYTE_ABGR : BufferedImage.TYPE_3BYTE_BGR);
+                    BufferedImage image =
+                            new BufferedImage(
+                                    w,
+                                    h,
+                                    alpha
+                                            ? BufferedImage.TYPE_4BYTE_ABGR
+                                            : BufferedImage.TYPE_3BYTE_BGR);
                     WritableRaster r = image.getRaster();
                     for (int y = 0; y < h; y++) {
                         for (int x = 0; x < w; x++) {
@@ -235,9 +252,13 @@ class ClipImageTransformTest {
                     return image;
                 }
                 case "LA" -> {
-                    ComponentColorModel cm = new ComponentColorModel(
-                            ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
-                            Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+                    ComponentColorModel cm =
+                            new ComponentColorModel(
+                                    ColorSpace.getInstance(ColorSpace.CS_GRAY),
+                                    true,
+                                    false,
+                                    Transparency.TRANSLUCENT,
+                                    DataBuffer.TYPE_BYTE);
                     WritableRaster r = cm.createCompatibleWritableRaster(w, h);
                     for (int y = 0; y < h; y++) {
                         for (int x = 0; x < w; x++) {
@@ -256,8 +277,12 @@ class ClipImageTransformTest {
                         green[i] = (byte) ((i * 7 + 5) % 256);
                         blue[i] = (byte) (255 - i);
                     }
-                    BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED,
-                            new IndexColorModel(8, 256, red, green, blue));
+                    BufferedImage image =
+                            new BufferedImage(
+                                    w,
+                                    h,
+                                    BufferedImage.TYPE_BYTE_INDEXED,
+                                    new IndexColorModel(8, 256, red, green, blue));
                     for (int y = 0; y < h; y++) {
                         for (int x = 0; x < w; x++) {
                             image.getRaster().setSample(x, y, 0, value(pattern, x, y, w, 0, seed));

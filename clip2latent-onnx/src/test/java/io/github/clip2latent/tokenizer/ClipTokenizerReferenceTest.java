@@ -83,20 +83,34 @@ class ClipTokenizerReferenceTest {
             JsonNode c = cases.get(i);
             String text = c.path("text").asText();
             String where = "case " + i + " " + text;
-            check(failures, where + " cleaned", c.path("cleaned").asText(), TextCleaner.clean(text));
+            check(
+                    failures,
+                    where + " cleaned",
+                    c.path("cleaned").asText(),
+                    TextCleaner.clean(text));
             check(failures, where + " ids", ints(c.path("ids")), tokenizer.encode(text));
-            check(failures, where + " decoded", c.path("decoded").asText(),
+            check(
+                    failures,
+                    where + " decoded",
+                    c.path("decoded").asText(),
                     tokenizer.decode(tokenizer.encode(text)));
             if (c.path("tokenize").isNull()) {
                 check(failures, where + " too long", true, c.path("too_long").asBoolean());
                 IllegalArgumentException e =
-                        assertThrows(IllegalArgumentException.class, () -> tokenizer.tokenize(text));
+                        assertThrows(
+                                IllegalArgumentException.class, () -> tokenizer.tokenize(text));
                 check(failures, where + " message", true, e.getMessage().contains("too long"));
             } else {
-                check(failures, where + " tokenize", longs(c.path("tokenize")),
+                check(
+                        failures,
+                        where + " tokenize",
+                        longs(c.path("tokenize")),
                         tokenizer.tokenize(text).ids());
             }
-            check(failures, where + " tokenize_truncate", longs(c.path("tokenize_truncate")),
+            check(
+                    failures,
+                    where + " tokenize_truncate",
+                    longs(c.path("tokenize_truncate")),
                     tokenizer.withTruncationPolicy(TruncationPolicy.TRUNCATE).tokenize(text).ids());
         }
         assertEquals(List.of(), failures);
@@ -134,8 +148,10 @@ class ClipTokenizerReferenceTest {
                         .skip(1)
                         .limit(ClipTokenizer.OPENAI_MERGE_COUNT)
                         .toList();
-        Path merges = Files.writeString(dir.resolve("merges.txt"),
-                "#version: 0.2\n" + String.join("\n", lines) + "\n");
+        Path merges =
+                Files.writeString(
+                        dir.resolve("merges.txt"),
+                        "#version: 0.2\n" + String.join("\n", lines) + "\n");
         List<String> tokens = ClipTokenizer.clipLayout(Fixtures.tokenizerMerges(lines));
         java.util.Map<String, Integer> vocab = new java.util.LinkedHashMap<>();
         for (int i = 0; i < tokens.size(); i++) {
@@ -148,11 +164,15 @@ class ClipTokenizerReferenceTest {
             assertArrayEquals(ints(c.path("ids")), fromJson.encode(c.path("text").asText()));
         }
         // A merges.txt cut short must not load: its tokenization would silently differ.
-        Path shortMerges = Files.writeString(dir.resolve("short.txt"),
-                "#version: 0.2\n" + String.join("\n", lines.subList(0, 40000)) + "\n");
-        IOException e = assertThrows(IOException.class,
-                () -> ClipTokenizer.fromFiles(vocabJson, shortMerges));
-        assertTrue(e.getMessage().startsWith(shortMerges + ": holds 40000 merges, but 8894 tokens"),
+        Path shortMerges =
+                Files.writeString(
+                        dir.resolve("short.txt"),
+                        "#version: 0.2\n" + String.join("\n", lines.subList(0, 40000)) + "\n");
+        IOException e =
+                assertThrows(
+                        IOException.class, () -> ClipTokenizer.fromFiles(vocabJson, shortMerges));
+        assertTrue(
+                e.getMessage().startsWith(shortMerges + ": holds 40000 merges, but 8894 tokens"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("needs 48894 merges"), e.getMessage());
     }

@@ -39,8 +39,14 @@ class FtfyTest {
             String expected = c.path("fix_text").asText();
             String actual = Ftfy.fixText(text);
             if (!expected.equals(actual)) {
-                failures.add(c.path("source").asText() + ": " + escape(text) + " -> expected "
-                        + escape(expected) + ", got " + escape(actual));
+                failures.add(
+                        c.path("source").asText()
+                                + ": "
+                                + escape(text)
+                                + " -> expected "
+                                + escape(expected)
+                                + ", got "
+                                + escape(actual));
             }
         }
         assertTrue(cases.size() > 170, "only " + cases.size() + " cases");
@@ -56,8 +62,14 @@ class FtfyTest {
             String expected = c.path("cleaned").asText();
             String actual = TextCleaner.clean(text);
             if (!expected.equals(actual)) {
-                failures.add(c.path("source").asText() + ": " + escape(text) + " -> expected "
-                        + escape(expected) + ", got " + escape(actual));
+                failures.add(
+                        c.path("source").asText()
+                                + ": "
+                                + escape(text)
+                                + " -> expected "
+                                + escape(expected)
+                                + ", got "
+                                + escape(actual));
             }
         }
         assertEquals(List.of(), failures, failures.size() + " of " + cases.size() + " differ");
@@ -88,7 +100,9 @@ class FtfyTest {
     void utf8VariantsDecodeJavaNullsAndCesu8() {
         byte[] nul = {'a', (byte) 0xC0, (byte) 0x80, 'b'};
         assertEquals("a\u0000b", Ftfy.decodeUtf8Variants(nul));
-        byte[] cesu = {(byte) 0xED, (byte) 0xA0, (byte) 0xBD, (byte) 0xED, (byte) 0xB8, (byte) 0x8D};
+        byte[] cesu = {
+            (byte) 0xED, (byte) 0xA0, (byte) 0xBD, (byte) 0xED, (byte) 0xB8, (byte) 0x8D
+        };
         assertEquals(new String(Character.toChars(0x1F60D)), Ftfy.decodeUtf8Variants(cesu));
         assertNull(Ftfy.decodeUtf8Variants(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0xBD}));
         assertNull(Ftfy.decodeUtf8Variants(new byte[] {(byte) 0xC0, 'a'}));
