@@ -109,7 +109,6 @@ public final class ClipGraphWriter {
         g.docString("OpenAI CLIP ViT image encoder (clip/model.py VisionTransformer), raw embeddings");
         int r = c.imageResolution();
         int width = c.visionWidth();
-        int tokens = c.visionTokens();
         Dim batch = Dim.symbolic(BATCH);
         GraphValue pixels =
                 g.input(INPUT_PIXELS, ElementType.FLOAT, batch, Dim.of(3), Dim.of(r), Dim.of(r));
@@ -127,7 +126,7 @@ public final class ClipGraphWriter {
             x = layerNorm(g, weights, "visual.ln_pre", x);
         }
         for (int i = 0; i < c.visionLayers(); i++) {
-            x = block(g, weights, ClipWeights.VISION_BLOCKS + i, x, tokens, width, c.visionHeads(), null);
+            x = block(g, weights, ClipWeights.VISION_BLOCKS + i, x, width, c.visionHeads(), null);
         }
         try (GraphBuilder.Scope s = g.scope("visual.head")) {
             // ln_post(x[:, 0, :]) @ proj.
@@ -155,16 +154,30 @@ public final class ClipGraphWriter {
         Dim batch = Dim.symbolic(BATCH);
         GraphValue ids = g.input(INPUT_IDS, ElementType.INT64, batch, Dim.of(ctx));
 
+        GraphValue used;
         GraphValue x;
         GraphValue mask;
         try (GraphBuilder.Scope s = g.scope("embed")) {
+            // Only tokens up to the last end-of-text position in the batch are run: under the causal
+            // mask no later token reaches the features read at the end-of-text token, so the output
+            // equals the reference's, which runs all context positions.
+            used = g.add(g.reduceMax(g.argMax(ids, -1, false), true, 0), g.int64Vector("one", 1));
+            GraphValue zero = g.int64Vector("zero", 0);
+            GraphValue kept = g.slice(ids, zero, used, g.int64Vector("axis", 1));
             // token_embedding(text) + positional_embedding.
-            x = g.gather(g.initializer(weights.get(ClipWeights.TOKEN_EMBEDDING)), ids, 0);
-            x = g.add(x, g.initializer(weights.get(ClipWeights.TEXT_POSITIONAL)));
+            x = g.gather(g.initializer(weights.get(ClipWeights.TOKEN_EMBEDDING)), kept, 0);
+            GraphValue pos = g.initializer(weights.get(ClipWeights.TEXT_POSITIONAL));
+            x = g.add(x, g.slice(pos, zero, used, g.int64Vector("axis", 0)));
             mask = g.floatConstant("causal_mask", new long[] {ctx, ctx}, causalMask(ctx));
+            mask =
+                    g.slice(
+                            mask,
+                            g.int64Vector("zeros", 0, 0),
+                            g.concat(0, used, used),
+                            g.int64Vector("axes", 0, 1));
         }
         for (int i = 0; i < c.textLayers(); i++) {
-            x = block(g, weights, ClipWeights.TEXT_BLOCKS + i, x, ctx, width, c.textHeads(), mask);
+            x = block(g, weights, ClipWeights.TEXT_BLOCKS + i, x, width, c.textHeads(), mask);
         }
         try (GraphBuilder.Scope s = g.scope("head")) {
             // x[arange(B), text.argmax(-1)]: gather the end-of-text row first; ln_final acts per
@@ -210,6 +223,7 @@ public final class ClipGraphWriter {
      * mlp(ln_2(x))}, batch-first (the reference permutes to sequence-first only for {@code
      * nn.MultiheadAttention}; the arithmetic is the same).
      *
+     * @param x [B, L, width] tokens (L may vary at run time)
      * @param mask additive [L, L] mask or null
      */
     @SuppressWarnings("try")
@@ -218,7 +232,6 @@ public final class ClipGraphWriter {
             ClipWeights w,
             String prefix,
             GraphValue x,
-            int length,
             int width,
             int heads,
             GraphValue mask) {
@@ -228,16 +241,16 @@ public final class ClipGraphWriter {
             GraphValue h = layerNorm(g, w, prefix + ".ln_1", x);
             GraphValue qkv = linear(g, w, h, prefix + ".attn.in_proj_weight", prefix + ".attn.in_proj_bias");
             GraphValue[] parts = g.split(qkv, -1, width, width, width);
-            GraphValue q = g.transpose(g.reshape(parts[0], 0, length, heads, dh), 0, 2, 1, 3);
-            GraphValue k = g.transpose(g.reshape(parts[1], 0, length, heads, dh), 0, 2, 3, 1);
-            GraphValue v = g.transpose(g.reshape(parts[2], 0, length, heads, dh), 0, 2, 1, 3);
+            GraphValue q = g.transpose(g.reshape(parts[0], 0, -1, heads, dh), 0, 2, 1, 3);
+            GraphValue k = g.transpose(g.reshape(parts[1], 0, -1, heads, dh), 0, 2, 3, 1);
+            GraphValue v = g.transpose(g.reshape(parts[2], 0, -1, heads, dh), 0, 2, 1, 3);
             q = g.div(q, g.scalar((float) Math.sqrt(dh)));
             GraphValue scores = g.matMul(q, k); // [B, H, L, L]
             if (mask != null) {
                 scores = g.add(scores, mask);
             }
             GraphValue out = g.matMul(g.softmax(scores, -1), v); // [B, H, L, dh]
-            out = g.reshape(g.transpose(out, 0, 2, 1, 3), 0, length, width);
+            out = g.reshape(g.transpose(out, 0, 2, 1, 3), 0, -1, width);
             out = linear(g, w, out, prefix + ".attn.out_proj.weight", prefix + ".attn.out_proj.bias");
             x = g.add(x, out);
         }

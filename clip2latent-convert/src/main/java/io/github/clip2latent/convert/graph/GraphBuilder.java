@@ -768,6 +768,35 @@ public final class GraphBuilder {
         return node1("GatherElements", List.of(data, indices), Attribute.of("axis", axis));
     }
 
+    /**
+     * Maximum over axes (opset 17 form: axes as an attribute); works on int64 too.
+     *
+     * @param x input
+     * @param keepDims whether reduced axes stay with size 1
+     * @param axes the axes
+     * @return the maximum
+     */
+    public GraphValue reduceMax(GraphValue x, boolean keepDims, long... axes) {
+        return node1(
+                "ReduceMax",
+                List.of(x),
+                Attribute.ints("axes", axes),
+                Attribute.of("keepdims", keepDims ? 1L : 0L));
+    }
+
+    /**
+     * Slices with run-time bounds (ONNX Slice, step 1).
+     *
+     * @param x input
+     * @param starts 1-D int64 first indices, one per axis
+     * @param ends 1-D int64 end indices (exclusive), one per axis
+     * @param axes 1-D int64 axes
+     * @return the slice
+     */
+    public GraphValue slice(GraphValue x, GraphValue starts, GraphValue ends, GraphValue axes) {
+        return node1("Slice", List.of(x, starts, ends, axes));
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Model
 
