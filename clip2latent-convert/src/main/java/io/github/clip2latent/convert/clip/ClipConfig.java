@@ -1,5 +1,6 @@
 package io.github.clip2latent.convert.clip;
 
+import io.github.clip2latent.convert.read.ConversionException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
@@ -100,18 +101,18 @@ public record ClipConfig(
      * @param shapes parameter name (OpenAI naming) to shape
      * @param source the file the names came from, for messages
      * @return the configuration
-     * @throws ClipFormatException naming the source and the problem when the names are not those
+     * @throws ConversionException naming the source and the problem when the names are not those
      *     of a ViT CLIP or the shapes are inconsistent
      */
     public static ClipConfig infer(Map<String, long[]> shapes, String source) {
         if (!shapes.containsKey("visual.proj")) {
             if (shapes.keySet().stream().anyMatch(k -> k.startsWith("visual.layer1."))) {
-                throw new ClipFormatException(
+                throw new ConversionException(
                         source
                                 + ": a CLIP with a ResNet image tower (RN50 and kin); only ViT CLIP"
                                 + " models are supported");
             }
-            throw new ClipFormatException(
+            throw new ConversionException(
                     source
                             + ": not an OpenAI CLIP ViT state dict: no 'visual.proj' among its "
                             + shapes.size()
@@ -138,7 +139,7 @@ public record ClipConfig(
         // build_model: grid = round(sqrt(rows - 1)); the rows must then be grid^2 + 1.
         long grid = Math.round(Math.sqrt(visionPos[0] - 1.0));
         if (grid * grid + 1 != visionPos[0]) {
-            throw new ClipFormatException(
+            throw new ConversionException(
                     source
                             + ": 'visual.positional_embedding' has "
                             + visionPos[0]
@@ -152,7 +153,7 @@ public record ClipConfig(
             }
         }
         if (visionWidth < HEAD_WIDTH || textWidth < HEAD_WIDTH) {
-            throw new ClipFormatException(
+            throw new ConversionException(
                     source
                             + ": widths vision "
                             + visionWidth
@@ -161,7 +162,7 @@ public record ClipConfig(
                             + " give no attention head (build_model sets heads = width / 64)");
         }
         if (visionLayers == 0 || textBlocks.isEmpty()) {
-            throw new ClipFormatException(
+            throw new ConversionException(
                     source
                             + ": no transformer blocks found (vision "
                             + visionLayers
@@ -185,7 +186,7 @@ public record ClipConfig(
                             textBlocks.size(),
                             textWidth / HEAD_WIDTH);
         } catch (IllegalArgumentException e) {
-            throw new ClipFormatException(source + ": inconsistent CLIP shapes: " + e.getMessage(), e);
+            throw new ConversionException(source + ": inconsistent CLIP shapes: " + e.getMessage(), e);
         }
         ClipWeights.checkShapes(config, shapes, source);
         return config;
@@ -194,11 +195,11 @@ public record ClipConfig(
     private static long[] require(Map<String, long[]> shapes, String source, String name, int rank) {
         long[] shape = shapes.get(name);
         if (shape == null) {
-            throw new ClipFormatException(
+            throw new ConversionException(
                     source + ": CLIP tensor '" + name + "' is missing");
         }
         if (shape.length != rank) {
-            throw new ClipFormatException(
+            throw new ConversionException(
                     source
                             + ": CLIP tensor '"
                             + name

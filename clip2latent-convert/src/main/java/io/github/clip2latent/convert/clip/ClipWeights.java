@@ -1,5 +1,6 @@
 package io.github.clip2latent.convert.clip;
 
+import io.github.clip2latent.convert.read.ConversionException;
 import com.google.common.collect.ImmutableMap;
 
 import io.github.clip2latent.convert.graph.NamedTensor;
@@ -70,7 +71,7 @@ public final class ClipWeights {
      * @param tensors name to tensor; each tensor's own name must equal its key
      * @param source where the tensors came from (a file name), for messages
      * @return the weights in canonical order
-     * @throws ClipFormatException naming the source and every missing, unexpected or misshapen
+     * @throws ConversionException naming the source and every missing, unexpected or misshapen
      *     tensor
      */
     public static ClipWeights of(ClipConfig config, Map<String, NamedTensor> tensors, String source) {
@@ -83,7 +84,7 @@ public final class ClipWeights {
         for (String name : expectedShapes(config).keySet()) {
             NamedTensor t = tensors.get(name);
             if (!t.name().equals(name)) {
-                throw new ClipFormatException(
+                throw new ConversionException(
                         source + ": key '" + name + "' holds a tensor named '" + t.name() + "'");
             }
             ordered.put(name, t);
@@ -94,7 +95,7 @@ public final class ClipWeights {
     /**
      * Checks names and shapes against the configuration.
      *
-     * @throws ClipFormatException listing every missing, unexpected or misshapen tensor
+     * @throws ConversionException listing every missing, unexpected or misshapen tensor
      */
     static void checkShapes(ClipConfig config, Map<String, long[]> shapes, String source) {
         Map<String, long[]> expected = expectedShapes(config);
@@ -124,7 +125,7 @@ public final class ClipWeights {
             }
         }
         if (!problems.isEmpty()) {
-            throw new ClipFormatException(
+            throw new ConversionException(
                     source
                             + ": does not match the CLIP architecture inferred from it ("
                             + config

@@ -1,5 +1,6 @@
 package io.github.clip2latent.convert.clip;
 
+import io.github.clip2latent.convert.read.ConversionException;
 import io.github.clip2latent.convert.graph.NamedTensor;
 
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ public final class HuggingFaceClipNames {
      * @param tensors Hugging Face name to tensor
      * @param source the file, for messages
      * @return OpenAI name to tensor, insertion-ordered
-     * @throws ClipFormatException naming the source and the names that are not a CLIPModel's, or
+     * @throws ConversionException naming the source and the names that are not a CLIPModel's, or
      *     a block with a missing or misshapen q/k/v projection
      */
     public static Map<String, NamedTensor> toOpenAi(Map<String, NamedTensor> tensors, String source) {
@@ -139,7 +140,7 @@ public final class HuggingFaceClipNames {
             unknown.add(name);
         }
         if (!unknown.isEmpty()) {
-            throw new ClipFormatException(
+            throw new ConversionException(
                     source
                             + ": "
                             + unknown.size()
@@ -157,12 +158,12 @@ public final class HuggingFaceClipNames {
     private static NamedTensor pack(String name, NamedTensor[] qkv, String source) {
         for (int i = 0; i < 3; i++) {
             if (qkv[i] == null) {
-                throw new ClipFormatException(
+                throw new ConversionException(
                         source + ": '" + name + "' needs q, k and v projections; "
                                 + QKV.get(i) + " is missing");
             }
             if (!Arrays.equals(qkv[i].shape(), qkv[0].shape())) {
-                throw new ClipFormatException(
+                throw new ConversionException(
                         source + ": the q/k/v projections for '" + name + "' differ in shape: "
                                 + Arrays.toString(qkv[0].shape()) + " vs "
                                 + Arrays.toString(qkv[i].shape()));
@@ -186,7 +187,7 @@ public final class HuggingFaceClipNames {
     private static NamedTensor transpose(NamedTensor t, String name, String source) {
         long[] s = t.shape();
         if (s.length != 2) {
-            throw new ClipFormatException(
+            throw new ConversionException(
                     source + ": '" + t.name() + "' has shape " + Arrays.toString(s)
                             + ", expected a 2-D (embed, width) projection");
         }
