@@ -13,6 +13,7 @@ module io.github.clip2latent.convert {
     requires pickle;
     requires com.fasterxml.jackson.databind;
 
+    exports io.github.clip2latent.convert.clip;
     exports io.github.clip2latent.convert.graph;
     exports io.github.clip2latent.convert.prior;
     exports io.github.clip2latent.convert.read;
