@@ -708,6 +708,95 @@ public final class GraphBuilder {
         return node1("Flatten", List.of(x), Attribute.of("axis", axis));
     }
 
+    /**
+     * Layer normalization over the last axis with a gain and a bias (opset 17 LayerNormalization),
+     * PyTorch's {@code nn.LayerNorm} with {@code elementwise_affine=True}.
+     *
+     * @param x input
+     * @param gain the learned gain, shape = last dimension of x
+     * @param bias the learned bias, shape = last dimension of x
+     * @param epsilon added to the variance
+     * @return the normalized value
+     */
+    public GraphValue layerNorm(GraphValue x, GraphValue gain, GraphValue bias, float epsilon) {
+        return node1(
+                "LayerNormalization",
+                List.of(x, gain, bias),
+                Attribute.of("axis", -1L),
+                Attribute.of("epsilon", epsilon));
+    }
+
+    /**
+     * 2-D convolution without bias or padding, square kernel taken from the weight; PyTorch's
+     * {@code nn.Conv2d(..., bias=False)} with {@code padding=0}.
+     *
+     * @param x NCHW input
+     * @param weight (out, in, k, k) kernel
+     * @param stride step (square)
+     * @return the NCHW output
+     */
+    public GraphValue conv(GraphValue x, GraphValue weight, long stride) {
+        return node1("Conv", List.of(x, weight), Attribute.ints("strides", stride, stride));
+    }
+
+    /**
+     * Index of the first largest value along an axis (int64), as {@code torch.argmax}.
+     *
+     * @param x input
+     * @param axis the axis
+     * @param keepDims whether the reduced axis stays with size 1
+     * @return the int64 indices
+     */
+    public GraphValue argMax(GraphValue x, long axis, boolean keepDims) {
+        return node1(
+                "ArgMax",
+                List.of(x),
+                Attribute.of("axis", axis),
+                Attribute.of("keepdims", keepDims ? 1L : 0L));
+    }
+
+    /**
+     * Gathers single elements along an axis ({@code torch.gather}): the output has the shape of
+     * {@code indices}, which has the rank of {@code data}.
+     *
+     * @param data input
+     * @param indices int64 indices, same rank as data
+     * @param axis the axis
+     * @return the gathered values
+     */
+    public GraphValue gatherElements(GraphValue data, GraphValue indices, long axis) {
+        return node1("GatherElements", List.of(data, indices), Attribute.of("axis", axis));
+    }
+
+    /**
+     * Maximum over axes (opset 17 form: axes as an attribute); works on int64 too.
+     *
+     * @param x input
+     * @param keepDims whether reduced axes stay with size 1
+     * @param axes the axes
+     * @return the maximum
+     */
+    public GraphValue reduceMax(GraphValue x, boolean keepDims, long... axes) {
+        return node1(
+                "ReduceMax",
+                List.of(x),
+                Attribute.ints("axes", axes),
+                Attribute.of("keepdims", keepDims ? 1L : 0L));
+    }
+
+    /**
+     * Slices with run-time bounds (ONNX Slice, step 1).
+     *
+     * @param x input
+     * @param starts 1-D int64 first indices, one per axis
+     * @param ends 1-D int64 end indices (exclusive), one per axis
+     * @param axes 1-D int64 axes
+     * @return the slice
+     */
+    public GraphValue slice(GraphValue x, GraphValue starts, GraphValue ends, GraphValue axes) {
+        return node1("Slice", List.of(x, starts, ends, axes));
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Signal-processing operators (StyleGAN3 synthesis: Fourier features, filtered leaky ReLU)
 
