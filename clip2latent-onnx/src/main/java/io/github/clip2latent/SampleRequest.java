@@ -76,12 +76,17 @@ public record SampleRequest(
         edits = List.copyOf(edits);
     }
 
+    /**
+     * A deep copy that keeps the stored samples and color model: drawing into an RGB image would
+     * composite alpha onto black and pass grey through a linear-grey conversion, changing the
+     * pixels CLIP's preprocessing sees.
+     */
     private static BufferedImage copy(BufferedImage source) {
-        BufferedImage copy =
-                new BufferedImage(
-                        source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_RGB);
-        copy.getGraphics().drawImage(source, 0, 0, null);
-        return copy;
+        return new BufferedImage(
+                source.getColorModel(),
+                source.copyData(null),
+                source.isAlphaPremultiplied(),
+                null);
     }
 
     /** A new unbound builder; end it with {@link Builder#build()}. */

@@ -101,31 +101,68 @@ public record BundleManifest(
     }
 
     /**
-     * The tokenizer files: either {@code vocab.json} + {@code merges.txt}, or a {@code
-     * tokenizer.json}.
+     * The tokenizer files: {@code vocab.json} + {@code merges.txt}, a Hugging Face {@code
+     * tokenizer.json}, or OpenAI's own {@code bpe_simple_vocab_16e6.txt.gz} (the vocabulary follows
+     * from its first {@code bpeMergeCount} merges, as CLIP's {@code SimpleTokenizer} builds it).
      *
      * @param vocab vocab.json path, or null
      * @param merges merges.txt path, or null
      * @param tokenizerJson tokenizer.json path, or null
      * @param contextLength CLIP's context, 77
+     * @param bpeVocabulary path of OpenAI's gzip-compressed merge list, or null; not combined with
+     *     the other files
+     * @param bpeMergeCount how many merges of {@code bpeVocabulary} to use ({@value
+     *     #OPENAI_MERGE_COUNT} for OpenAI CLIP); 0 when {@code bpeVocabulary} is null
      */
     public record TokenizerFiles(
-            String vocab, String merges, String tokenizerJson, int contextLength) {
+            String vocab,
+            String merges,
+            String tokenizerJson,
+            int contextLength,
+            String bpeVocabulary,
+            int bpeMergeCount) {
+
+        /** OpenAI CLIP's merge count, {@code 49152 - 256 - 2}. */
+        public static final int OPENAI_MERGE_COUNT = 49152 - 256 - 2;
 
         /** Validates. */
         public TokenizerFiles {
-            checkArgument(
-                    (vocab != null && merges != null) || tokenizerJson != null,
-                    "tokenizer needs 'vocab' and 'merges', or 'tokenizerJson'");
+            if (bpeVocabulary != null) {
+                checkArgument(
+                        vocab == null && merges == null && tokenizerJson == null,
+                        "tokenizer names 'bpeVocabulary' and also 'vocab', 'merges' or"
+                                + " 'tokenizerJson'; name one tokenizer source");
+                checkArgument(
+                        bpeMergeCount >= 1,
+                        "tokenizer bpeMergeCount must be >= 1, got %s",
+                        bpeMergeCount);
+            } else {
+                checkArgument(
+                        (vocab != null && merges != null) || tokenizerJson != null,
+                        "tokenizer needs 'vocab' and 'merges', 'tokenizerJson', or"
+                                + " 'bpeVocabulary'");
+            }
             checkArgument(
                     contextLength >= 2,
                     "tokenizer contextLength must be >= 2, got %s",
                     contextLength);
         }
 
+        /** vocab.json + merges.txt, or tokenizer.json (the format before bpeVocabulary). */
+        public TokenizerFiles(
+                String vocab, String merges, String tokenizerJson, int contextLength) {
+            this(vocab, merges, tokenizerJson, contextLength, null, 0);
+        }
+
         /** vocab.json + merges.txt. */
         public static TokenizerFiles bpe(String vocab, String merges, int contextLength) {
             return new TokenizerFiles(vocab, merges, null, contextLength);
+        }
+
+        /** OpenAI's {@code bpe_simple_vocab_16e6.txt.gz} with OpenAI CLIP's merge count. */
+        public static TokenizerFiles openAiBpe(String bpeVocabulary, int contextLength) {
+            return new TokenizerFiles(
+                    null, null, null, contextLength, bpeVocabulary, OPENAI_MERGE_COUNT);
         }
     }
 }

@@ -46,10 +46,15 @@ public final class BundleWriter {
     private LatentStats latentStats;
     private float[] wAvg;
     private final Map<Stage, byte[]> graphs = new EnumMap<>(Stage.class);
+    /** The name OpenAI gives its vocabulary file; bundles keep it. */
+    private static final String OPENAI_BPE_FILE = "bpe_simple_vocab_16e6.txt.gz";
+
     private final Map<String, byte[]> tokenizerFiles = new LinkedHashMap<>();
     private final Map<String, EditDirection> directions = new LinkedHashMap<>();
     private final Map<String, String> provenance = new LinkedHashMap<>();
     private int contextLength = 77;
+    /** Merge count of an OpenAI BPE vocabulary file; 0 for vocab.json + merges.txt. */
+    private int bpeMergeCount;
 
     private BundleWriter(Path target) {
         this.target = target.toAbsolutePath().normalize();
@@ -82,15 +87,19 @@ public final class BundleWriter {
             writer.graph(stage, Files.readAllBytes(source.stageFile(stage)));
         }
         BundleManifest.TokenizerFiles tok = m.tokenizer();
-        if (tok.vocab() == null) {
+        if (tok.bpeVocabulary() != null) {
+            writer.openAiTokenizer(
+                    source.resolve(tok.bpeVocabulary()), tok.bpeMergeCount(), tok.contextLength());
+        } else if (tok.vocab() == null) {
             throw new BundleException(
                     "bundle "
                             + source.directory()
                             + " uses tokenizer.json; BundleWriter writes "
-                            + "vocab.json + merges.txt bundles only");
+                            + "vocab.json + merges.txt or bpe_simple_vocab_16e6.txt.gz bundles only");
+        } else {
+            writer.tokenizer(
+                    source.resolve(tok.vocab()), source.resolve(tok.merges()), tok.contextLength());
         }
-        writer.tokenizer(
-                source.resolve(tok.vocab()), source.resolve(tok.merges()), tok.contextLength());
         if (source.wAvg() != null) {
             writer.wAvg(source.wAvg());
         }
@@ -165,6 +174,23 @@ public final class BundleWriter {
         tokenizerFiles.put("vocab.json", Files.readAllBytes(vocabJson));
         tokenizerFiles.put("merges.txt", Files.readAllBytes(mergesTxt));
         this.contextLength = context;
+        this.bpeMergeCount = 0;
+        return this;
+    }
+
+    /**
+     * OpenAI's own {@code bpe_simple_vocab_16e6.txt.gz}, carried unchanged; the vocabulary follows
+     * from its first {@code mergeCount} merges ({@link
+     * BundleManifest.TokenizerFiles#OPENAI_MERGE_COUNT} for OpenAI CLIP).
+     */
+    public BundleWriter openAiTokenizer(Path bpeVocabularyGz, int mergeCount, int context)
+            throws IOException {
+        checkArgument(context >= 2, "context length must be >= 2, got %s", context);
+        checkArgument(mergeCount >= 1, "merge count must be >= 1, got %s", mergeCount);
+        tokenizerFiles.clear();
+        tokenizerFiles.put(OPENAI_BPE_FILE, Files.readAllBytes(bpeVocabularyGz));
+        this.contextLength = context;
+        this.bpeMergeCount = mergeCount;
         return this;
     }
 
@@ -212,7 +238,7 @@ public final class BundleWriter {
                 "latent stats have dim %s, bundle latentDim is %s",
                 latentStats.dim(),
                 latentDim);
-        checkState(tokenizerFiles.size() == 2, "tokenizer files not set");
+        checkState(!tokenizerFiles.isEmpty(), "tokenizer files not set");
         for (Stage stage : Stage.values()) {
             checkState(graphs.containsKey(stage), "no graph for stage %s", stage.key());
         }
@@ -299,8 +325,16 @@ public final class BundleWriter {
                         "latent_std.npy",
                         wAvg != null ? "w_avg.npy" : null,
                         pre,
-                        BundleManifest.TokenizerFiles.bpe(
-                                "vocab.json", "merges.txt", contextLength),
+                        bpeMergeCount > 0
+                                ? new BundleManifest.TokenizerFiles(
+                                        null,
+                                        null,
+                                        null,
+                                        contextLength,
+                                        OPENAI_BPE_FILE,
+                                        bpeMergeCount)
+                                : BundleManifest.TokenizerFiles.bpe(
+                                        "vocab.json", "merges.txt", contextLength),
                         stages,
                         directionFiles,
                         provenance);

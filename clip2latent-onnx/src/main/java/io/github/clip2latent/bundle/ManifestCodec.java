@@ -127,7 +127,15 @@ public final class ManifestCodec {
                             tok.hasNonNull("tokenizerJson")
                                     ? r.text(tok, "tokenizer", "tokenizerJson")
                                     : null,
-                            r.integer(tok, "tokenizer", "contextLength")),
+                            r.integer(tok, "tokenizer", "contextLength"),
+                            tok.hasNonNull("bpeVocabulary")
+                                    ? r.text(tok, "tokenizer", "bpeVocabulary")
+                                    : null,
+                            tok.hasNonNull("bpeVocabulary")
+                                    ? (tok.hasNonNull("bpeMergeCount")
+                                            ? r.integer(tok, "tokenizer", "bpeMergeCount")
+                                            : BundleManifest.TokenizerFiles.OPENAI_MERGE_COUNT)
+                                    : 0),
                     stages,
                     r.strings(root, "directions"),
                     r.strings(root, "provenance"));
@@ -180,6 +188,10 @@ public final class ManifestCodec {
         }
         if (m.tokenizer().tokenizerJson() != null) {
             tok.put("tokenizerJson", m.tokenizer().tokenizerJson());
+        }
+        if (m.tokenizer().bpeVocabulary() != null) {
+            tok.put("bpeVocabulary", m.tokenizer().bpeVocabulary());
+            tok.put("bpeMergeCount", m.tokenizer().bpeMergeCount());
         }
         tok.put("contextLength", m.tokenizer().contextLength());
         ObjectNode stages = root.putObject("stages");

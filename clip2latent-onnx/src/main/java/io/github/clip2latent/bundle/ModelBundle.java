@@ -55,7 +55,9 @@ public final class ModelBundle {
             requireFile(dir, manifest.stage(stage).file(), "stage " + stage.key());
         }
         BundleManifest.TokenizerFiles tok = manifest.tokenizer();
-        if (tok.tokenizerJson() != null) {
+        if (tok.bpeVocabulary() != null) {
+            requireFile(dir, tok.bpeVocabulary(), "tokenizer");
+        } else if (tok.tokenizerJson() != null) {
             requireFile(dir, tok.tokenizerJson(), "tokenizer");
         } else {
             requireFile(dir, tok.vocab(), "tokenizer");

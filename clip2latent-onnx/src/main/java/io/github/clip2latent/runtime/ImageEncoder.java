@@ -6,8 +6,8 @@ import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
+import io.github.clip2latent.image.ClipImageTransform;
 import io.github.clip2latent.image.ClipPreprocessor;
-import io.github.clip2latent.image.Images;
 
 import java.awt.image.BufferedImage;
 
@@ -70,9 +70,18 @@ public final class ImageEncoder implements AutoCloseable {
         return session.runFloat(pixels, new long[] {rows, 3, size, size});
     }
 
-    /** Embeds an RGB image (for image variations). */
+    /**
+     * Embeds a user image (image variations) of any size, grey, palette or with alpha, after OpenAI
+     * CLIP's own preprocessing ({@link ClipImageTransform}: bicubic resize of the shorter side and
+     * center crop as PIL does them, alpha dropped), not the area resize used for generator output.
+     *
+     * @return {@code [1, C]}, raw embedding
+     */
     public float[] encode(BufferedImage image) {
-        return encode(Images.toTensor(image), 1, image.getHeight(), image.getWidth());
+        int size = preprocessor.spec().inputSize();
+        float[] pixels = new float[3 * size * size];
+        ClipImageTransform.of(preprocessor.spec()).apply(image, pixels, 0);
+        return session.runFloat(pixels, new long[] {1, 3, size, size});
     }
 
     @Override

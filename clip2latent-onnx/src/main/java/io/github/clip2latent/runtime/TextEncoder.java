@@ -33,7 +33,11 @@ public final class TextEncoder implements AutoCloseable {
         ClipTokenizer tokenizer;
         try {
             tokenizer =
-                    (files.tokenizerJson() != null
+                    (files.bpeVocabulary() != null
+                                    ? ClipTokenizer.fromBpeFile(
+                                            bundle.resolve(files.bpeVocabulary()),
+                                            files.bpeMergeCount())
+                                    : files.tokenizerJson() != null
                                     ? ClipTokenizer.fromTokenizerJson(
                                             bundle.resolve(files.tokenizerJson()))
                                     : ClipTokenizer.fromFiles(

@@ -147,28 +147,39 @@ public final class ClipTokenizer {
     }
 
     /**
-     * Builds the tokenizer exactly as {@code SimpleTokenizer.__init__} does, from the merges file
-     * alone: the vocabulary is the 256 byte symbols, the same with {@code </w>}, one token per
-     * merge, then {@code <|startoftext|>} and {@code <|endoftext|>}. For OpenAI CLIP pass {@code
-     * bpe_simple_vocab_16e6.txt.gz} and {@link #OPENAI_MERGE_COUNT}.
+     * Builds OpenAI CLIP's tokenizer from its own {@code bpe_simple_vocab_16e6.txt.gz}, as {@code
+     * SimpleTokenizer()} does by default: {@link #fromBpeFile(Path, int)} with {@link
+     * #OPENAI_MERGE_COUNT}.
      *
-     * @param mergesFile merge lines after a header line; may be gzipped
-     * @param mergeCount how many merges to use; the file must hold at least that many, since the
-     *     special tokens' ids depend on it
+     * @param bpeFile OpenAI's gzip-compressed merge list
      * @return a tokenizer with context length 77 and {@link TruncationPolicy#ERROR}
-     * @throws IOException if the file is missing, unreadable, malformed or too short
+     * @throws IOException if the file is missing, not gzip, corrupt, malformed or too short; the
+     *     message names it and the problem
      */
-    public static ClipTokenizer fromBpeFile(Path mergesFile, int mergeCount) throws IOException {
-        requireNonNegative(mergeCount, "mergeCount");
-        List<Merge> merges = TokenizerFiles.readMerges(mergesFile, mergeCount);
-        if (merges.size() < mergeCount) {
-            throw new IOException(
-                    mergesFile
-                            + ": holds "
-                            + merges.size()
-                            + " merges, expected at least "
-                            + mergeCount);
+    public static ClipTokenizer fromBpeFile(Path bpeFile) throws IOException {
+        return fromBpeFile(bpeFile, OPENAI_MERGE_COUNT);
+    }
+
+    /**
+     * Builds the tokenizer exactly as {@code SimpleTokenizer.__init__} does, from the merges file
+     * alone: the first line is a header; lines 1..mergeCount are the merges; the vocabulary is the
+     * 256 byte symbols, the same with {@code </w>}, one token per merge, then {@code
+     * <|startoftext|>} and {@code <|endoftext|>}. For OpenAI CLIP pass {@code
+     * bpe_simple_vocab_16e6.txt.gz} and {@link #OPENAI_MERGE_COUNT} (or use {@link
+     * #fromBpeFile(Path)}).
+     *
+     * @param bpeFile gzip-compressed merge lines after a header line, as OpenAI ships them
+     * @param mergeCount how many merges to use, at least 1; the file must hold at least that many,
+     *     since the special tokens' ids depend on it
+     * @return a tokenizer with context length 77 and {@link TruncationPolicy#ERROR}
+     * @throws IOException if the file is missing, not gzip, corrupt, malformed or too short; the
+     *     message names it and the problem
+     */
+    public static ClipTokenizer fromBpeFile(Path bpeFile, int mergeCount) throws IOException {
+        if (mergeCount < 1) {
+            throw new IllegalArgumentException("mergeCount must be at least 1, got " + mergeCount);
         }
+        List<Merge> merges = TokenizerFiles.readOpenAiBpe(bpeFile, mergeCount);
         Map<String, Integer> vocab = new HashMap<>();
         List<String> tokens = clipLayout(merges);
         for (int id = 0; id < tokens.size(); id++) {
@@ -177,10 +188,7 @@ public final class ClipTokenizer {
         }
         return create(
                 new TokenizerFiles.Tables(
-                        vocab,
-                        merges,
-                        mergesFile + " (derived vocabulary)",
-                        mergesFile.toString()));
+                        vocab, merges, bpeFile + " (derived vocabulary)", bpeFile.toString()));
     }
 
     /** CLIP's vocabulary order: bytes, bytes with {@code </w>}, merge results, special tokens. */
@@ -252,6 +260,7 @@ public final class ClipTokenizer {
             // dict(zip(merges, range(...))): a repeated merge keeps its last rank, as in Python.
             ranks.put(m.key(), rank);
         }
+        requireEveryTokenMade(t, vocab);
         Map<Integer, String> byId = new HashMap<>(vocab.size() * 2);
         vocab.forEach((token, id) -> byId.put(id, token));
         Cache<String, int[]> cache = CacheBuilder.newBuilder().maximumSize(CACHE_SIZE).build();
@@ -265,6 +274,56 @@ public final class ClipTokenizer {
                         end,
                         cache);
         return new ClipTokenizer(tables, DEFAULT_CONTEXT_LENGTH, TruncationPolicy.ERROR);
+    }
+
+    /**
+     * Checks that each token of the vocabulary, other than the byte symbols and special tokens, is
+     * made by some merge: a merges file cut short would otherwise silently tokenize differently
+     * (words that need the missing merges split into more pieces).
+     */
+    private static void requireEveryTokenMade(TokenizerFiles.Tables t, Map<String, Integer> vocab)
+            throws IOException {
+        java.util.Set<String> made = new java.util.HashSet<>(t.merges().size() * 2);
+        for (Merge m : t.merges()) {
+            made.add(m.result());
+        }
+        java.util.Set<String> base = new java.util.HashSet<>(List.of(START_OF_TEXT, END_OF_TEXT));
+        for (int i = 0; i < 256; i++) {
+            String symbol = String.valueOf(ByteUnicode.inVocabOrder(i));
+            base.add(symbol);
+            base.add(symbol + Bpe.END_OF_WORD);
+        }
+        int unmade = 0;
+        String example = null;
+        int exampleId = Integer.MAX_VALUE;
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            if (!base.contains(e.getKey()) && !made.contains(e.getKey())) {
+                unmade++;
+                if (e.getValue() < exampleId) {
+                    exampleId = e.getValue();
+                    example = e.getKey();
+                }
+            }
+        }
+        if (unmade > 0) {
+            throw new IOException(
+                    t.mergesSource()
+                            + ": holds "
+                            + t.merges().size()
+                            + " merges, but "
+                            + unmade
+                            + " tokens of "
+                            + t.vocabSource()
+                            + " are made by none of them (the first: \""
+                            + example
+                            + "\", id "
+                            + exampleId
+                            + "); is the merges file truncated? A CLIP vocabulary of "
+                            + vocab.size()
+                            + " tokens needs "
+                            + (vocab.size() - 514)
+                            + " merges");
+        }
     }
 
     /**

@@ -12,6 +12,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -71,13 +74,83 @@ final class TokenizerFiles {
                 }
                 lineNumber++;
                 String trimmed = line.strip();
-                if (trimmed.isEmpty() || (lineNumber == 1 && trimmed.startsWith("#"))) {
+                // Header: "#version: 0.2" (Hugging Face) or OpenAI's "\"bpe_simple_vocab_16e6.txt#version: 0.2".
+                boolean header =
+                        lineNumber == 1 && (trimmed.startsWith("#") || trimmed.contains("#version"));
+                if (trimmed.isEmpty() || header) {
                     continue;
                 }
                 merges.add(parseMerge(trimmed, file + " line " + lineNumber));
             }
         }
         return merges;
+    }
+
+    /**
+     * Reads OpenAI's {@code bpe_simple_vocab_16e6.txt.gz} as {@code SimpleTokenizer.__init__} does:
+     * {@code gzip.open(path).read().decode("utf-8").split('\n')[1:mergeCount + 1]}, each line split
+     * on whitespace. The first line is a header whatever it holds; the file must be gzip data and
+     * strict UTF-8, and must hold at least {@code mergeCount} merges, since the ids of the special
+     * tokens depend on that count.
+     */
+    static List<Merge> readOpenAiBpe(Path file, int mergeCount) throws IOException {
+        requireFile(file, "CLIP BPE vocabulary (bpe_simple_vocab_16e6.txt.gz)");
+        byte[] magic = new byte[2];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(magic, 0, 2);
+            if (n < 2 || (magic[0] & 0xFF) != 0x1f || (magic[1] & 0xFF) != 0x8b) {
+                throw new IOException(
+                        file
+                                + ": not gzip data (starts with "
+                                + (n == 0 ? "nothing: the file is empty" : hex(magic, n))
+                                + "); OpenAI's bpe_simple_vocab_16e6.txt.gz is gzip-compressed"
+                                + " and CLIP reads it with gzip.open");
+            }
+        }
+        String text;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            text =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(in.readAllBytes()))
+                            .toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": the unpacked text is not valid UTF-8", e);
+        } catch (IOException e) {
+            // ZipException, EOFException: a damaged or cut-off download.
+            throw new IOException(
+                    file + ": corrupt or truncated gzip data: " + e.getMessage(), e);
+        }
+        String[] lines = text.split("\n", -1);
+        // A final newline leaves an empty last element, not a merge.
+        int available = lines.length - 1 - (lines[lines.length - 1].isEmpty() ? 1 : 0);
+        if (available < mergeCount) {
+            throw new IOException(
+                    file
+                            + ": holds "
+                            + available
+                            + " merges after its header line, expected at least "
+                            + mergeCount
+                            + " (OpenAI CLIP uses lines 1.."
+                            + ClipTokenizer.OPENAI_MERGE_COUNT
+                            + " of its 262,145); is the file truncated?");
+        }
+        List<Merge> merges = new ArrayList<>(mergeCount);
+        for (int i = 1; i <= mergeCount; i++) {
+            // Line numbers as an editor shows them: the header is line 1.
+            merges.add(parseMerge(lines[i].strip(), file + " line " + (i + 1)));
+        }
+        return merges;
+    }
+
+    private static String hex(byte[] bytes, int n) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            out.append(i == 0 ? "" : " ").append(String.format("0x%02x", bytes[i] & 0xFF));
+        }
+        return out.toString();
     }
 
     private static String readLine(BufferedReader reader, Path file) throws IOException {

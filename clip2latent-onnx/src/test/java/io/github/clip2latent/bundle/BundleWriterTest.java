@@ -85,4 +85,52 @@ class BundleWriterTest {
             assertEquals(1, entries.count(), "only the source remains");
         }
     }
+
+    @Test
+    void aBundleCarriesOpenAisOwnVocabularyFile() throws IOException {
+        ModelBundle source =
+                RandomBundles.write(dir.resolve("source"), RandomBundles.Spec.tiny(), 4);
+        Path gz = dir.resolve("bpe_simple_vocab_16e6.txt.gz");
+        try (var in =
+                BundleWriterTest.class.getResourceAsStream(
+                        "/reference/tokenizer/bpe_simple_vocab_16e6.txt.gz")) {
+            Files.copy(in, gz);
+        }
+        ModelBundle openAi =
+                BundleWriter.basedOn(source, dir.resolve("openai"))
+                        .openAiTokenizer(gz, BundleManifest.TokenizerFiles.OPENAI_MERGE_COUNT, 77)
+                        .write();
+        BundleManifest.TokenizerFiles tok = openAi.manifest().tokenizer();
+        assertEquals("bpe_simple_vocab_16e6.txt.gz", tok.bpeVocabulary());
+        assertEquals(48894, tok.bpeMergeCount());
+        assertEquals(null, tok.vocab());
+        assertArrayEquals(
+                Files.readAllBytes(gz), Files.readAllBytes(openAi.resolve(tok.bpeVocabulary())));
+        String json = Files.readString(openAi.directory().resolve(BundleManifest.FILE_NAME));
+        assertTrue(json.contains("\"bpeVocabulary\" : \"bpe_simple_vocab_16e6.txt.gz\""), json);
+        // The runtime loads the tokenizer the manifest names: ids of the reference's "an old man".
+        try (var encoder =
+                io.github.clip2latent.runtime.TextEncoder.open(
+                        openAi,
+                        new io.github.clip2latent.runtime.SessionFactory(
+                                io.github.clip2latent.runtime.RuntimeOptions.cpu()))) {
+            assertEquals(49408, encoder.tokenizer().vocabularySize());
+            assertArrayEquals(new int[] {550, 896, 786}, encoder.tokenizer().encode("an old man"));
+        }
+        // A copy keeps the file, and the manifest round-trips.
+        ModelBundle copy = BundleWriter.basedOn(openAi, dir.resolve("copy")).write();
+        assertEquals(tok, copy.manifest().tokenizer());
+        // Without bpeMergeCount the manifest means OpenAI's count; with other sources, an error.
+        Path manifest = copy.directory().resolve(BundleManifest.FILE_NAME);
+        Files.writeString(
+                manifest, Files.readString(manifest).replaceAll("\"bpeMergeCount\" : 48894,", ""));
+        assertEquals(48894, ManifestCodec.read(manifest).tokenizer().bpeMergeCount());
+        Files.writeString(
+                manifest,
+                Files.readString(manifest)
+                        .replace("\"bpeVocabulary\"", "\"vocab\" : \"v.json\", \"bpeVocabulary\""));
+        BundleException e = assertThrows(BundleException.class, () -> ManifestCodec.read(manifest));
+        assertTrue(e.getMessage().contains(manifest.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("name one tokenizer source"), e.getMessage());
+    }
 }

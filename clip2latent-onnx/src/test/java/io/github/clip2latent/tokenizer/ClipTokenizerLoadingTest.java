@@ -210,4 +210,82 @@ class ClipTokenizerLoadingTest {
         e = assertThrows(IOException.class, () -> ClipTokenizer.fromTokenizerJson(badMerge));
         assertTrue(e.getMessage().contains(badMerge + " model.merges[1]"), e.getMessage());
     }
+
+    private Path gzip(String name, byte[] content) throws IOException {
+        Path gz = dir.resolve(name);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(content);
+        }
+        return gz;
+    }
+
+    @Test
+    void openAiHeaderLineIsSkippedWhateverItHolds() throws IOException {
+        // OpenAI's header is "\"bpe_simple_vocab_16e6.txt#version: 0.2": two words, not a merge.
+        Path gz =
+                gzip(
+                        "bpe_simple_vocab_16e6.txt.gz",
+                        ("\"bpe_simple_vocab_16e6.txt#version: 0.2\n" + String.join("\n", MERGES))
+                                .getBytes(StandardCharsets.UTF_8));
+        assertCatDog(ClipTokenizer.fromBpeFile(gz, 4));
+    }
+
+    @Test
+    void bpeFileThatIsNotGzipIsNamed() throws IOException {
+        Path plain = write("bpe_simple_vocab_16e6.txt.gz", "#version: 0.2\nc a\n");
+        IOException e = assertThrows(IOException.class, () -> ClipTokenizer.fromBpeFile(plain));
+        assertTrue(e.getMessage().startsWith(plain + ": not gzip data (starts with 0x23 0x76)"),
+                e.getMessage());
+        Path empty = write("empty.txt.gz", "");
+        e = assertThrows(IOException.class, () -> ClipTokenizer.fromBpeFile(empty));
+        assertTrue(e.getMessage().contains(empty + ": not gzip data (starts with nothing"),
+                e.getMessage());
+    }
+
+    @Test
+    void truncatedOrCorruptGzipIsNamed() throws IOException {
+        Path whole = gzip("whole.gz", ("#h\n" + "a b\n".repeat(5000)).getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        IOException e = assertThrows(IOException.class, () -> ClipTokenizer.fromBpeFile(cut, 10));
+        assertTrue(e.getMessage().startsWith(cut + ": corrupt or truncated gzip data"),
+                e.getMessage());
+        bytes[bytes.length / 2] ^= 0x55;
+        bytes[bytes.length / 2 + 1] ^= 0x55;
+        Path corrupt = Files.write(dir.resolve("corrupt.gz"), bytes);
+        e = assertThrows(IOException.class, () -> ClipTokenizer.fromBpeFile(corrupt, 10));
+        assertTrue(e.getMessage().startsWith(corrupt + ": corrupt or truncated gzip data"),
+                e.getMessage());
+        Path latin1 = gzip("latin1.gz", new byte[] {'#', '\n', 'a', ' ', (byte) 0xe9, '\n'});
+        e = assertThrows(IOException.class, () -> ClipTokenizer.fromBpeFile(latin1, 1));
+        assertTrue(e.getMessage().startsWith(latin1 + ": the unpacked text is not valid UTF-8"),
+                e.getMessage());
+    }
+
+    @Test
+    void wrongMergeCountIsNamed() throws IOException {
+        Path gz = gzip("bpe.gz", ("#version: 0.2\n" + String.join("\n", MERGES) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        IOException e = assertThrows(IOException.class, () -> ClipTokenizer.fromBpeFile(gz));
+        assertTrue(e.getMessage().startsWith(gz + ": holds 4 merges after its header line,"
+                + " expected at least 48894"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ClipTokenizer.fromBpeFile(gz, 0));
+        Path bad = gzip("bad.gz", "#h\nc a\nca t </w>\n".getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(IOException.class, () -> ClipTokenizer.fromBpeFile(bad, 2));
+        assertTrue(e.getMessage().startsWith(bad + " line 3: a merge needs exactly two symbols"),
+                e.getMessage());
+    }
+
+    @Test
+    void mergesTxtCutShortIsRejectedNotSilentlyUsed() throws IOException {
+        Path vocab = writeJson("vocab.json", vocab());
+        Path merges = write("merges.txt", "#version: 0.2\nc a\nca t</w>\nd o\n");
+        IOException e =
+                assertThrows(IOException.class, () -> ClipTokenizer.fromFiles(vocab, merges));
+        assertTrue(e.getMessage().startsWith(merges + ": holds 3 merges, but 1 tokens of " + vocab),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("\"dog</w>\", id 515"), e.getMessage());
+        e = assertThrows(IOException.class, () -> ClipTokenizer.fromFiles(vocab, mergesTxt(), 2));
+        assertTrue(e.getMessage().contains("holds 2 merges, but 2 tokens"), e.getMessage());
+    }
 }
