@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkState;
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.latent.EditDirection;
+import io.github.clip2latent.runtime.CallTracker;
 import io.github.clip2latent.runtime.ExecutionProvider;
 import io.github.clip2latent.runtime.Generator;
 import io.github.clip2latent.runtime.ImageEncoder;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A loaded clip2latent model: CLIP text and image encoders, the diffusion prior and a StyleGAN
@@ -42,7 +42,7 @@ public final class Clip2Latent implements AutoCloseable {
     private final PriorNetwork prior;
     private final Generator generator;
     private final NoiseSchedule schedule;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CallTracker calls = new CallTracker("this Clip2Latent handle");
 
     private Clip2Latent(
             ModelBundle bundle,
@@ -134,8 +134,12 @@ public final class Clip2Latent implements AutoCloseable {
      *     layer ranges, a prompt longer than the tokenizer's context)
      */
     public SampleResult sample(SampleRequest request) {
-        checkState(!closed.get(), "this Clip2Latent handle is closed");
-        return new SamplingCall(this, request).run();
+        calls.enter();
+        try {
+            return new SamplingCall(this, request).run();
+        } finally {
+            calls.exit();
+        }
     }
 
     /**
@@ -186,10 +190,14 @@ public final class Clip2Latent implements AutoCloseable {
         return schedule;
     }
 
-    /** Closes every stage in reverse order of loading; a second call does nothing. */
+    /**
+     * Closes every stage in reverse order of loading; a second call does nothing. Calls started
+     * before are waited for (a long, chunked call stops at its next chunk with an {@link
+     * IllegalStateException}); calls started after get an {@link IllegalStateException}.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!calls.close()) {
             return;
         }
         try {
