@@ -1,7 +1,6 @@
 package io.github.clip2latent;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
 
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ModelBundle;
@@ -17,6 +16,7 @@ import io.github.clip2latent.runtime.TextEncoder;
 import io.github.clip2latent.schedule.NoiseSchedule;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -85,7 +85,8 @@ public final class Clip2Latent implements AutoCloseable {
             PriorNetwork prior = push(opened, PriorNetwork.open(bundle, sessions));
             Generator generator = push(opened, Generator.open(bundle, sessions));
             return new Clip2Latent(bundle, sessions, text, image, prior, generator);
-        } catch (BundleException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Also on an Error: an OutOfMemoryError while opening leaked every session before.
             while (!opened.isEmpty()) {
                 try {
                     opened.pop().close();
@@ -131,12 +132,33 @@ public final class Clip2Latent implements AutoCloseable {
      * Draws the images of a request.
      *
      * @throws IllegalArgumentException if the request does not fit this bundle (embedding width,
-     *     layer ranges, a prompt longer than the tokenizer's context)
+     *     layer ranges, a prompt longer than the tokenizer's context), or if its results alone
+     *     would not fit in memory (the message says so, before any stage runs; use {@link
+     *     #sampleEach} for such requests)
      */
     public SampleResult sample(SampleRequest request) {
         calls.enter();
         try {
             return new SamplingCall(this, request).run();
+        } finally {
+            calls.exit();
+        }
+    }
+
+    /**
+     * Draws the images of a request chunk by chunk (see {@link SampleRequest#chunkRows()}) and
+     * hands each chunk to {@code sink} as soon as it is ready, so that only one chunk's images are
+     * in memory: the way to draw more images than fit at once. The chunks together hold exactly
+     * the images {@link #sample(SampleRequest)} would return, in the same order.
+     *
+     * @throws IOException what {@code sink} threw; sampling stops there
+     * @throws IllegalArgumentException if the request does not fit this bundle
+     */
+    public void sampleEach(SampleRequest request, SampleSink sink) throws IOException {
+        checkArgument(sink != null, "sink must not be null");
+        calls.enter();
+        try {
+            new SamplingCall(this, request).runEach(sink);
         } finally {
             calls.exit();
         }
@@ -168,6 +190,11 @@ public final class Clip2Latent implements AutoCloseable {
     /** The execution provider the sessions run on. */
     public ExecutionProvider executionProvider() {
         return sessions.activeProvider();
+    }
+
+    /** Whether {@link #close()} was called: a running chunked call stops at its next chunk. */
+    boolean closing() {
+        return calls.isClosing();
     }
 
     TextEncoder textEncoder() {
