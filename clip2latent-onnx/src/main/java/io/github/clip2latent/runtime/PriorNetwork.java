@@ -166,11 +166,9 @@ public final class PriorNetwork implements AutoCloseable {
                 for (int r = 0; r < rows; r++) {
                     keepBuffer.put(keep[r] ? 1f : 0f);
                 }
-                try (OrtSession.Result ignored = session.session().run(inputs, pinned)) {
+                try (OrtSession.Result ignored = session.run(inputs, pinned, rows)) {
                     outBuffer.clear();
                     outBuffer.get(x0, 0, rows * latentDim);
-                } catch (OrtException e) {
-                    throw session.runFailure(e, rows);
                 }
             }
 

@@ -7,6 +7,7 @@ import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.tokenizer.ClipTokenizer;
+import io.github.clip2latent.tokenizer.TruncationPolicy;
 
 import java.io.IOException;
 import java.util.List;
@@ -74,8 +75,22 @@ public final class TextEncoder implements AutoCloseable {
      * @throws IllegalArgumentException for an empty list, or a prompt too long for the context
      */
     public float[] encode(List<String> prompts) {
+        return encode(prompts, tokenizer.truncationPolicy());
+    }
+
+    /**
+     * Embeds prompts, treating prompts longer than the context by {@code policy}.
+     *
+     * @throws IllegalArgumentException for an empty list, or a prompt too long for the context
+     *     under {@link TruncationPolicy#ERROR}
+     */
+    public float[] encode(List<String> prompts, TruncationPolicy policy) {
         checkArgument(!prompts.isEmpty(), "no prompt to encode");
-        long[] ids = tokenizer.tokenizeBatch(prompts);
+        ClipTokenizer chosen =
+                policy == tokenizer.truncationPolicy()
+                        ? tokenizer
+                        : tokenizer.withTruncationPolicy(policy);
+        long[] ids = chosen.tokenizeBatch(prompts);
         return session.runLong(ids, new long[] {prompts.size(), tokenizer.contextLength()});
     }
 

@@ -369,8 +369,9 @@ public final class ClipTokenizer {
             throw new IllegalArgumentException(
                     String.format(
                             "prompt is too long: %d tokens with start and end tokens, but the"
-                                + " context length is %d (use TruncationPolicy.TRUNCATE to keep the"
-                                + " first %d); the prompt starts with \"%s\"",
+                                + " context length is %d (set TruncationPolicy.TRUNCATE, e.g. with"
+                                + " SampleRequest.Builder.promptTruncation, to keep the first %d);"
+                                + " the prompt starts with \"%s\"",
                             needed, contextLength, contextLength - 2, startOf(prompt)));
         }
         int kept = Math.min(tokens.length, contextLength - 2);

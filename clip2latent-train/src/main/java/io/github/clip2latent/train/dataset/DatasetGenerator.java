@@ -61,7 +61,7 @@ public final class DatasetGenerator implements AutoCloseable {
                             sessions,
                             bundle.manifest().preprocessing().withMode(NormalizationMode.SINGLE));
             return new DatasetGenerator(bundle, generator, encoder);
-        } catch (BundleException | RuntimeException e) {
+        } catch (Throwable e) {
             generator.close();
             throw e;
         }

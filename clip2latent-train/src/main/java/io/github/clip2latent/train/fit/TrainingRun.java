@@ -89,6 +89,14 @@ public final class TrainingRun {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(progress, "progress");
+        if (config.betaSchedule() != bundle.manifest().betaSchedule()) {
+            // The bundle's schedule is the one the prior is sampled with: train on it.
+            progress.progress(
+                    "fit: training on the bundle's "
+                            + bundle.manifest().betaSchedule().manifestName()
+                            + " noise schedule");
+            config = config.withBetaSchedule(bundle.manifest().betaSchedule());
+        }
         ShardedDataset dataset = ShardedDataset.open(datasetDir);
         checkCompatible(dataset, bundle, config);
         long rows = dataset.size();
@@ -116,6 +124,16 @@ public final class TrainingRun {
         Optional<Path> latest = Checkpointer.latest(runDir.resolve(CHECKPOINTS));
         if (latest.isPresent()) {
             TrainerState state = CheckpointFiles.read(latest.get());
+            if (state.config().betaSchedule() != bundle.manifest().betaSchedule()) {
+                throw new IOException(
+                        latest.get()
+                                + " was trained on the "
+                                + state.config().betaSchedule().manifestName()
+                                + " noise schedule, bundle "
+                                + bundle.directory()
+                                + " declares "
+                                + bundle.manifest().betaSchedule().manifestName());
+            }
             trainer = Trainer.resume(state, train);
             progress.progress("fit: resuming from " + latest.get() + " at step " + state.step());
             if (!state.config().equals(config)) {

@@ -58,7 +58,7 @@ public final class Trainer {
         this.optimizer =
                 new AdamW(config.optimizer(), TrainablePrior.parameterShapes(config.model()));
         this.ema = new Ema(config.ema(), network.parameterArrays());
-        this.schedule = NoiseSchedule.cosine(config.model().timesteps());
+        this.schedule = NoiseSchedule.of(config.betaSchedule(), config.model().timesteps());
         this.pseudoText =
                 config.pseudoTextAlpha() > 0 ? new PseudoTextNoise(config.pseudoTextAlpha()) : null;
         this.step = step;

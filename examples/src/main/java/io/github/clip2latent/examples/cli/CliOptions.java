@@ -1,6 +1,6 @@
 package io.github.clip2latent.examples.cli;
 
-import io.github.clip2latent.SamplerKind;
+import io.github.clip2latent.diffusion.SamplerKind;
 import io.github.clip2latent.latent.LayerRange;
 
 import java.nio.file.Path;
