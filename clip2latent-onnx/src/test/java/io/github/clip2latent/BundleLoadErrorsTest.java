@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.fixtures.RandomBundles;
 import io.github.clip2latent.convert.graph.Dim;
-import io.github.clip2latent.convert.graph.ElementType;
+import io.github.clip2latent.tensor.ElementType;
 import io.github.clip2latent.convert.graph.GraphBuilder;
 import io.github.clip2latent.convert.graph.GraphValue;
 import io.github.clip2latent.convert.prior.PriorConfig;

@@ -1,5 +1,6 @@
 package io.github.clip2latent.bundle;
 
+import io.github.clip2latent.tensor.ElementType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -339,7 +340,10 @@ public final class ManifestCodec {
                 JsonNode t = node.get(i);
                 String name = text(t, at, "name");
                 String typeName = text(t, at, "type");
-                ElementType type = ElementType.fromManifestName(typeName);
+                ElementType type =
+                        ElementType.fromManifestName(typeName)
+                                .filter(e -> e == ElementType.FLOAT || e == ElementType.INT64)
+                                .orElse(null);
                 if (type == null) {
                     throw new BundleException(
                             file

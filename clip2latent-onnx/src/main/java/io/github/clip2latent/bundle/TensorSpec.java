@@ -1,5 +1,6 @@
 package io.github.clip2latent.bundle;
 
+import io.github.clip2latent.tensor.ElementType;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
@@ -28,7 +29,7 @@ public record TensorSpec(String name, ElementType type, long[] shape) {
 
     /** A float32 tensor. */
     public static TensorSpec float32(String name, long... shape) {
-        return new TensorSpec(name, ElementType.FLOAT32, shape);
+        return new TensorSpec(name, ElementType.FLOAT, shape);
     }
 
     /** An int64 tensor. */

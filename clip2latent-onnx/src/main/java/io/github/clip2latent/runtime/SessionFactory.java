@@ -9,7 +9,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 
 import io.github.clip2latent.bundle.BundleException;
-import io.github.clip2latent.bundle.ElementType;
+import io.github.clip2latent.tensor.ElementType;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.bundle.StageSpec;
@@ -238,7 +238,7 @@ public final class SessionFactory {
         }
         ElementType type =
                 info.type == OnnxJavaType.FLOAT
-                        ? ElementType.FLOAT32
+                        ? ElementType.FLOAT
                         : info.type == OnnxJavaType.INT64 ? ElementType.INT64 : null;
         long[] shape = info.getShape();
         String found =

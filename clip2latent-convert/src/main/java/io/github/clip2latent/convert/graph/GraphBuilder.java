@@ -1,5 +1,6 @@
 package io.github.clip2latent.convert.graph;
 
+import io.github.clip2latent.tensor.ElementType;
 import ai.onnx.proto.OnnxMl;
 
 import com.google.protobuf.ByteString;
@@ -181,7 +182,7 @@ public final class GraphBuilder {
         graph.addInitializer(
                 OnnxMl.TensorProto.newBuilder()
                         .setName(tensor.name())
-                        .setDataType(ElementType.FLOAT.proto().getNumber())
+                        .setDataType(ElementType.FLOAT.onnxDataType())
                         .addAllDims(asList(tensor.shape()))
                         // ONNX raw_data is little-endian by specification. The array is private to
                         // this call,
@@ -242,7 +243,7 @@ public final class GraphBuilder {
         graph.addInitializer(
                 OnnxMl.TensorProto.newBuilder()
                         .setName(v.name())
-                        .setDataType(ElementType.INT64.proto().getNumber())
+                        .setDataType(ElementType.INT64.onnxDataType())
                         .addAllDims(asList(shape))
                         .setRawData(ByteString.copyFrom(bytes.array())));
         return v;
@@ -282,7 +283,7 @@ public final class GraphBuilder {
         graph.addInitializer(
                 OnnxMl.TensorProto.newBuilder()
                         .setName(v.name())
-                        .setDataType(ElementType.BOOL.proto().getNumber())
+                        .setDataType(ElementType.BOOL.onnxDataType())
                         .addAllDims(asList(shape))
                         .setRawData(ByteString.copyFrom(bytes)));
         return v;
@@ -962,7 +963,7 @@ public final class GraphBuilder {
                         OnnxMl.TypeProto.newBuilder()
                                 .setTensorType(
                                         OnnxMl.TypeProto.Tensor.newBuilder()
-                                                .setElemType(type.proto().getNumber())
+                                                .setElemType(type.onnxDataType())
                                                 .setShape(shape)))
                 .build();
     }

@@ -1,5 +1,6 @@
 package io.github.clip2latent.convert.graph;
 
+import io.github.clip2latent.tensor.ElementType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

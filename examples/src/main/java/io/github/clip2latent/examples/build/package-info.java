@@ -1,5 +1,0 @@
-/**
- * Builds the embedded shapes-world bundle from scratch: world generator, world CLIP, dataset,
- * prior.
- */
-package io.github.clip2latent.examples.build;

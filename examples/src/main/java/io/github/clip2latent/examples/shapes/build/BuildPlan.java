@@ -1,0 +1,127 @@
+package io.github.clip2latent.examples.shapes.build;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.clip2latent.convert.prior.PriorConfig;
+
+/**
+ * Every size and budget of a shapes-world bundle build. {@link #standard()} is what makes the
+ * embedded bundle; smaller plans are for tests and the pseudo-text sweep.
+ *
+ * @param worldSeed seed of the world's generator weights
+ * @param clipSteps world CLIP training steps
+ * @param clipBatch world CLIP batch size
+ * @param datasetSamples (w, e) pairs generated for the prior
+ * @param prior prior network size (dim = the world's w and CLIP width, 32)
+ * @param priorSteps prior training steps
+ * @param priorBatch prior batch size
+ * @param learningRate AdamW learning rate (the reference's 1e-4 is for batch 512 and a million
+ *     steps)
+ * @param emaBeta EMA decay
+ * @param emaStart step after which the EMA starts averaging
+ * @param pseudoTextAlpha pseudo-text noise scale (paper: 1.0)
+ * @param seed seed of everything else (CLIP init and batches, dataset, prior)
+ */
+public record BuildPlan(
+        long worldSeed,
+        int clipSteps,
+        int clipBatch,
+        int datasetSamples,
+        PriorConfig prior,
+        int priorSteps,
+        int priorBatch,
+        double learningRate,
+        double emaBeta,
+        long emaStart,
+        double pseudoTextAlpha,
+        long seed) {
+
+    /** The world's w and CLIP embedding width. */
+    public static final int WIDTH = 32;
+
+    /** Validates. */
+    public BuildPlan {
+        checkArgument(
+                prior.dim() == WIDTH,
+                "prior dim must be %s (the world's width), got %s",
+                WIDTH,
+                prior.dim());
+        checkArgument(
+                clipSteps >= 1 && priorSteps >= 1,
+                "steps must be >= 1: clip %s, prior %s",
+                clipSteps,
+                priorSteps);
+        checkArgument(
+                datasetSamples >= 1000, "datasetSamples must be >= 1000, got %s", datasetSamples);
+        checkArgument(
+                pseudoTextAlpha >= 0, "pseudoTextAlpha must be >= 0, got %s", pseudoTextAlpha);
+    }
+
+    /** The plan of the embedded bundle. */
+    public static BuildPlan standard() {
+        return new BuildPlan(
+                7,
+                4000,
+                128,
+                100_000,
+                new PriorConfig(WIDTH, 4, 4, 16, 1000),
+                6000,
+                256,
+                1e-3,
+                0.999,
+                300,
+                1.0,
+                1);
+    }
+
+    /** A copy with another pseudo-text alpha. */
+    public BuildPlan withAlpha(double alpha) {
+        return new BuildPlan(
+                worldSeed,
+                clipSteps,
+                clipBatch,
+                datasetSamples,
+                prior,
+                priorSteps,
+                priorBatch,
+                learningRate,
+                emaBeta,
+                emaStart,
+                alpha,
+                seed);
+    }
+
+    /** A copy with other step budgets. */
+    public BuildPlan withSteps(int newClipSteps, int newPriorSteps) {
+        return new BuildPlan(
+                worldSeed,
+                newClipSteps,
+                clipBatch,
+                datasetSamples,
+                prior,
+                newPriorSteps,
+                priorBatch,
+                learningRate,
+                emaBeta,
+                emaStart,
+                pseudoTextAlpha,
+                seed);
+    }
+
+    /** A copy with another dataset size. */
+    public BuildPlan withDatasetSamples(int samples) {
+        return new BuildPlan(
+                worldSeed,
+                clipSteps,
+                clipBatch,
+                samples,
+                prior,
+                priorSteps,
+                priorBatch,
+                learningRate,
+                emaBeta,
+                emaStart,
+                pseudoTextAlpha,
+                seed);
+    }
+}

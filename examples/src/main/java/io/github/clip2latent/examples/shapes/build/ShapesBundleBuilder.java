@@ -1,0 +1,225 @@
+package io.github.clip2latent.examples.shapes.build;
+
+import io.github.clip2latent.bundle.BundleWriter;
+import io.github.clip2latent.bundle.ImagePreprocessing;
+import io.github.clip2latent.bundle.ModelBundle;
+import io.github.clip2latent.bundle.Stage;
+import io.github.clip2latent.examples.shapes.quality.BenchmarkPrompts;
+import io.github.clip2latent.examples.shapes.Caption;
+import io.github.clip2latent.examples.shapes.ShapesGraphs;
+import io.github.clip2latent.examples.shapes.ShapesWorld;
+import io.github.clip2latent.convert.prior.PriorGraphWriter;
+import io.github.clip2latent.convert.prior.PriorWeights;
+import io.github.clip2latent.runtime.RuntimeOptions;
+import io.github.clip2latent.tokenizer.ClipTokenizer;
+import io.github.clip2latent.train.checkpoint.CheckpointFiles;
+import io.github.clip2latent.examples.shapes.clip.ClipOnnxModels;
+import io.github.clip2latent.train.dataset.DatasetGenerator;
+import io.github.clip2latent.train.dataset.DatasetSpec;
+import io.github.clip2latent.train.dataset.ProgressListener;
+import io.github.clip2latent.train.dataset.ShardSelection;
+import io.github.clip2latent.train.export.PriorExporter;
+import io.github.clip2latent.train.fit.FitOptions;
+import io.github.clip2latent.train.fit.FitResult;
+import io.github.clip2latent.train.fit.TrainingRun;
+import io.github.clip2latent.train.loop.TrainerConfig;
+import io.github.clip2latent.train.optim.AdamWConfig;
+import io.github.clip2latent.train.optim.EmaConfig;
+import io.github.clip2latent.train.validate.SelectionScore;
+import io.github.clip2latent.train.validate.ValidationOptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the shapes-world bundle from nothing but seeds, with the library's own code: the world's
+ * generator graphs, a CLIP trained on rendered images and captions, the (w, e_i) dataset, and a
+ * clip2latent prior trained as the paper does (z-scored w, pseudo-text noise, condition dropout
+ * 0.2, EMA). Intermediate results go to a work folder; re-running resumes the dataset and the
+ * prior.
+ */
+public final class ShapesBundleBuilder {
+
+    private ShapesBundleBuilder() {}
+
+    /**
+     * {@code ShapesBundleBuilder [--out DIR] [--work DIR] [--alpha A] [--quick]}: writes the bundle
+     * to {@code --out} (default {@code examples/bundles/shapes-world}).
+     */
+    public static void main(String[] args) throws IOException {
+        Path out = Path.of("examples", "bundles", "shapes-world");
+        Path work = Path.of("examples", "target", "shapes-build");
+        BuildPlan plan = BuildPlan.standard();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--out" -> out = Path.of(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                case "--alpha" -> plan = plan.withAlpha(Double.parseDouble(args[++i]));
+                case "--quick" -> plan = plan.withSteps(200, 300).withDatasetSamples(5000);
+                case "--prior-steps" ->
+                        plan = plan.withSteps(plan.clipSteps(), Integer.parseInt(args[++i]));
+                default -> {
+                    System.err.println(
+                            "usage: ShapesBundleBuilder [--out DIR] [--work DIR] [--alpha A]"
+                                    + " [--quick]");
+                    System.exit(2);
+                }
+            }
+        }
+        long start = System.nanoTime();
+        ModelBundle bundle = build(plan, work, out, line -> System.out.println(line));
+        System.out.printf(
+                Locale.ROOT,
+                "wrote %s in %.1f min%n",
+                bundle.directory(),
+                (System.nanoTime() - start) / 6e10);
+    }
+
+    /** Runs every stage of {@code plan}; {@code out} must not exist yet. */
+    public static ModelBundle build(BuildPlan plan, Path work, Path out, ProgressListener progress)
+            throws IOException {
+        Files.createDirectories(work);
+        ShapesWorld world = ShapesWorld.create(plan.worldSeed());
+        Path stage1 = work.resolve("stage1");
+        if (!Files.exists(stage1.resolve("clip2latent.json"))) {
+            writeStage1(world, plan, work, stage1, progress);
+        }
+        ModelBundle base = ModelBundle.open(stage1);
+
+        Path dataset = work.resolve("dataset");
+        progress.progress("dataset: " + plan.datasetSamples() + " (w, e) pairs");
+        try (DatasetGenerator generator = DatasetGenerator.open(base, RuntimeOptions.cpu())) {
+            generator.generate(
+                    dataset,
+                    DatasetSpec.of(plan.datasetSamples(), 10_000, plan.seed()).withBatchSize(256),
+                    ShardSelection.ALL,
+                    progress);
+        }
+
+        Path run =
+                work.resolve(
+                        String.format(
+                                Locale.ROOT,
+                                "run-alpha-%.2f-steps-%d",
+                                plan.pseudoTextAlpha(),
+                                plan.priorSteps()));
+        TrainerConfig config =
+                new TrainerConfig(
+                        plan.prior(),
+                        new AdamWConfig(plan.learningRate(), 0.9, 0.999, 1e-6, 0.01),
+                        new EmaConfig(plan.emaBeta(), plan.emaStart()),
+                        plan.priorBatch(),
+                        0.2,
+                        plan.pseudoTextAlpha(),
+                        plan.seed(),
+                        10_000,
+                        10_000);
+        List<String> prompts =
+                BenchmarkPrompts.captions().stream().limit(24).map(Caption::text).toList();
+        FitOptions options =
+                new FitOptions(
+                        plan.priorSteps(),
+                        Math.max(100, plan.priorSteps() / 10),
+                        2,
+                        Math.max(100, plan.priorSteps() / 4),
+                        1024,
+                        100,
+                        ValidationOptions.defaults(prompts).withPairs(512, 64),
+                        SelectionScore.CLIP_SCORE);
+        FitResult fit =
+                TrainingRun.fit(
+                        dataset, base, run, config, options, RuntimeOptions.cpu(), progress);
+        progress.progress(
+                String.format(
+                        Locale.ROOT,
+                        "prior: trained to step %d, best step %d (CLIP score %.4f)",
+                        fit.endStep(),
+                        fit.bestStep(),
+                        fit.bestScore()));
+        Path checkpoint = TrainingRun.exportCheckpoint(run);
+        String id =
+                String.format(
+                        Locale.ROOT,
+                        "shapes-world-v1%s",
+                        plan.pseudoTextAlpha() == 1.0
+                                ? ""
+                                : String.format(Locale.ROOT, "-alpha%.1f", plan.pseudoTextAlpha()));
+        ModelBundle result =
+                PriorExporter.export(
+                        CheckpointFiles.read(checkpoint),
+                        base,
+                        out,
+                        id,
+                        TrainingRun.describeDataset(
+                                dataset,
+                                io.github.clip2latent.train.dataset.DatasetManifest.read(dataset)));
+        return result;
+    }
+
+    /**
+     * The world's graphs, its CLIP and a placeholder prior: everything the dataset generator needs.
+     */
+    private static void writeStage1(
+            ShapesWorld world, BuildPlan plan, Path work, Path stage1, ProgressListener progress)
+            throws IOException {
+        Path tokenizerDir = work.resolve("tokenizer");
+        ClipTokenizer tokenizer = WorldClip.writeVocabulary(world, tokenizerDir);
+        progress.progress("vocabulary: " + tokenizer.vocabularySize() + " tokens");
+        // The trained CLIP is kept in the work folder first, so a failure after the longest stage
+        // does not cost the training again.
+        Path clipDir = work.resolve("clip");
+        if (!Files.exists(clipDir.resolve(ClipOnnxModels.IMAGE_ENCODER_FILE))) {
+            ClipOnnxModels clip =
+                    WorldClip.train(
+                            world,
+                            tokenizer,
+                            BuildPlan.WIDTH,
+                            plan.clipSteps(),
+                            plan.clipBatch(),
+                            plan.seed(),
+                            progress);
+            Files.createDirectories(clipDir);
+            clip.writeTo(clipDir);
+        } else {
+            progress.progress("world CLIP: reusing " + clipDir);
+        }
+        BundleWriter writer =
+                BundleWriter.to(stage1)
+                        .id("shapes-world-stage1")
+                        .description("shapes world: generator, world CLIP, untrained prior")
+                        .dimensions(
+                                ShapesWorld.W_DIM,
+                                ShapesWorld.NUM_WS,
+                                ShapesWorld.Z_DIM,
+                                BuildPlan.WIDTH,
+                                ShapesWorld.IMAGE_SIZE)
+                        .graph(Stage.MAPPING, ShapesGraphs.mapping(world).toByteArray())
+                        .graph(Stage.SYNTHESIS, ShapesGraphs.synthesis(world).toByteArray())
+                        .graph(
+                                Stage.PRIOR,
+                                PriorGraphWriter.build(
+                                                PriorWeights.random(plan.prior(), plan.seed()),
+                                                "untrained placeholder")
+                                        .toByteArray())
+                        .tokenizer(
+                                tokenizerDir.resolve("vocab.json"),
+                                tokenizerDir.resolve("merges.txt"),
+                                77)
+                        .latentStats(world.latentStats(10_000, plan.seed()))
+                        .provenance("shapes.worldSeed", Long.toString(plan.worldSeed()))
+                        .provenance("shapes.buildSeed", Long.toString(plan.seed()))
+                        .provenance("shapes.clipSteps", Integer.toString(plan.clipSteps()))
+                        .provenance("builder", ShapesBundleBuilder.class.getName());
+        writer.graph(
+                        Stage.TEXT_ENCODER,
+                        Files.readAllBytes(clipDir.resolve(ClipOnnxModels.TEXT_ENCODER_FILE)))
+                .graph(
+                        Stage.IMAGE_ENCODER,
+                        Files.readAllBytes(clipDir.resolve(ClipOnnxModels.IMAGE_ENCODER_FILE)))
+                .preprocessing(ImagePreprocessing.clip(WorldClip.IMAGE_INPUT_SIZE));
+        writer.write();
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.clip2latent.examples.shapes.clip;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+/**
+ * Optimizer settings: Adam with a constant learning rate, no weight decay.
+ *
+ * @param learningRate Adam step size, in (0, 1]
+ * @param beta1 Adam first-moment decay, in [0, 1)
+ * @param beta2 Adam second-moment decay, in [0, 1)
+ * @param epsilon Adam denominator term, &gt; 0
+ */
+public record TrainingOptions(double learningRate, double beta1, double beta2, double epsilon) {
+
+    /** Validates. */
+    public TrainingOptions {
+        checkArgument(
+                learningRate > 0 && learningRate <= 1,
+                "learningRate must be in (0, 1], got %s",
+                learningRate);
+        checkArgument(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
+        checkArgument(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
+        checkArgument(epsilon > 0, "epsilon must be > 0, got %s", epsilon);
+    }
+
+    /** Learning rate 2e-3, betas 0.9 and 0.98 (CLIP's), epsilon 1e-6 (CLIP's). */
+    public static TrainingOptions defaults() {
+        return new TrainingOptions(2e-3, 0.9, 0.98, 1e-6);
+    }
+
+    /** A copy with another learning rate. */
+    public TrainingOptions withLearningRate(double value) {
+        return new TrainingOptions(value, beta1, beta2, epsilon);
+    }
+}

@@ -1,0 +1,322 @@
+package io.github.clip2latent.examples.shapes.quality;
+
+import io.github.clip2latent.Clip2Latent;
+import io.github.clip2latent.diffusion.SamplerKind;
+import io.github.clip2latent.bundle.ModelBundle;
+import io.github.clip2latent.examples.shapes.Caption;
+import io.github.clip2latent.examples.shapes.CaptionAttribute;
+import io.github.clip2latent.examples.shapes.ShapesWorld;
+import io.github.clip2latent.files.AtomicFiles;
+import io.github.clip2latent.runtime.RuntimeOptions;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The shapes-world quality benchmark: the fraction of named attributes the ground truth confirms
+ * for a single sample and for the best of 16 by CLIP re-ranking, the world-CLIP score, the
+ * diversity of what a prompt leaves unnamed, and sweeps of guidance, steps, sampler and (with
+ * retrained bundles) pseudo-text alpha. Writes a Markdown report.
+ *
+ * <p>{@code QualityBenchmark [--bundle DIR] [--out docs/quality.md] [--alpha A=DIR ...] [--samples
+ * N]}
+ */
+public final class QualityBenchmark {
+
+    private QualityBenchmark() {}
+
+    /** Runs the benchmark and writes the report. */
+    public static void main(String[] args) throws IOException {
+        Path bundleDir = Path.of("examples", "bundles", "shapes-world");
+        Path out = Path.of("docs", "quality.md");
+        int samples = 4;
+        List<String[]> alphaBundles = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--bundle" -> bundleDir = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--samples" -> samples = Integer.parseInt(args[++i]);
+                case "--alpha" -> alphaBundles.add(args[++i].split("=", 2));
+                default -> {
+                    System.err.println(
+                            "usage: QualityBenchmark [--bundle DIR] [--out FILE] [--samples N] "
+                                    + "[--alpha A=DIR ...]");
+                    System.exit(2);
+                }
+            }
+        }
+        List<Caption> prompts = BenchmarkPrompts.captions();
+        StringBuilder md = new StringBuilder();
+        String command = "QualityBenchmark " + String.join(" ", args);
+        md.append("# Shapes-world quality benchmark\n\n");
+        md.append(
+                String.format(
+                        Locale.ROOT,
+                        "Measured %s on %s (%d cores), %d prompts (%d of them name a color-shape"
+                            + " pair the world CLIP never saw), %d images per prompt and setting,"
+                            + " seeds fixed. Command: `%s` (see the README for the full line).%n%n",
+                        LocalDate.now(),
+                        cpuName(),
+                        Runtime.getRuntime().availableProcessors(),
+                        prompts.size(),
+                        prompts.stream().filter(BenchmarkPrompts::namesHeldOutPair).count(),
+                        samples,
+                        command));
+        md.append(
+                "Accuracy is the fraction of the attributes a prompt names (shape, size, color,"
+                    + " position, background) that the ground truth of the sampled latent confirms;"
+                    + " \"all correct\" is the share of images with every named attribute right;"
+                    + " diversity is the normalized entropy of the shape, color and background a"
+                    + " prompt leaves unnamed (1 = as varied as the sample count allows).\n\n");
+        ModelBundle bundle = ModelBundle.open(bundleDir);
+        ShapesWorld world = worldOf(bundle);
+        try (Clip2Latent model = Clip2Latent.load(bundleDir, RuntimeOptions.cpu())) {
+            QualityEvaluator.Settings base = QualityEvaluator.Settings.reference(1, samples);
+            List<QualityEvaluator.Report> headline =
+                    List.of(
+                            run(model, world, prompts, base.labelled("single sample")),
+                            run(
+                                    model,
+                                    world,
+                                    prompts,
+                                    QualityEvaluator.Settings.reference(16, samples)
+                                            .labelled("best of 16")));
+            md.append("## Guidance 2, 4 steps (the reference's skip 250), DDPM\n\n");
+            table(md, headline, true);
+            List<QualityEvaluator.Report> heldOut = new ArrayList<>();
+            List<Caption> unseen =
+                    prompts.stream().filter(BenchmarkPrompts::namesHeldOutPair).toList();
+            heldOut.add(
+                    run(model, world, unseen, base.labelled("single sample, unseen pairs only")));
+            heldOut.add(
+                    run(
+                            model,
+                            world,
+                            unseen,
+                            QualityEvaluator.Settings.reference(16, samples)
+                                    .labelled("best of 16, unseen pairs only")));
+            md.append(
+                    "\n"
+                            + "### Only the prompts with a color-shape pair the world CLIP never"
+                            + " read\n\n");
+            table(md, heldOut, false);
+
+            md.append("\n## Guidance sweep (single sample, 4 steps)\n\n");
+            List<QualityEvaluator.Report> guidance = new ArrayList<>();
+            for (double g : new double[] {1, 2, 3, 5}) {
+                guidance.add(
+                        run(model, world, prompts, base.withGuidance(g).labelled("guidance " + g)));
+            }
+            table(md, guidance, false);
+
+            md.append("\n## Steps sweep (single sample, guidance 2, DDPM)\n\n");
+            List<QualityEvaluator.Report> steps = new ArrayList<>();
+            steps.add(
+                    run(
+                            model,
+                            world,
+                            prompts,
+                            base.labelled("4 (reference skip 250, quirk noise)")));
+            for (int n : new int[] {10, 50, 1000}) {
+                steps.add(
+                        run(
+                                model,
+                                world,
+                                prompts,
+                                base.withSteps(n).labelled(n + " (consistent)")));
+            }
+            table(md, steps, false);
+
+            md.append("\n## Sampler (single sample, guidance 2)\n\n");
+            List<QualityEvaluator.Report> samplers = new ArrayList<>();
+            samplers.add(run(model, world, prompts, base.labelled("DDPM, reference skip 250")));
+            samplers.add(
+                    run(
+                            model,
+                            world,
+                            prompts,
+                            base.withSteps(4)
+                                    .withSampler(SamplerKind.DDIM)
+                                    .labelled("DDIM, 4 steps")));
+            samplers.add(
+                    run(
+                            model,
+                            world,
+                            prompts,
+                            base.withSteps(50)
+                                    .withSampler(SamplerKind.DDIM)
+                                    .labelled("DDIM, 50 steps")));
+            table(md, samplers, false);
+        }
+        md.append("\n## The world CLIP as a judge (retrieval)\n\n");
+        md.append(clipRetrieval(bundle, world, prompts));
+        if (!alphaBundles.isEmpty()) {
+            md.append(
+                    "\n"
+                        + "## Pseudo-text noise alpha (retrained priors, single sample, guidance 2,"
+                        + " 4 steps)\n\n");
+            List<QualityEvaluator.Report> alphas = new ArrayList<>();
+            for (String[] entry : alphaBundles) {
+                try (Clip2Latent model =
+                        Clip2Latent.load(Path.of(entry[1]), RuntimeOptions.cpu())) {
+                    alphas.add(
+                            run(
+                                    model,
+                                    worldOf(ModelBundle.open(Path.of(entry[1]))),
+                                    prompts,
+                                    QualityEvaluator.Settings.reference(1, samples)
+                                            .labelled("alpha " + entry[0])));
+                }
+            }
+            table(md, alphas, false);
+        }
+        AtomicFiles.writeString(out, md.toString());
+        System.out.println("wrote " + out);
+    }
+
+    private static QualityEvaluator.Report run(
+            Clip2Latent model,
+            ShapesWorld world,
+            List<Caption> prompts,
+            QualityEvaluator.Settings settings) {
+        QualityEvaluator.Report report = QualityEvaluator.evaluate(model, world, prompts, settings);
+        System.out.printf(
+                Locale.ROOT,
+                "%-40s accuracy %.3f, all correct %.3f, CLIP %.3f, diversity %.3f (%.1f s)%n",
+                settings.label(),
+                report.accuracy(),
+                report.allCorrect(),
+                report.clipScore(),
+                report.unnamedDiversity(),
+                report.seconds());
+        return report;
+    }
+
+    /**
+     * For each prompt, ranks 2,000 random world images by the world CLIP's cosine to the prompt and
+     * scores the top image and the top 16 against the ground truth, next to random images: how good
+     * a judge the CLIP is for re-ranking, independent of the prior.
+     */
+    static String clipRetrieval(ModelBundle bundle, ShapesWorld world, List<Caption> prompts)
+            throws IOException {
+        int n = 2000;
+        float[] z = ShapesWorld.sampleZ(new java.util.SplittableRandom(99), n);
+        float[] ws =
+                io.github.clip2latent.latent.LayeredLatents.broadcast(
+                        world.map(z, n), n, ShapesWorld.NUM_WS, ShapesWorld.W_DIM);
+        float[] pixels = world.render(ws, n);
+        io.github.clip2latent.runtime.SessionFactory sessions =
+                new io.github.clip2latent.runtime.SessionFactory(RuntimeOptions.cpu());
+        double top1 = 0;
+        double top16 = 0;
+        double random = 0;
+        try (io.github.clip2latent.runtime.TextEncoder text =
+                        io.github.clip2latent.runtime.TextEncoder.open(bundle, sessions);
+                io.github.clip2latent.runtime.ImageEncoder images =
+                        io.github.clip2latent.runtime.ImageEncoder.open(bundle, sessions)) {
+            int c = images.embeddingDim();
+            float[] embeddings =
+                    images.encode(pixels, n, ShapesWorld.IMAGE_SIZE, ShapesWorld.IMAGE_SIZE);
+            for (Caption caption : prompts) {
+                float[] query = text.encode(List.of(caption.text()));
+                Integer[] order = new Integer[n];
+                double[] score = new double[n];
+                for (int i = 0; i < n; i++) {
+                    order[i] = i;
+                    score[i] =
+                            io.github.clip2latent.conditioning.Similarity.cosine(
+                                    embeddings, i * c, query, 0, c);
+                }
+                java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+                top1 += caption.check(world.attributes(ws, order[0])).fraction();
+                for (int k = 0; k < 16; k++) {
+                    top16 += caption.check(world.attributes(ws, order[k])).fraction() / 16;
+                }
+                for (int k = 0; k < 200; k++) {
+                    random += caption.check(world.attributes(ws, k)).fraction() / 200;
+                }
+            }
+        }
+        int p = prompts.size();
+        String line =
+                String.format(
+                        Locale.ROOT,
+                        "Named attributes confirmed among 2,000 random world images ranked by the"
+                            + " world CLIP: top image %.3f, mean of the top 16 %.3f, random images"
+                            + " %.3f.%n",
+                        top1 / p,
+                        top16 / p,
+                        random / p);
+        System.out.print(line);
+        return line;
+    }
+
+    /** The world of a bundle built by the shapes-world builder, from its provenance. */
+    static ShapesWorld worldOf(ModelBundle bundle) {
+        String seed = bundle.manifest().provenance().get("shapes.worldSeed");
+        if (seed == null) {
+            throw new IllegalArgumentException(
+                    "bundle "
+                            + bundle.directory()
+                            + " was not made by the shapes-world builder (no shapes.worldSeed in"
+                            + " its provenance)");
+        }
+        return ShapesWorld.create(Long.parseLong(seed));
+    }
+
+    private static void table(
+            StringBuilder md, List<QualityEvaluator.Report> reports, boolean perAttribute) {
+        md.append("| setting | steps | accuracy | all correct |");
+        if (perAttribute) {
+            for (CaptionAttribute a : CaptionAttribute.values()) {
+                md.append(' ').append(a.name().toLowerCase(Locale.ROOT)).append(" |");
+            }
+        }
+        md.append(" world-CLIP score | unnamed diversity | images | seconds |\n|---|---|---|---|");
+        if (perAttribute) {
+            md.append("---|".repeat(CaptionAttribute.values().length));
+        }
+        md.append("---|---|---|---|\n");
+        for (QualityEvaluator.Report r : reports) {
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %.3f | %.3f |",
+                            r.settings().label(),
+                            r.settings().stepsLabel(),
+                            r.accuracy(),
+                            r.allCorrect()));
+            if (perAttribute) {
+                for (CaptionAttribute a : CaptionAttribute.values()) {
+                    Double v = r.perAttribute().get(a);
+                    md.append(v == null ? " - |" : String.format(Locale.ROOT, " %.3f |", v));
+                }
+            }
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            " %.3f | %.3f | %d | %.1f |%n",
+                            r.clipScore(),
+                            r.unnamedDiversity(),
+                            r.images(),
+                            r.seconds()));
+        }
+    }
+
+    private static String cpuName() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+}
