@@ -1,7 +1,7 @@
 package io.github.clip2latent.convert.stylegan;
 
 import io.github.clip2latent.convert.graph.Dim;
-import io.github.clip2latent.convert.graph.ElementType;
+import io.github.clip2latent.tensor.ElementType;
 import io.github.clip2latent.convert.graph.GraphBuilder;
 import io.github.clip2latent.convert.graph.GraphValue;
 import io.github.clip2latent.convert.graph.NamedTensor;
