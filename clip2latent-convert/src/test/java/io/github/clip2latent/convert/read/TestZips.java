@@ -13,12 +13,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Builds small zip files and hand-assembled pickles for the bad-file tests. */
-final class TestZips {
+public final class TestZips {
 
     private TestZips() {}
 
     /** Writes the entries, stored (uncompressed) as torch writes them. */
-    static Path write(Path file, Map<String, byte[]> entries) throws IOException {
+    public static Path write(Path file, Map<String, byte[]> entries) throws IOException {
         try (OutputStream out = Files.newOutputStream(file);
                 ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
@@ -36,31 +36,31 @@ final class TestZips {
         return file;
     }
 
-    static Map<String, byte[]> entries() {
+    public static Map<String, byte[]> entries() {
         return new LinkedHashMap<>();
     }
 
     /** A pickle under construction, protocol 2 opcodes. */
-    static final class Pickle {
+    public static final class Pickle {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        Pickle() {
+        public Pickle() {
             out.write(0x80);
             out.write(2);
         }
 
-        Pickle op(int code) {
+        public Pickle op(int code) {
             out.write(code);
             return this;
         }
 
-        Pickle global(String module, String name) {
+        public Pickle global(String module, String name) {
             out.write('c');
             raw((module + "\n" + name + "\n").getBytes(StandardCharsets.US_ASCII));
             return this;
         }
 
-        Pickle str(String s) {
+        public Pickle str(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             out.write('X');
             int4(b.length);
@@ -68,53 +68,58 @@ final class TestZips {
             return this;
         }
 
-        Pickle integer(int v) {
+        public Pickle integer(int v) {
             out.write('J');
             int4(v);
             return this;
         }
 
-        Pickle mark() {
+        public Pickle mark() {
             return op('(');
         }
 
-        Pickle tuple() {
+        public Pickle tuple() {
             return op('t');
         }
 
-        Pickle emptyDict() {
+        public Pickle emptyDict() {
             return op('}');
         }
 
-        Pickle setItem() {
+        public Pickle setItem() {
             return op('s');
         }
 
-        Pickle reduce() {
+        public Pickle reduce() {
             return op('R');
         }
 
-        Pickle persid() {
+        public Pickle persid() {
             return op('Q');
         }
 
-        Pickle bool(boolean b) {
+        public Pickle bool(boolean b) {
             return op(b ? 0x88 : 0x89);
         }
 
-        byte[] stop() {
+        public byte[] stop() {
             out.write('.');
             return out.toByteArray();
         }
 
-        void int4(int v) {
+        public void int4(int v) {
             out.write(v & 0xFF);
             out.write((v >>> 8) & 0xFF);
             out.write((v >>> 16) & 0xFF);
             out.write((v >>> 24) & 0xFF);
         }
 
-        void raw(byte[] b) {
+        public Pickle raw2(String ascii) {
+            raw(ascii.getBytes(StandardCharsets.US_ASCII));
+            return this;
+        }
+
+        public void raw(byte[] b) {
             out.write(b, 0, b.length);
         }
 
@@ -122,7 +127,7 @@ final class TestZips {
          * Pushes {@code _rebuild_tensor_v2(persistent storage, offset, size, stride, False,
          * OrderedDict())}.
          */
-        Pickle tensor(String storageClass, String key, int numel, int offset, int[] size, int[] stride) {
+        public Pickle tensor(String storageClass, String key, int numel, int offset, int[] size, int[] stride) {
             global("torch._utils", "_rebuild_tensor_v2");
             mark();
             mark().str("storage").global("torch", storageClass).str(key).str("cpu").integer(numel).tuple();
