@@ -22,26 +22,19 @@ import java.util.regex.Pattern;
  * {@code clip.tokenize}: a prompt becomes {@code [<|startoftext|>, tokens..., <|endoftext|>]},
  * zero-padded to the context length (77 by default).
  *
- * <p>The steps, as in {@code simple_tokenizer.py}: clean the text (HTML unescape twice, collapse
- * whitespace runs into one space and strip, lower-case); split it with CLIP's pattern {@code
+ * <p>The steps, as in {@code simple_tokenizer.py}: clean the text ({@code ftfy.fix_text} of ftfy
+ * 6.1.1, ported in full: mojibake, curly quotes, ligatures, full-width forms, control characters,
+ * NFC; then HTML unescape twice with Python's full HTML5 table; collapse whitespace runs into one
+ * space and strip; lower-case); split it with CLIP's pattern {@code
  * <|startoftext|>|<|endoftext|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+} (so
  * letters form words, every digit is its own piece, and punctuation runs are pieces); UTF-8 encode
  * each piece and map its bytes through GPT-2's byte-to-unicode table; merge with BPE (the last
  * symbol of a word carries {@code </w>}); look the resulting tokens up in the vocabulary.
  *
- * <p>Known deviations from the Python reference:
- *
- * <ul>
- *   <li>{@code ftfy.fix_text} is not reproduced, apart from NFC normalization and replacing
- *       unpaired surrogates with U+FFFD. Text it would repair (mojibake, curly quotes, ligatures,
- *       full-width letters, control characters) can give other tokens than in Python.
- *   <li>HTML unescaping knows numeric references and the common named entities ({@code &amp; &lt;
- *       &gt; &quot; &#39; &apos; &nbsp;} and a few typographic ones), not all 2,231 of HTML5;
- *       unknown names stay as they are.
- *   <li>Unicode tables (letter, digit, whitespace, lower-case) are the JDK's, which may be a
- *       different Unicode version from the Python used with CLIP; this only matters for rare
- *       characters.
- * </ul>
+ * <p>The ids equal the reference's on all 41 reference prompts and ftfy's own test cases (see
+ * {@code docs/tokenizer.md}). Remaining differences concern rare characters only: Unicode tables
+ * (letter, digit, whitespace, case, NFC/NFKC) are the JDK's, possibly another Unicode version than
+ * the Python used with CLIP; lengths inside ftfy are counted in UTF-16 units, not code points.
  *
  * Like the reference, a literal {@code <|startoftext|>} or {@code <|endoftext|>} in a prompt
  * becomes that special token. An empty (or whitespace-only) prompt gives {@code [SOT, EOT]}; the

@@ -110,6 +110,9 @@ final class Ftfy {
      * unescaping stops for good at the first line holding {@code '<'} ({@code unescape_html="auto"}).
      */
     static String fixText(String text) {
+        if (isPlainAscii(text)) {
+            return text;
+        }
         StringBuilder out = new StringBuilder(text.length());
         boolean unescapeHtml = true;
         int pos = 0;
@@ -129,6 +132,21 @@ final class Ftfy {
             pos = textbreak;
         }
         return out.toString();
+    }
+
+    /**
+     * Whether every fixer leaves {@code text} as it is: printable ASCII, tab and newline only, and
+     * no {@code '&'} (no entity, mojibake, C1 or control character, carriage return, escape
+     * sequence, or anything NFC changes). Most prompts are such, and skip ftfy's passes.
+     */
+    static boolean isPlainAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n') || c > 0x7E || c == '&') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code ftfy.fix_and_explain}: every fixer in ftfy's order, then NFC, until nothing changes. */

@@ -94,6 +94,18 @@ class FtfyTest {
         assertNull(Ftfy.decodeUtf8Variants(new byte[] {(byte) 0xC0, 'a'}));
     }
 
+    @Test
+    void htmlUnescapeKnowsEveryHtml5Name() {
+        assertEquals("\u00e9", HtmlUnescape.unescape("&eacute;"));
+        assertEquals("\u222e", HtmlUnescape.unescape("&ContourIntegral;"));
+        // Two code points for one name, and a legacy name without ';' used as a prefix.
+        assertEquals("\u223e\u0333", HtmlUnescape.unescape("&acE;"));
+        assertEquals("\u00e9t\u00e9", HtmlUnescape.unescape("&eacutet&eacute;"));
+        // ftfy's own unescape also knows upper-case spellings that Python's does not.
+        assertEquals("&EACUTE;", HtmlUnescape.unescape("&EACUTE;"));
+        assertEquals("\u00c9", Ftfy.unescapeHtml("&EACUTE;"));
+    }
+
     private static String escape(String s) {
         StringBuilder out = new StringBuilder("\"");
         s.codePoints()
