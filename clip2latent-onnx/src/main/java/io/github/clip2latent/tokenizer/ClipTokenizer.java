@@ -252,6 +252,37 @@ public final class ClipTokenizer {
             // dict(zip(merges, range(...))): a repeated merge keeps its last rank, as in Python.
             ranks.put(m.key(), rank);
         }
+        // A CLIP vocabulary is the byte symbols, one token per merge and the special tokens: a
+        // token no merge makes means the merges file is short or truncated, which would silently
+        // change tokenization (the token could never be produced).
+        java.util.Set<String> made = new java.util.HashSet<>(t.merges().size() * 2);
+        for (Merge m : t.merges()) {
+            made.add(m.result());
+        }
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            String token = e.getKey();
+            boolean isByte =
+                    token.codePointCount(0, token.length()) == 1
+                            || (token.endsWith(Bpe.END_OF_WORD)
+                                    && token.codePointCount(0, token.length())
+                                            == 1 + Bpe.END_OF_WORD.length());
+            if (!isByte
+                    && !token.equals(START_OF_TEXT)
+                    && !token.equals(END_OF_TEXT)
+                    && !made.contains(token)) {
+                throw new IOException(
+                        t.mergesSource()
+                                + ": holds "
+                                + t.merges().size()
+                                + " merges, but no merge makes \""
+                                + token
+                                + "\" (id "
+                                + e.getValue()
+                                + " in "
+                                + t.vocabSource()
+                                + "); the merges file is short or truncated for this vocabulary");
+            }
+        }
         Map<Integer, String> byId = new HashMap<>(vocab.size() * 2);
         vocab.forEach((token, id) -> byId.put(id, token));
         Cache<String, int[]> cache = CacheBuilder.newBuilder().maximumSize(CACHE_SIZE).build();
