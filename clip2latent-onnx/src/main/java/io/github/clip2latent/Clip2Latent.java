@@ -76,7 +76,7 @@ public final class Clip2Latent implements AutoCloseable {
      * @throws BundleException naming the file, the stage, what was expected and what was found
      */
     public static Clip2Latent load(Path directory, RuntimeOptions options) throws BundleException {
-        ModelBundle bundle = ModelBundle.open(directory);
+        ModelBundle bundle = ModelBundle.open(directory, options.verifyChecksums());
         SessionFactory sessions = new SessionFactory(options);
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {

@@ -94,7 +94,7 @@ final class SamplingCall {
                     String.format(
                             Locale.ROOT,
                             "the request's %,d images (%,d prompts x %,d samples) need %,d MB for"
-                                    + " their results alone (pixels, w, ws and scores, held twice"
+                                    + " their results alone (pixels, w, ws and scores; twice that"
                                     + " while the result is built), more than fit (%,d MB of heap"
                                     + " free, at most %,d values per Java array); use"
                                     + " Clip2Latent.sampleEach(request, sink) to receive them"

@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * renamed to the target: a failed or killed write never leaves a partial bundle under the final
  * name.
  *
+ * <p>The manifest records the SHA-256 of every file, which {@link ModelBundle#open(Path)} checks.
+ *
  * <p>Required: {@link #id}, {@link #dimensions}, a graph for every {@link Stage}, the tokenizer
  * files and the latent stats. Each setter checks its value; {@link #write()} checks completeness.
  */
@@ -337,8 +339,14 @@ public final class BundleWriter {
                                         "vocab.json", "merges.txt", contextLength),
                         stages,
                         directionFiles,
-                        provenance);
-        ManifestCodec.write(manifest, dir.resolve(BundleManifest.FILE_NAME));
+                        provenance,
+                        Map.of());
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (String file : manifest.files()) {
+            checksums.put(file, Checksums.sha256(dir.resolve(file)));
+        }
+        ManifestCodec.write(
+                manifest.withChecksums(checksums), dir.resolve(BundleManifest.FILE_NAME));
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -514,6 +514,11 @@ public final class ClipTokenizer {
         return tables.vocab().size();
     }
 
+    /** {@return the largest token id of the vocabulary: the text encoder's table needs that row} */
+    public int maxTokenId() {
+        return java.util.Collections.max(tables.vocab().values());
+    }
+
     /** {@return the number of merges in use} */
     public int mergeCount() {
         return tables.mergeCount();

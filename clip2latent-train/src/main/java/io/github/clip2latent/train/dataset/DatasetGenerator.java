@@ -7,6 +7,7 @@ import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.image.Images;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayeredLatents;
+import io.github.clip2latent.files.AtomicFiles;
 import io.github.clip2latent.npy.Npy;
 import io.github.clip2latent.npy.NpyArray;
 import io.github.clip2latent.runtime.Generator;
@@ -84,6 +85,11 @@ public final class DatasetGenerator implements AutoCloseable {
                         bundle.manifest().embeddingDim(),
                         spec);
         Files.createDirectories(dir);
+        if (Files.isWritable(dir)) {
+            for (Path orphan : AtomicFiles.removeOrphans(dir)) {
+                progress.progress("generate: removed " + orphan + ", left by an interrupted write");
+            }
+        }
         if (Files.exists(dir.resolve(DatasetManifest.FILE_NAME))) {
             DatasetManifest existing = DatasetManifest.read(dir);
             String why = existing.incompatibility(manifest);
@@ -126,7 +132,8 @@ public final class DatasetGenerator implements AutoCloseable {
                             rate,
                             ProgressListener.eta((todoRows - doneRows) / rate)));
         }
-        if (statsReady(dir, spec)) {
+        // Stats are written once: a complete dataset on a read-only disk stays usable.
+        if (statsReady(dir, spec) && (generated > 0 || !statsPresent(dir))) {
             writeStats(dir, spec);
         }
         return generated;
@@ -187,10 +194,26 @@ public final class DatasetGenerator implements AutoCloseable {
         return x ^ (x >>> 31);
     }
 
-    /** Whether both files of shard k exist. */
+    /**
+     * Whether both files of shard k exist and hold exactly the data their headers declare: a shard
+     * truncated under its final name (a copy cut short, a full disk outside the atomic writes)
+     * counts as incomplete and is generated again.
+     */
     public static boolean isComplete(Path dir, int k) {
-        return Files.isRegularFile(dir.resolve(DatasetManifest.latentFile(k)))
-                && Files.isRegularFile(dir.resolve(DatasetManifest.embeddingFile(k)));
+        return isWhole(dir.resolve(DatasetManifest.latentFile(k)))
+                && isWhole(dir.resolve(DatasetManifest.embeddingFile(k)));
+    }
+
+    private static boolean isWhole(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            Npy.readShape(file);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean statsReady(Path dir, DatasetSpec spec) {
@@ -221,6 +244,10 @@ public final class DatasetGenerator implements AutoCloseable {
         Npy.write(dir.resolve(LATENT_MEAN), NpyArray.vector(stats.mean()));
         Npy.write(dir.resolve(LATENT_STD), NpyArray.vector(stats.std()));
         return stats;
+    }
+
+    private static boolean statsPresent(Path dir) {
+        return isWhole(dir.resolve(LATENT_MEAN)) && isWhole(dir.resolve(LATENT_STD));
     }
 
     /** Reads the stats written by {@link #writeStats}. */
