@@ -13,7 +13,7 @@ import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.convert.graph.Dim;
-import io.github.clip2latent.convert.graph.ElementType;
+import io.github.clip2latent.tensor.ElementType;
 import io.github.clip2latent.convert.graph.GraphBuilder;
 import io.github.clip2latent.convert.graph.GraphValue;
 import io.github.clip2latent.fixtures.FixtureGraphs;

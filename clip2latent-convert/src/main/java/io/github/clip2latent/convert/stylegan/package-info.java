@@ -1,6 +1,7 @@
 /**
- * NVIDIA StyleGAN generators from their network pickles as ONNX graphs: the StyleGAN3 synthesis
- * network (Fourier-feature input, modulated convolutions, filtered leaky ReLU) and, alongside, the
- * StyleGAN2 synthesis and the mapping network.
+ * NVIDIA StyleGAN generators (the stylegan3 code base that clip2latent vendors) as ONNX graphs: the
+ * network metadata and weights read from a network pickle's {@code G_ema}, the mapping network writer
+ * (StyleGAN2 and StyleGAN3), the StyleGAN2 synthesis writer and the StyleGAN3 synthesis writer
+ * (Fourier-feature input, modulated convolutions, filtered leaky ReLU).
  */
 package io.github.clip2latent.convert.stylegan;
