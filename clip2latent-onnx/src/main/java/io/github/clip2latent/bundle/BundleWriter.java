@@ -48,6 +48,7 @@ public final class BundleWriter {
     private LatentStats latentStats;
     private float[] wAvg;
     private final Map<Stage, byte[]> graphs = new EnumMap<>(Stage.class);
+    private final Map<Stage, Path> graphFiles = new EnumMap<>(Stage.class);
     /** The name OpenAI gives its vocabulary file; bundles keep it. */
     private static final String OPENAI_BPE_FILE = "bpe_simple_vocab_16e6.txt.gz";
 
@@ -166,6 +167,25 @@ public final class BundleWriter {
         checkNotNull(stage, "stage");
         checkArgument(onnx != null && onnx.length > 0, "graph of stage %s is empty", stage.key());
         graphs.put(stage, onnx);
+        graphFiles.remove(stage);
+        return this;
+    }
+
+    /**
+     * The ONNX graph of a stage as a file, copied into the bundle by {@link #write()} (streamed:
+     * published-size graphs of hundreds of MB never sit in the heap). The file must exist until
+     * {@link #write()} returns; it is not changed.
+     */
+    public BundleWriter graph(Stage stage, Path onnxFile) throws IOException {
+        checkNotNull(stage, "stage");
+        checkNotNull(onnxFile, "onnxFile");
+        checkArgument(
+                Files.isRegularFile(onnxFile) && Files.size(onnxFile) > 0,
+                "graph of stage %s: %s is not a non-empty file",
+                stage.key(),
+                onnxFile);
+        graphFiles.put(stage, onnxFile);
+        graphs.remove(stage);
         return this;
     }
 
@@ -242,7 +262,10 @@ public final class BundleWriter {
                 latentDim);
         checkState(!tokenizerFiles.isEmpty(), "tokenizer files not set");
         for (Stage stage : Stage.values()) {
-            checkState(graphs.containsKey(stage), "no graph for stage %s", stage.key());
+            checkState(
+                    graphs.containsKey(stage) || graphFiles.containsKey(stage),
+                    "no graph for stage %s",
+                    stage.key());
         }
         if (Files.isDirectory(target)) {
             try (Stream<Path> entries = Files.list(target)) {
@@ -276,7 +299,12 @@ public final class BundleWriter {
         Map<Stage, StageSpec> stages = new EnumMap<>(Stage.class);
         for (Stage stage : Stage.values()) {
             String file = stage.key() + ".onnx";
-            AtomicFiles.write(dir.resolve(file), graphs.get(stage));
+            if (graphFiles.containsKey(stage)) {
+                // The staging folder is deleted as a whole on failure: a plain copy suffices.
+                Files.copy(graphFiles.get(stage), dir.resolve(file));
+            } else {
+                AtomicFiles.write(dir.resolve(file), graphs.get(stage));
+            }
             stages.put(
                     stage,
                     new StageSpec(
