@@ -81,8 +81,7 @@ public final class RecordedNoise implements NoiseSource {
 
         @Override
         public long nextLong() {
-            throw new UnsupportedOperationException(
-                    "recorded noise only replays Gaussian draws");
+            throw new UnsupportedOperationException("recorded noise only replays Gaussian draws");
         }
     }
 }

@@ -48,9 +48,9 @@ public interface Sampler {
      * @param rows batch size
      * @param dim latent width
      * @param noise the run's noise
-     * @param observer called after each step with the step's position k (0 first), its plan
-     *     index, the x0 prediction and the new x; may be null. The arrays are the sampler's own
-     *     buffers: read them, do not keep them.
+     * @param observer called after each step with the step's position k (0 first), its plan index,
+     *     the x0 prediction and the new x; may be null. The arrays are the sampler's own buffers:
+     *     read them, do not keep them.
      */
     default void sample(
             SamplingPlan plan,
@@ -73,8 +73,10 @@ public interface Sampler {
         }
     }
 
-    /** Sees each step of a {@link #sample(SamplingPlan, X0Predictor, float[], int, int,
-     * NoiseSource, StepObserver)} run, e.g. to record or compare intermediate latents. */
+    /**
+     * Sees each step of a {@link #sample(SamplingPlan, X0Predictor, float[], int, int, NoiseSource,
+     * StepObserver)} run, e.g. to record or compare intermediate latents.
+     */
     @FunctionalInterface
     interface StepObserver {
         /**

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.clip2latent.schedule.NoiseSchedule;
 import io.github.clip2latent.schedule.SamplingPlan;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 class NoiseSourceTest {
 
@@ -32,7 +34,13 @@ class NoiseSourceTest {
 
             float[] got = new float[ROWS * DIM];
             sampler.sample(
-                    plan, HALF, got, ROWS, DIM, NoiseSource.gaussian(new SplittableRandom(42)), null);
+                    plan,
+                    HALF,
+                    got,
+                    ROWS,
+                    DIM,
+                    NoiseSource.gaussian(new SplittableRandom(42)),
+                    null);
             assertArrayEquals(expected, got, sampler.toString());
         }
     }
@@ -49,7 +57,12 @@ class NoiseSourceTest {
         List<float[]> seen = new ArrayList<>();
         float[] x = new float[n];
         DdpmSampler.INSTANCE.sample(
-                plan, HALF, x, ROWS, DIM, new RecordedNoise(init, draws, n),
+                plan,
+                HALF,
+                x,
+                ROWS,
+                DIM,
+                new RecordedNoise(init, draws, n),
                 (k, j, x0, xs) -> seen.add(xs.clone()));
         assertEquals(plan.steps(), seen.size());
 
@@ -69,8 +82,9 @@ class NoiseSourceTest {
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> DdpmSampler.INSTANCE.sample(
-                                plan, HALF, new float[n], ROWS, DIM, tooShort, null));
+                        () ->
+                                DdpmSampler.INSTANCE.sample(
+                                        plan, HALF, new float[n], ROWS, DIM, tooShort, null));
         assertEquals("step 2 was not recorded (the recording has 2 steps)", e.getMessage());
     }
 }

@@ -1,6 +1,7 @@
 package io.github.clip2latent.convert.prior;
 
 import com.google.common.hash.Hashing;
+
 import io.github.clip2latent.convert.graph.NamedTensor;
 import io.github.clip2latent.convert.read.ConversionException;
 import io.github.clip2latent.convert.read.StateDict;
@@ -8,6 +9,7 @@ import io.github.clip2latent.convert.read.Tensor;
 import io.github.clip2latent.convert.read.TorchZipReader;
 import io.github.clip2latent.schedule.BetaSchedule;
 import io.github.clip2latent.schedule.NoiseSchedule;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,7 +35,10 @@ public final class PriorCheckpointImporter {
 
     /** Which of the checkpoint's weight copies to import. */
     public enum Copy {
-        /** The moving average, {@code ema_diffusion_prior.ema_model.*}: what the reference samples with. */
+        /**
+         * The moving average, {@code ema_diffusion_prior.ema_model.*}: what the reference samples
+         * with.
+         */
         EMA("ema_diffusion_prior.ema_model."),
         /** The online (training) weights, {@code diffusion_prior.*}. */
         ONLINE("diffusion_prior.");
@@ -73,7 +78,8 @@ public final class PriorCheckpointImporter {
     /** Relative tolerance of the schedule comparison (float32 buffers of float64 values). */
     static final double SCHEDULE_RTOL = 1e-4;
 
-    private static final Pattern LAYER = Pattern.compile("^net\\.causal_transformer\\.layers\\.(\\d+)\\.");
+    private static final Pattern LAYER =
+            Pattern.compile("^net\\.causal_transformer\\.layers\\.(\\d+)\\.");
 
     private PriorCheckpointImporter() {}
 
@@ -164,7 +170,10 @@ public final class PriorCheckpointImporter {
     public static PriorImport importCheckpoint(Path checkpoint, Path graphFile, Copy copy)
             throws IOException {
         Reading r = read(checkpoint, copy);
-        String sha = com.google.common.io.Files.asByteSource(checkpoint.toFile()).hash(Hashing.sha256()).toString();
+        String sha =
+                com.google.common.io.Files.asByteSource(checkpoint.toFile())
+                        .hash(Hashing.sha256())
+                        .toString();
         String provenance =
                 "clip2latent prior checkpoint "
                         + checkpoint.getFileName()
@@ -200,7 +209,7 @@ public final class PriorCheckpointImporter {
                                                 file,
                                                 key(copy, name),
                                                 "missing: not a clip2latent prior checkpoint"
-                                                        + " (DALLE2-pytorch DiffusionPriorNetwork)"));
+                                                    + " (DALLE2-pytorch DiffusionPriorNetwork)"));
         long[] s = t.shape();
         if (s.length != rank) {
             throw ConversionException.at(
@@ -212,9 +221,9 @@ public final class PriorCheckpointImporter {
     }
 
     /**
-     * dim from {@code learned_query}, timesteps from the time-embedding table, depth from the
-     * layer indices, dim_head from {@code to_kv} (one shared key/value head: 2 dim_head rows),
-     * heads from {@code to_q} (heads dim_head rows); every layer checked against layer 0.
+     * dim from {@code learned_query}, timesteps from the time-embedding table, depth from the layer
+     * indices, dim_head from {@code to_kv} (one shared key/value head: 2 dim_head rows), heads from
+     * {@code to_q} (heads dim_head rows); every layer checked against layer 0.
      */
     static PriorConfig inferConfig(Path file, Copy copy, StateDict sd) {
         int dim = (int) shape(file, copy, sd, PriorWeights.LEARNED_QUERY, 1)[0];
@@ -289,8 +298,12 @@ public final class PriorCheckpointImporter {
             throw ConversionException.at(
                     file,
                     key(copy, PriorWeights.REL_POS_BIAS),
-                    "expected (" + PriorConfig.REL_POS_BUCKETS + ", " + heads
-                            + " heads from to_q), found " + Arrays.toString(rel));
+                    "expected ("
+                            + PriorConfig.REL_POS_BUCKETS
+                            + ", "
+                            + heads
+                            + " heads from to_q), found "
+                            + Arrays.toString(rel));
         }
         try {
             return new PriorConfig(dim, depth, heads, dimHead, timesteps);
@@ -355,9 +368,7 @@ public final class PriorCheckpointImporter {
     static BetaSchedule checkSchedule(Path file, Copy copy, StateDict sd, int timesteps) {
         if (!sd.contains("betas") || !sd.contains("alphas_cumprod")) {
             throw ConversionException.at(
-                    file,
-                    key(copy, "betas"),
-                    "missing schedule buffers (betas, alphas_cumprod)");
+                    file, key(copy, "betas"), "missing schedule buffers (betas, alphas_cumprod)");
         }
         NoiseSchedule cosine = NoiseSchedule.cosine(timesteps);
         String mismatch = scheduleMismatch(sd, cosine, timesteps);
@@ -367,8 +378,9 @@ public final class PriorCheckpointImporter {
         String hint = "";
         try {
             if (scheduleMismatch(sd, NoiseSchedule.linear(timesteps), timesteps) == null) {
-                hint = "; the buffers match the linear schedule, which the clip2latent prior"
-                        + " graph and samplers here do not support";
+                hint =
+                        "; the buffers match the linear schedule, which the clip2latent prior"
+                                + " graph and samplers here do not support";
             }
         } catch (IllegalArgumentException ignored) {
             // no linear schedule of that length
@@ -385,16 +397,14 @@ public final class PriorCheckpointImporter {
         expected.put("alphas_cumprod", t -> s.alphaBarExact((int) t));
         expected.put("alphas_cumprod_prev", t -> s.alphaBarPrev((int) t));
         expected.put("sqrt_alphas_cumprod", t -> Math.sqrt(s.alphaBarExact((int) t)));
-        expected.put(
-                "sqrt_one_minus_alphas_cumprod", t -> Math.sqrt(1 - s.alphaBarExact((int) t)));
+        expected.put("sqrt_one_minus_alphas_cumprod", t -> Math.sqrt(1 - s.alphaBarExact((int) t)));
         expected.put("log_one_minus_alphas_cumprod", t -> Math.log(1 - s.alphaBarExact((int) t)));
         expected.put("sqrt_recip_alphas_cumprod", t -> Math.sqrt(1 / s.alphaBarExact((int) t)));
         expected.put(
                 "sqrt_recipm1_alphas_cumprod", t -> Math.sqrt(1 / s.alphaBarExact((int) t) - 1));
         expected.put("posterior_variance", t -> s.posteriorVariance((int) t));
         expected.put(
-                "posterior_log_variance_clipped",
-                t -> s.posteriorLogVarianceClippedExact((int) t));
+                "posterior_log_variance_clipped", t -> s.posteriorLogVarianceClippedExact((int) t));
         expected.put("posterior_mean_coef1", t -> s.posteriorMeanCoef1((int) t));
         expected.put("posterior_mean_coef2", t -> s.posteriorMeanCoef2((int) t));
         for (Map.Entry<String, DoubleUnaryOperator> e : expected.entrySet()) {
@@ -403,16 +413,27 @@ public final class PriorCheckpointImporter {
             }
             Tensor t = sd.get(e.getKey());
             if (!t.hasShape(timesteps)) {
-                return e.getKey() + "[] has shape " + Arrays.toString(t.shape()) + ", expected ("
-                        + timesteps + ",)";
+                return e.getKey()
+                        + "[] has shape "
+                        + Arrays.toString(t.shape())
+                        + ", expected ("
+                        + timesteps
+                        + ",)";
             }
             float[] v = t.toFloatArray();
             for (int i = 0; i < timesteps; i++) {
                 double want = e.getValue().applyAsDouble(i);
                 double tol = SCHEDULE_RTOL * Math.max(Math.abs(want), 1e-3);
                 if (!(Math.abs(v[i] - want) <= tol)) {
-                    return e.getKey() + "[" + i + "] is " + v[i] + ", the cosine schedule of "
-                            + timesteps + " steps has " + (float) want;
+                    return e.getKey()
+                            + "["
+                            + i
+                            + "] is "
+                            + v[i]
+                            + ", the cosine schedule of "
+                            + timesteps
+                            + " steps has "
+                            + (float) want;
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.github.clip2latent.convert.prior;
 
 import io.github.clip2latent.convert.read.ConversionException;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,20 +22,26 @@ public final class PriorImportCommand {
      * @param args the checkpoint, the output file, optionally {@code --online}
      */
     public static void main(String[] args) {
-        if (args.length < 2 || args.length > 3 || (args.length == 3 && !args[2].equals("--online"))) {
+        if (args.length < 2
+                || args.length > 3
+                || (args.length == 3 && !args[2].equals("--online"))) {
             System.err.println("usage: PriorImportCommand CHECKPOINT OUT.onnx [--online]");
             System.exit(2);
         }
         PriorCheckpointImporter.Copy copy =
-                args.length == 3 ? PriorCheckpointImporter.Copy.ONLINE : PriorCheckpointImporter.Copy.EMA;
+                args.length == 3
+                        ? PriorCheckpointImporter.Copy.ONLINE
+                        : PriorCheckpointImporter.Copy.EMA;
         long start = System.nanoTime();
         try {
             PriorImport r =
-                    PriorCheckpointImporter.importCheckpoint(Path.of(args[0]), Path.of(args[1]), copy);
+                    PriorCheckpointImporter.importCheckpoint(
+                            Path.of(args[0]), Path.of(args[1]), copy);
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(
-                    "imported %s (%s copy, sha256 %s)%n  %s, %,d parameters, %s schedule of %d steps%n"
-                            + "  latent_mean[0..3] %s, latent_std[0..3] %s%n  wrote %s in %.1f s%n",
+                    "imported %s (%s copy, sha256 %s)%n  %s, %,d parameters, %s schedule of %d"
+                        + " steps%n  latent_mean[0..3] %s, latent_std[0..3] %s%n  wrote %s in %.1f"
+                        + " s%n",
                     args[0],
                     r.copy(),
                     r.sourceSha256(),

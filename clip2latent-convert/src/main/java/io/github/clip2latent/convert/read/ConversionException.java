@@ -3,8 +3,8 @@ package io.github.clip2latent.convert.read;
 import java.nio.file.Path;
 
 /**
- * A model file could not be read or converted. The message names the file, the entry, key or
- * module path inside it, what was expected and what was found.
+ * A model file could not be read or converted. The message names the file, the entry, key or module
+ * path inside it, what was expected and what was found.
  */
 public final class ConversionException extends RuntimeException {
 

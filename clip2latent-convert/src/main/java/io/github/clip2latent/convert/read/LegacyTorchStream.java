@@ -29,7 +29,9 @@ final class LegacyTorchStream {
         Object magic = SafeUnpickler.load(file, where, in, in.available(), plain, null);
         if (!(magic instanceof Number m) || !new BigInteger(m.toString()).equals(MAGIC)) {
             throw ConversionException.at(
-                    file, where, "bad magic number " + magic + ", expected 0x" + MAGIC.toString(16));
+                    file,
+                    where,
+                    "bad magic number " + magic + ", expected 0x" + MAGIC.toString(16));
         }
         Object protocol = SafeUnpickler.load(file, where, in, in.available(), plain, null);
         if (!(protocol instanceof Number p) || p.longValue() != PROTOCOL) {
@@ -63,7 +65,9 @@ final class LegacyTorchStream {
         String key = String.valueOf(pid[2]);
         long numel = PickleGlobals.toLong(pid[4]);
         Object keys = SafeUnpickler.load(file, where, in, in.available(), plain, null);
-        if (!(keys instanceof List<?> list) || list.size() != 1 || !key.equals(String.valueOf(list.get(0)))) {
+        if (!(keys instanceof List<?> list)
+                || list.size() != 1
+                || !key.equals(String.valueOf(list.get(0)))) {
             throw ConversionException.at(
                     file, where, "expected the storage key list [" + key + "], found " + keys);
         }

@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * An inert record of one {@code torch.nn.Module} from a network pickle: its class name, init
- * keyword arguments, plain attributes, parameters, buffers and submodules. Built from data only;
- * no code of the module's class is ever run. Immutable.
+ * keyword arguments, plain attributes, parameters, buffers and submodules. Built from data only; no
+ * code of the module's class is ever run. Immutable.
  */
 public final class ModuleRecord {
 
@@ -57,9 +57,11 @@ public final class ModuleRecord {
             throw ConversionException.at(
                     source,
                     where,
-                    "expected a module state dict, found " + SafeUnpickler.describe(object.state()));
+                    "expected a module state dict, found "
+                            + SafeUnpickler.describe(object.state()));
         }
-        Map<String, Tensor> params = tensors(source, path, where, state.get("_parameters"), "_parameters");
+        Map<String, Tensor> params =
+                tensors(source, path, where, state.get("_parameters"), "_parameters");
         Map<String, Tensor> bufs = tensors(source, path, where, state.get("_buffers"), "_buffers");
         Set<String> nonPersistent = new java.util.LinkedHashSet<>();
         if (state.get("_non_persistent_buffers_set") instanceof Collection<?> c) {
@@ -125,7 +127,11 @@ public final class ModuleRecord {
                 throw ConversionException.at(
                         source,
                         where,
-                        field + "['" + name + "'] is a " + SafeUnpickler.describe(v)
+                        field
+                                + "['"
+                                + name
+                                + "'] is a "
+                                + SafeUnpickler.describe(v)
                                 + ", expected a tensor");
             }
             String full = path.isEmpty() ? name : path + "." + name;
@@ -312,8 +318,13 @@ public final class ModuleRecord {
             throw ConversionException.at(
                     source,
                     "module '" + path + "' (" + className + ")",
-                    "no attribute '" + name + "' (expected " + expected + "; has: "
-                            + attributes.keySet() + ")");
+                    "no attribute '"
+                            + name
+                            + "' (expected "
+                            + expected
+                            + "; has: "
+                            + attributes.keySet()
+                            + ")");
         }
         return attributes.get(name);
     }
@@ -322,8 +333,14 @@ public final class ModuleRecord {
         return ConversionException.at(
                 source,
                 "module '" + path + "' (" + className + ")",
-                "attribute '" + name + "' is " + v + " (" + SafeUnpickler.describe(v)
-                        + "), expected " + expected);
+                "attribute '"
+                        + name
+                        + "' is "
+                        + v
+                        + " ("
+                        + SafeUnpickler.describe(v)
+                        + "), expected "
+                        + expected);
     }
 
     /**

@@ -49,7 +49,9 @@ public final class NetworkPickle {
     public ModuleRecord network(String key) {
         if (!entries.containsKey(key)) {
             throw ConversionException.at(
-                    source, "key '" + key + "'", "no such network (keys: " + entries.keySet() + ")");
+                    source,
+                    "key '" + key + "'",
+                    "no such network (keys: " + entries.keySet() + ")");
         }
         Object v = entries.get(key);
         if (v instanceof ModuleRecord m) {
@@ -58,7 +60,8 @@ public final class NetworkPickle {
         throw ConversionException.at(
                 source,
                 "key '" + key + "'",
-                "expected a network (persistent module object), found " + SafeUnpickler.describe(v));
+                "expected a network (persistent module object), found "
+                        + SafeUnpickler.describe(v));
     }
 
     /**

@@ -12,10 +12,10 @@ import java.util.Map;
  * Reads NVIDIA network pickles (StyleGAN2/3 snapshots as {@code training_loop.py} and {@code
  * legacy.py} write them) safely: networks are {@code torch_utils.persistence} objects whose meta
  * (class name, state) becomes a {@link ModuleRecord}; the embedded module source is never run;
- * tensors are {@code _rebuild_tensor_v2} over {@code torch.storage._load_from_bytes} (legacy
- * {@code torch.save} bytes, checked); {@code dnnlib.util.EasyDict} becomes a map; numpy scalars and
- * small arrays are decoded as numbers. The pickle's tensor bytes are held in the heap (the format
- * embeds them in the pickle stream).
+ * tensors are {@code _rebuild_tensor_v2} over {@code torch.storage._load_from_bytes} (legacy {@code
+ * torch.save} bytes, checked); {@code dnnlib.util.EasyDict} becomes a map; numpy scalars and small
+ * arrays are decoded as numbers. The pickle's tensor bytes are held in the heap (the format embeds
+ * them in the pickle stream).
  */
 public final class NetworkPickleReader {
 

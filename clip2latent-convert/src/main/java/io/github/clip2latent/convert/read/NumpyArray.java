@@ -148,7 +148,12 @@ public final class NumpyArray {
 
     @Override
     public String toString() {
-        return "NumpyArray[" + dtype + " " + Arrays.toString(shape) + " " + Arrays.toString(values)
+        return "NumpyArray["
+                + dtype
+                + " "
+                + Arrays.toString(shape)
+                + " "
+                + Arrays.toString(values)
                 + "]";
     }
 }

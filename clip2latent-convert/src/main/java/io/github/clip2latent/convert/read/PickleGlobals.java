@@ -1,5 +1,7 @@
 package io.github.clip2latent.convert.read;
 
+import net.razorvine.pickle.IObjectConstructor;
+
 import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import net.razorvine.pickle.IObjectConstructor;
 
 /**
  * The allowlist of pickle globals a reader resolves, each to a constructor that only builds data
@@ -31,7 +32,9 @@ final class PickleGlobals {
         @Override
         public Object construct(Object[] args) {
             throw new ConversionException(
-                    "a pickle called torch." + dtype.storageClass() + "(...), which torch never does");
+                    "a pickle called torch."
+                            + dtype.storageClass()
+                            + "(...), which torch never does");
         }
     }
 
@@ -119,8 +122,8 @@ final class PickleGlobals {
     }
 
     /**
-     * Adds what NVIDIA's network pickles use: storages as legacy {@code torch.save} bytes,
-     * {@code torch_utils.persistence} objects, {@code EasyDict} and numpy scalars and arrays.
+     * Adds what NVIDIA's network pickles use: storages as legacy {@code torch.save} bytes, {@code
+     * torch_utils.persistence} objects, {@code EasyDict} and numpy scalars and arrays.
      */
     static PickleGlobals networkPickle(Path file) {
         PickleGlobals g =
@@ -143,7 +146,9 @@ final class PickleGlobals {
                     Object type = meta.get("type");
                     if (!"class".equals(type)) {
                         throw new ConversionException(
-                                file + ": persistent object of type '" + type
+                                file
+                                        + ": persistent object of type '"
+                                        + type
                                         + "', expected 'class'");
                     }
                     return new PickledObject(
@@ -205,7 +210,8 @@ final class PickleGlobals {
                 args -> {
                     if (!(args[0] instanceof Tensor t)) {
                         throw new ConversionException(
-                                file + ": parameter around a "
+                                file
+                                        + ": parameter around a "
                                         + SafeUnpickler.describe(args[0])
                                         + ", expected a tensor");
                     }
@@ -219,15 +225,14 @@ final class PickleGlobals {
         if (args.length < 4 || !(args[0] instanceof Storage storage)) {
             throw new ConversionException(
                     file
-                            + ": tensor rebuild expects (storage, offset, size, stride, ...), found "
-                            + (args.length == 0 ? "no arguments" : SafeUnpickler.describe(args[0])));
+                            + ": tensor rebuild expects (storage, offset, size, stride, ...), found"
+                            + " "
+                            + (args.length == 0
+                                    ? "no arguments"
+                                    : SafeUnpickler.describe(args[0])));
         }
         return Tensor.view(
-                storage.entry(),
-                storage,
-                toLong(args[1]),
-                longs(args[2]),
-                longs(args[3]));
+                storage.entry(), storage, toLong(args[1]), longs(args[2]), longs(args[3]));
     }
 
     static long toLong(Object o) {

@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * An inert record of an object a pickle built from an allowlisted class: the class name, the
- * constructor arguments and the state it was given ({@code BUILD}, or a persistent object's
- * state). Nothing of the class is ever run; the record only holds the data.
+ * constructor arguments and the state it was given ({@code BUILD}, or a persistent object's state).
+ * Nothing of the class is ever run; the record only holds the data.
  */
 public final class PickledObject {
 

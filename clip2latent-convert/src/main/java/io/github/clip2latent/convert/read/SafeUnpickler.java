@@ -1,5 +1,10 @@
 package io.github.clip2latent.convert.read;
 
+import net.razorvine.pickle.IObjectConstructor;
+import net.razorvine.pickle.PickleException;
+import net.razorvine.pickle.PickleUtils;
+import net.razorvine.pickle.Unpickler;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,10 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import net.razorvine.pickle.IObjectConstructor;
-import net.razorvine.pickle.PickleException;
-import net.razorvine.pickle.PickleUtils;
-import net.razorvine.pickle.Unpickler;
 
 /**
  * The razorvine pickle virtual machine with every code path that could reach outside the data
@@ -107,7 +108,8 @@ final class SafeUnpickler extends Unpickler {
             byte[] bytes,
             PickleGlobals globals,
             Function<Object, Object> persistent) {
-        return load(file, entry, new ByteArrayInputStream(bytes), bytes.length, globals, persistent);
+        return load(
+                file, entry, new ByteArrayInputStream(bytes), bytes.length, globals, persistent);
     }
 
     private long remaining() {
@@ -232,8 +234,7 @@ final class SafeUnpickler extends Unpickler {
                 stack.add(new String(readSized(readLength(8), "string"), StandardCharsets.UTF_8));
                 return NO_RETURN_VALUE;
             case BINSTRING:
-                stack.add(
-                        PickleUtils.rawStringFromBytes(readSized(readLength(4), "string")));
+                stack.add(PickleUtils.rawStringFromBytes(readSized(readLength(4), "string")));
                 return NO_RETURN_VALUE;
             default:
                 return super.dispatch(key);

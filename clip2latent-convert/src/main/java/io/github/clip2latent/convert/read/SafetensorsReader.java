@@ -2,6 +2,7 @@ package io.github.clip2latent.convert.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -73,9 +74,7 @@ public final class SafetensorsReader {
             }
             JsonNode header;
             try {
-                header =
-                        JSON.readTree(
-                                new String(headerBytes.array(), StandardCharsets.UTF_8));
+                header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw ConversionException.at(file, "header", "invalid JSON: " + e.getMessage(), e);
             }
@@ -118,7 +117,9 @@ public final class SafetensorsReader {
                 || !info.path("data_offsets").isArray()
                 || info.path("data_offsets").size() != 2) {
             throw ConversionException.at(
-                    file, where, "expected {dtype, shape, data_offsets: [begin, end]}, found " + info);
+                    file,
+                    where,
+                    "expected {dtype, shape, data_offsets: [begin, end]}, found " + info);
         }
         String dt = info.get("dtype").asText();
         DType dtype =
@@ -177,8 +178,7 @@ public final class SafetensorsReader {
                 need == 0
                         ? ByteBuffer.allocate(0)
                         : ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, need);
-        Storage s =
-                new Storage(file, where, dtype, numel, bytes, ByteOrder.LITTLE_ENDIAN);
+        Storage s = new Storage(file, where, dtype, numel, bytes, ByteOrder.LITTLE_ENDIAN);
         long[] strides = new long[shape.length];
         long stride = 1;
         for (int i = shape.length - 1; i >= 0; i--) {

@@ -119,8 +119,8 @@ public final class StateDict implements AutoCloseable {
     }
 
     /**
-     * The tensors whose names start with {@code prefix}, with the prefix stripped (names and
-     * {@link Tensor#name()} both), in file order.
+     * The tensors whose names start with {@code prefix}, with the prefix stripped (names and {@link
+     * Tensor#name()} both), in file order.
      *
      * @param prefix e.g. {@code ema_diffusion_prior.ema_model.}
      * @return the sub-map; it shares this file and its {@code close()} does nothing

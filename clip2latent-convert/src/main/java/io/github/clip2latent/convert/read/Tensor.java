@@ -195,9 +195,7 @@ public final class Tensor {
     private int checkedCount() {
         if (numel > Integer.MAX_VALUE - 8) {
             throw ConversionException.at(
-                    source(),
-                    label(),
-                    numel + " elements do not fit in one Java array");
+                    source(), label(), numel + " elements do not fit in one Java array");
         }
         return (int) numel;
     }

@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * Reads TorchScript archives ({@code torch.jit.save}, e.g. OpenAI's {@code ViT-B-32.pt}) safely:
- * the module object tree of {@code <folder>/data.pkl} (objects of {@code __torch__.*} classes,
- * kept as inert records; the archive's {@code code/} is never read, let alone run) is flattened to
- * the dotted names that {@code torch.jit.load(f).state_dict()} gives: each module's own tensors in
+ * the module object tree of {@code <folder>/data.pkl} (objects of {@code __torch__.*} classes, kept
+ * as inert records; the archive's {@code code/} is never read, let alone run) is flattened to the
+ * dotted names that {@code torch.jit.load(f).state_dict()} gives: each module's own tensors in
  * attribute order (TorchScript lists parameters, then buffers), then its submodules, depth first.
  */
 public final class TorchScriptReader {
@@ -25,8 +25,7 @@ public final class TorchScriptReader {
      * @throws ConversionException naming the file and the entry on any problem
      */
     public static StateDict readStateDict(Path file) {
-        TorchZipReader.Loaded loaded =
-                TorchZipReader.load(file, PickleGlobals.torchScript(file));
+        TorchZipReader.Loaded loaded = TorchZipReader.load(file, PickleGlobals.torchScript(file));
         try {
             String where = loaded.folder() + "data.pkl";
             if (!(loaded.root() instanceof PickledObject root)

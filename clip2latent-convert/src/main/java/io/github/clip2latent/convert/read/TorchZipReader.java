@@ -17,9 +17,9 @@ import java.util.Map;
  * Reads PyTorch {@code torch.save} zip files (prior checkpoints, CLIP state-dict copies) safely:
  * {@code <any folder>/data.pkl} through the allowlisted pickle machine, tensors over {@code
  * <folder>/data/<key>} storages memory-mapped from the file, {@code <folder>/byteorder} honored.
- * The folder is whatever name the file had when saved (e.g. {@code 000510/}), not its current
- * name. Nothing from the file is ever run (PyTorch's own {@code torch.load} runs arbitrary code
- * from the pickle unless {@code weights_only=True}).
+ * The folder is whatever name the file had when saved (e.g. {@code 000510/}), not its current name.
+ * Nothing from the file is ever run (PyTorch's own {@code torch.load} runs arbitrary code from the
+ * pickle unless {@code weights_only=True}).
  */
 public final class TorchZipReader {
 
@@ -47,7 +47,9 @@ public final class TorchZipReader {
                     throw ConversionException.at(
                             file,
                             loaded.folder() + "data.pkl " + path,
-                            "expected a dict holding '" + key + "', found "
+                            "expected a dict holding '"
+                                    + key
+                                    + "', found "
                                     + SafeUnpickler.describe(node));
                 }
                 if (!m.containsKey(key)) {
@@ -85,7 +87,9 @@ public final class TorchZipReader {
     static Map<String, Tensor> tensorMap(Path file, String where, Object node) {
         if (!(node instanceof Map<?, ?> m)) {
             throw ConversionException.at(
-                    file, where, "expected a dict of tensors, found " + SafeUnpickler.describe(node));
+                    file,
+                    where,
+                    "expected a dict of tensors, found " + SafeUnpickler.describe(node));
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
@@ -181,7 +185,9 @@ public final class TorchZipReader {
                             + " entry; "
                             + some.size()
                             + " entries"
-                            + (some.isEmpty() ? "" : ", e.g. " + some.subList(0, Math.min(3, some.size())))
+                            + (some.isEmpty()
+                                    ? ""
+                                    : ", e.g. " + some.subList(0, Math.min(3, some.size())))
                             + ")");
         }
         if (roots.size() > 1) {
@@ -209,7 +215,9 @@ public final class TorchZipReader {
             return ByteOrder.BIG_ENDIAN;
         }
         throw ConversionException.at(
-                archive.file(), root + "byteorder", "expected 'little' or 'big', found '" + s + "'");
+                archive.file(),
+                root + "byteorder",
+                "expected 'little' or 'big', found '" + s + "'");
     }
 
     private static Storage storage(
@@ -255,8 +263,7 @@ public final class TorchZipReader {
                             + " bytes, the entry has "
                             + e.size());
         }
-        Storage s =
-                new Storage(file, entryName, type.dtype(), numel, archive.data(e, 0), order);
+        Storage s = new Storage(file, entryName, type.dtype(), numel, archive.data(e, 0), order);
         storages.put(key, s);
         return s;
     }

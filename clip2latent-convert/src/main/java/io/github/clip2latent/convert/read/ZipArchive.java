@@ -19,8 +19,8 @@ import java.util.zip.Inflater;
  * The entries of a zip file (PKWARE APPNOTE 6.3: end of central directory, ZIP64 records, central
  * and local headers), with stored entries memory-mapped rather than copied: torch writes every
  * entry of a checkpoint stored (uncompressed) and 64-byte aligned, so a 390 MB checkpoint is read
- * without holding it in the heap. Every offset and size is checked against the file's length
- * before it is used.
+ * without holding it in the heap. Every offset and size is checked against the file's length before
+ * it is used.
  */
 final class ZipArchive implements Closeable {
 
@@ -142,7 +142,10 @@ final class ZipArchive implements Closeable {
             cdSize = rec.getLong(40);
             cdOffset = rec.getLong(48);
         }
-        if (cdOffset < 0 || cdSize < 0 || cdOffset + cdSize > length || cdSize > Integer.MAX_VALUE) {
+        if (cdOffset < 0
+                || cdSize < 0
+                || cdOffset + cdSize > length
+                || cdSize > Integer.MAX_VALUE) {
             throw ConversionException.at(
                     file,
                     "zip",
@@ -223,7 +226,10 @@ final class ZipArchive implements Closeable {
                 throw ConversionException.at(
                         file,
                         "entry " + e.name(),
-                        "local header at " + pos + " lies outside the file of " + length
+                        "local header at "
+                                + pos
+                                + " lies outside the file of "
+                                + length
                                 + " bytes: truncated zip");
             }
             ByteBuffer h = read(channel, pos, 30);

@@ -4,7 +4,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+
 import io.github.clip2latent.diffusion.Denoiser;
+
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
@@ -44,10 +46,16 @@ final class OrtPriorDenoiser implements Denoiser, AutoCloseable {
             keepF[i] = keep[i] ? 1f : 0f;
         }
         long[] shape = {rows, dim};
-        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(xt, 0, rows * dim), shape);
-                OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(timesteps, 0, rows), new long[] {rows});
-                OnnxTensor c = OnnxTensor.createTensor(env, FloatBuffer.wrap(condition, 0, rows * dim), shape);
-                OnnxTensor k = OnnxTensor.createTensor(env, FloatBuffer.wrap(keepF), new long[] {rows});
+        try (OnnxTensor x =
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(xt, 0, rows * dim), shape);
+                OnnxTensor t =
+                        OnnxTensor.createTensor(
+                                env, LongBuffer.wrap(timesteps, 0, rows), new long[] {rows});
+                OnnxTensor c =
+                        OnnxTensor.createTensor(
+                                env, FloatBuffer.wrap(condition, 0, rows * dim), shape);
+                OnnxTensor k =
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(keepF), new long[] {rows});
                 OrtSession.Result r =
                         session.run(
                                 Map.of(
@@ -55,7 +63,8 @@ final class OrtPriorDenoiser implements Denoiser, AutoCloseable {
                                         PriorGraphWriter.INPUT_T, t,
                                         PriorGraphWriter.INPUT_CONDITION, c,
                                         PriorGraphWriter.INPUT_KEEP, k))) {
-            FloatBuffer out = ((OnnxTensor) r.get(PriorGraphWriter.OUTPUT_X0).get()).getFloatBuffer();
+            FloatBuffer out =
+                    ((OnnxTensor) r.get(PriorGraphWriter.OUTPUT_X0).get()).getFloatBuffer();
             out.get(x0, 0, rows * dim);
             calls++;
         } catch (OrtException e) {

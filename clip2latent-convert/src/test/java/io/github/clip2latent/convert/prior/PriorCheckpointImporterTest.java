@@ -14,11 +14,13 @@ import io.github.clip2latent.npy.Npy;
 import io.github.clip2latent.npy.NpyArray;
 import io.github.clip2latent.schedule.NoiseSchedule;
 import io.github.clip2latent.schedule.SamplingPlan;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The fixture checkpoint imported and run in real ONNX Runtime sessions, against the goldens. */
 class PriorCheckpointImporterTest {
@@ -114,7 +116,9 @@ class PriorCheckpointImporterTest {
         Path graph = dir.resolve("online.onnx");
         PriorImport imported =
                 PriorCheckpointImporter.importCheckpoint(
-                        Fixtures.path("prior/prior.ckpt"), graph, PriorCheckpointImporter.Copy.ONLINE);
+                        Fixtures.path("prior/prior.ckpt"),
+                        graph,
+                        PriorCheckpointImporter.Copy.ONLINE);
         assertEquals(PriorCheckpointImporter.Copy.ONLINE, imported.copy());
         float[] xt = npy("x_t.npy");
         long[] t = longs("t.npy");
@@ -125,7 +129,9 @@ class PriorCheckpointImporterTest {
             float[] kept = net.run(xt, t, cond, all);
             assertClose(npy("x0_pred_online_kept_DIAGNOSTIC.npy"), kept, "online kept");
             double errVsEma = relativeError(npy("x0_pred_kept.npy"), kept);
-            assertTrue(errVsEma > 1e-2, "the online copy must differ from the EMA goldens: " + errVsEma);
+            assertTrue(
+                    errVsEma > 1e-2,
+                    "the online copy must differ from the EMA goldens: " + errVsEma);
         }
     }
 
@@ -159,12 +165,17 @@ class PriorCheckpointImporterTest {
         }
         NpyArray xs = Npy.read(Fixtures.path("prior/sample_x.npy"));
         NpyArray x0s = Npy.read(Fixtures.path("prior/sample_x0.npy"));
-        RecordedNoise noise = new RecordedNoise(npy("sample_x_init.npy"), npy("sample_noise.npy"), n);
+        RecordedNoise noise =
+                new RecordedNoise(npy("sample_x_init.npy"), npy("sample_noise.npy"), n);
         float[] x = new float[n];
         try (OrtPriorDenoiser net = new OrtPriorDenoiser(graph, dim)) {
             ClassifierFreeGuidance guidance =
                     ClassifierFreeGuidance.create(
-                            net, 2.0f, npy("sample_cond.npy"), null, rows,
+                            net,
+                            2.0f,
+                            npy("sample_cond.npy"),
+                            null,
+                            rows,
                             ClassifierFreeGuidance.Batching.SEQUENTIAL);
             int[] steps = {0};
             DdpmSampler.INSTANCE.sample(
@@ -176,9 +187,13 @@ class PriorCheckpointImporterTest {
                     noise,
                     (k, j, x0, xk) -> {
                         assertClose(
-                                Arrays.copyOfRange(x0s.data(), k * n, (k + 1) * n), x0, "x0 at step " + k);
+                                Arrays.copyOfRange(x0s.data(), k * n, (k + 1) * n),
+                                x0,
+                                "x0 at step " + k);
                         assertClose(
-                                Arrays.copyOfRange(xs.data(), k * n, (k + 1) * n), xk, "x after step " + k);
+                                Arrays.copyOfRange(xs.data(), k * n, (k + 1) * n),
+                                xk,
+                                "x after step " + k);
                         steps[0]++;
                     });
             assertEquals(4, steps[0]);

@@ -10,6 +10,10 @@ import io.github.clip2latent.convert.read.StateDict;
 import io.github.clip2latent.convert.read.TestZips;
 import io.github.clip2latent.convert.read.TorchZipReader;
 import io.github.clip2latent.schedule.NoiseSchedule;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,8 +24,6 @@ import java.util.Enumeration;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Checkpoints the importer must refuse, each with a message naming file, key and problem. */
 class PriorImportBadFilesTest {
@@ -117,7 +119,9 @@ class PriorImportBadFilesTest {
             for (Enumeration<? extends ZipEntry> it = zip.entries(); it.hasMoreElements(); ) {
                 ZipEntry z = it.nextElement();
                 try (InputStream in = zip.getInputStream(z)) {
-                    entries.put(z.getName(), z.getName().equals(entry) ? betas.array() : in.readAllBytes());
+                    entries.put(
+                            z.getName(),
+                            z.getName().equals(entry) ? betas.array() : in.readAllBytes());
                 }
             }
         }

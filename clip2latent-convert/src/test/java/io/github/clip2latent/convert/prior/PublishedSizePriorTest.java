@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.clip2latent.npy.Npy;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * A prior at the published size (dim 512, depth 12, heads 12, dim_head 64; made with the fixture
@@ -24,7 +26,8 @@ class PublishedSizePriorTest {
     @Test
     void publishedSizeImportMatchesItsGoldens() throws Exception {
         String folder = System.getProperty("clip2latent.publishedPrior");
-        assumeTrue(folder != null && Files.isDirectory(Path.of(folder)),
+        assumeTrue(
+                folder != null && Files.isDirectory(Path.of(folder)),
                 "set -Dclip2latent.publishedPrior to a generated published-size prior folder");
         Path set = Path.of(folder);
         Path graph = dir.resolve("prior.onnx");
@@ -39,7 +42,9 @@ class PublishedSizePriorTest {
         Arrays.fill(all, true);
         try (OrtPriorDenoiser net = new OrtPriorDenoiser(graph, 512)) {
             PriorCheckpointImporterTest.assertClose(
-                    Npy.read(set.resolve("x0_pred_kept.npy")).data(), net.run(xt, t, cond, all), "published kept");
+                    Npy.read(set.resolve("x0_pred_kept.npy")).data(),
+                    net.run(xt, t, cond, all),
+                    "published kept");
             PriorCheckpointImporterTest.assertClose(
                     Npy.read(set.resolve("x0_pred_dropped.npy")).data(),
                     net.run(xt, t, cond, new boolean[t.length]),

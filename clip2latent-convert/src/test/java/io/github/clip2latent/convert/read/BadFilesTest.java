@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Each bad file is refused with a message naming the file, the entry and the problem. */
 class BadFilesTest {
@@ -47,7 +48,16 @@ class BadFilesTest {
                 assertThrows(ConversionException.class, () -> TorchZipReader.readObject(file));
         assertMessage(e, file, "archive/data.pkl", "refused pickle global 'posix.system'");
         assertFalse(Files.exists(marker), "the command must not have run");
-        Path file2 = zipWithPickle("evil2.pt", new TestZips.Pickle().global("os", "system").mark().str("touch " + marker).tuple().reduce().stop());
+        Path file2 =
+                zipWithPickle(
+                        "evil2.pt",
+                        new TestZips.Pickle()
+                                .global("os", "system")
+                                .mark()
+                                .str("touch " + marker)
+                                .tuple()
+                                .reduce()
+                                .stop());
         assertMessage(
                 assertThrows(ConversionException.class, () -> TorchZipReader.readStateDict(file2)),
                 file2,
@@ -86,9 +96,13 @@ class BadFilesTest {
     @Test
     void truncatedZip() throws IOException {
         byte[] whole = Files.readAllBytes(Fixtures.path("prior/prior.ckpt"));
-        Path file = Files.write(dir.resolve("half.ckpt"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path file =
+                Files.write(
+                        dir.resolve("half.ckpt"), java.util.Arrays.copyOf(whole, whole.length / 2));
         assertMessage(
-                assertThrows(ConversionException.class, () -> TorchZipReader.readStateDict(file, "state_dict")),
+                assertThrows(
+                        ConversionException.class,
+                        () -> TorchZipReader.readStateDict(file, "state_dict")),
                 file,
                 "zip",
                 "no end-of-central-directory record",
@@ -120,7 +134,8 @@ class BadFilesTest {
                 "not a PyTorch checkpoint");
     }
 
-    private Path oneTensor(String name, String storageClass, int numel, int[] size, Map<String, byte[]> data)
+    private Path oneTensor(
+            String name, String storageClass, int numel, int[] size, Map<String, byte[]> data)
             throws IOException {
         TestZips.Pickle p = new TestZips.Pickle().emptyDict().str("w");
         int[] stride = new int[size.length];
@@ -149,7 +164,12 @@ class BadFilesTest {
     @Test
     void shortStorageEntry() throws IOException {
         Path file =
-                oneTensor("short.pt", "FloatStorage", 6, new int[] {2, 3}, Map.of("archive/data/0", new byte[8]));
+                oneTensor(
+                        "short.pt",
+                        "FloatStorage",
+                        6,
+                        new int[] {2, 3},
+                        Map.of("archive/data/0", new byte[8]));
         assertMessage(
                 assertThrows(ConversionException.class, () -> TorchZipReader.readStateDict(file)),
                 file,
@@ -161,7 +181,12 @@ class BadFilesTest {
     @Test
     void unknownDtype() throws IOException {
         Path file =
-                oneTensor("complex.pt", "ComplexFloatStorage", 2, new int[] {2}, Map.of("archive/data/0", new byte[16]));
+                oneTensor(
+                        "complex.pt",
+                        "ComplexFloatStorage",
+                        2,
+                        new int[] {2},
+                        Map.of("archive/data/0", new byte[16]));
         assertMessage(
                 assertThrows(ConversionException.class, () -> TorchZipReader.readStateDict(file)),
                 file,
@@ -173,7 +198,12 @@ class BadFilesTest {
     @Test
     void shapeLargerThanItsStorage() throws IOException {
         Path file =
-                oneTensor("big.pt", "FloatStorage", 4, new int[] {3, 2}, Map.of("archive/data/0", new byte[16]));
+                oneTensor(
+                        "big.pt",
+                        "FloatStorage",
+                        4,
+                        new int[] {3, 2},
+                        Map.of("archive/data/0", new byte[16]));
         assertMessage(
                 assertThrows(ConversionException.class, () -> TorchZipReader.readStateDict(file)),
                 file,
@@ -199,13 +229,17 @@ class BadFilesTest {
         Path file = Fixtures.path("prior/prior.ckpt");
         try (StateDict sd = TorchZipReader.readStateDict(file, "state_dict")) {
             assertMessage(
-                    assertThrows(ConversionException.class, () -> sd.get("ema_diffusion_prior.ema_model.net.nope")),
+                    assertThrows(
+                            ConversionException.class,
+                            () -> sd.get("ema_diffusion_prior.ema_model.net.nope")),
                     file,
                     "key 'ema_diffusion_prior.ema_model.net.nope'",
                     "no such tensor");
         }
         assertMessage(
-                assertThrows(ConversionException.class, () -> TorchZipReader.readStateDict(file, "model")),
+                assertThrows(
+                        ConversionException.class,
+                        () -> TorchZipReader.readStateDict(file, "model")),
                 file,
                 "000510/data.pkl root",
                 "no key 'model'");
@@ -219,7 +253,8 @@ class BadFilesTest {
         b[1] = (byte) 0x10;
         Files.write(file, b);
         assertMessage(
-                assertThrows(ConversionException.class, () -> SafetensorsReader.readStateDict(file)),
+                assertThrows(
+                        ConversionException.class, () -> SafetensorsReader.readStateDict(file)),
                 file,
                 "header",
                 "header length 4351 is outside");
@@ -233,7 +268,8 @@ class BadFilesTest {
                         "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}",
                         new byte[8]);
         assertMessage(
-                assertThrows(ConversionException.class, () -> SafetensorsReader.readStateDict(file)),
+                assertThrows(
+                        ConversionException.class, () -> SafetensorsReader.readStateDict(file)),
                 file,
                 "tensor 'w'",
                 "data_offsets [0, 16] outside the data section of 8 bytes");
@@ -247,7 +283,8 @@ class BadFilesTest {
                         "{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[4],\"data_offsets\":[0,4]}}",
                         new byte[4]);
         assertMessage(
-                assertThrows(ConversionException.class, () -> SafetensorsReader.readStateDict(file)),
+                assertThrows(
+                        ConversionException.class, () -> SafetensorsReader.readStateDict(file)),
                 file,
                 "tensor 'w'",
                 "unknown dtype 'F8_E4M3'");
@@ -266,7 +303,9 @@ class BadFilesTest {
     @Test
     void truncatedNetworkPickle() throws IOException {
         byte[] whole = Files.readAllBytes(Fixtures.path("stylegan2/network-snapshot-025000.pkl"));
-        Path file = Files.write(dir.resolve("cut.pkl"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path file =
+                Files.write(
+                        dir.resolve("cut.pkl"), java.util.Arrays.copyOf(whole, whole.length / 2));
         ConversionException e =
                 assertThrows(ConversionException.class, () -> NetworkPickleReader.read(file));
         assertMessage(e, file, "pickle");

@@ -71,7 +71,8 @@ public final class Fixtures {
                 Matcher m = ROW.matcher(line);
                 if (m.matches()) {
                     inTable = true;
-                    String[] dims = m.group(3).trim().isEmpty() ? new String[0] : m.group(3).split(",");
+                    String[] dims =
+                            m.group(3).trim().isEmpty() ? new String[0] : m.group(3).split(",");
                     long[] shape =
                             Arrays.stream(dims)
                                     .map(String::trim)

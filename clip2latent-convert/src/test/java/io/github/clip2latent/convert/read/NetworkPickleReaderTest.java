@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.npy.Npy;
+
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class NetworkPickleReaderTest {
 
@@ -65,8 +67,7 @@ class NetworkPickleReaderTest {
         float[] b = pkl.network("G").child("synthesis.b8.conv0").tensor("weight").toFloatArray();
         assertFalse(Arrays.equals(a, b));
         assertTrue(pkl.get("training_set_kwargs") instanceof Map<?, ?>);
-        ConversionException e =
-                assertThrows(ConversionException.class, () -> conv0.tensor("nope"));
+        ConversionException e = assertThrows(ConversionException.class, () -> conv0.tensor("nope"));
         assertTrue(e.getMessage().contains("synthesis.b8.conv0"), e.getMessage());
         assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
     }
@@ -87,7 +88,9 @@ class NetworkPickleReaderTest {
                         "synthesis.input.affine.weight",
                         "synthesis.input.affine.bias"),
                 g.stateDict().names().subList(0, 6));
-        assertEquals(0.9988915792636801, ((Number) g.initKwargs().get("magnitude_ema_beta")).doubleValue());
+        assertEquals(
+                0.9988915792636801,
+                ((Number) g.initKwargs().get("magnitude_ema_beta")).doubleValue());
         ModuleRecord layer = g.child("synthesis.L0_36_16");
         assertEquals(List.of(36L, 36L), layer.attributes().get("in_size"));
         assertEquals(2.0, layer.doubleAttribute("in_cutoff"));

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Dtypes, offsets, strides, byte order and shared storages, on hand-assembled files. */
 class TensorLayoutTest {
@@ -42,7 +43,8 @@ class TensorLayoutTest {
         }
     }
 
-    private static byte[] bytes(ByteOrder order, int size, java.util.function.Consumer<ByteBuffer> fill) {
+    private static byte[] bytes(
+            ByteOrder order, int size, java.util.function.Consumer<ByteBuffer> fill) {
         ByteBuffer b = ByteBuffer.allocate(size).order(order);
         fill.accept(b);
         return b.array();
@@ -66,10 +68,30 @@ class TensorLayoutTest {
         p.op('u');
         Map<String, byte[]> e = TestZips.entries();
         e.put(name + "/data.pkl", p.stop());
-        e.put(name + "/byteorder", (order == ByteOrder.BIG_ENDIAN ? "big" : "little").getBytes(StandardCharsets.US_ASCII));
-        e.put(name + "/data/0", bytes(order, 24, b -> { for (int i = 0; i < 6; i++) b.putFloat(i + 0.5f); }));
-        e.put(name + "/data/1", bytes(order, 6, b -> b.putShort((short) 0x3C00).putShort((short) 0xC000).putShort((short) 0x0001)));
-        e.put(name + "/data/2", bytes(order, 4, b -> b.putShort((short) 0x3F80).putShort((short) 0xC0A0)));
+        e.put(
+                name + "/byteorder",
+                (order == ByteOrder.BIG_ENDIAN ? "big" : "little")
+                        .getBytes(StandardCharsets.US_ASCII));
+        e.put(
+                name + "/data/0",
+                bytes(
+                        order,
+                        24,
+                        b -> {
+                            for (int i = 0; i < 6; i++) b.putFloat(i + 0.5f);
+                        }));
+        e.put(
+                name + "/data/1",
+                bytes(
+                        order,
+                        6,
+                        b ->
+                                b.putShort((short) 0x3C00)
+                                        .putShort((short) 0xC000)
+                                        .putShort((short) 0x0001)));
+        e.put(
+                name + "/data/2",
+                bytes(order, 4, b -> b.putShort((short) 0x3F80).putShort((short) 0xC0A0)));
         e.put(name + "/data/3", bytes(order, 16, b -> b.putDouble(0.1).putDouble(-2.5)));
         e.put(name + "/data/4", bytes(order, 16, b -> b.putLong(-7).putLong(1L << 40)));
         e.put(name + "/data/5", bytes(order, 8, b -> b.putInt(-3).putInt(123456)));
@@ -84,8 +106,12 @@ class TensorLayoutTest {
         for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
             Path file = torchZip(order == ByteOrder.BIG_ENDIAN ? "big_folder" : "renamed", order);
             try (StateDict sd = TorchZipReader.readStateDict(file)) {
-                assertArrayEquals(new float[] {0.5f, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f}, sd.get("f32").toFloatArray());
-                assertArrayEquals(new float[] {0.5f, 3.5f, 1.5f, 4.5f, 2.5f, 5.5f}, sd.get("f32_t").toFloatArray());
+                assertArrayEquals(
+                        new float[] {0.5f, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f},
+                        sd.get("f32").toFloatArray());
+                assertArrayEquals(
+                        new float[] {0.5f, 3.5f, 1.5f, 4.5f, 2.5f, 5.5f},
+                        sd.get("f32_t").toFloatArray());
                 assertArrayEquals(new float[] {4.5f, 5.5f}, sd.get("f32_tail").toFloatArray());
                 assertTrue(sd.get("f32").sharesStorageWith(sd.get("f32_t")));
                 assertArrayEquals(new float[] {1f, -2f, 0x1p-24f}, sd.get("f16").toFloatArray());
@@ -106,7 +132,8 @@ class TensorLayoutTest {
     /** Writes a safetensors file: the header in the given order, then the data. */
     static Path safetensors(Path file, String header, byte[] data) throws IOException {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(h.length).put(h).put(data);
         Files.write(file, b.array());
         return file;
@@ -115,19 +142,24 @@ class TensorLayoutTest {
     @Test
     void safetensorsInHeaderOrder() throws IOException {
         byte[] data =
-                bytes(ByteOrder.LITTLE_ENDIAN, 12 + 4 + 8 + 2, b -> {
-                    b.putFloat(1f).putFloat(2f).putFloat(-3f);
-                    b.putShort((short) 0x3C00).putShort((short) 0x7BFF);
-                    b.putLong(42);
-                    b.put((byte) 1).put((byte) 9);
-                });
+                bytes(
+                        ByteOrder.LITTLE_ENDIAN,
+                        12 + 4 + 8 + 2,
+                        b -> {
+                            b.putFloat(1f).putFloat(2f).putFloat(-3f);
+                            b.putShort((short) 0x3C00).putShort((short) 0x7BFF);
+                            b.putLong(42);
+                            b.put((byte) 1).put((byte) 9);
+                        });
         String header =
                 "{\"__metadata__\":{\"format\":\"pt\"},"
                         + "\"w\":{\"dtype\":\"F32\",\"shape\":[1,3],\"data_offsets\":[0,12]},"
                         + "\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[12,16]},"
                         + "\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[16,24]},"
                         + "\"b\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[24,26]}}";
-        try (StateDict sd = SafetensorsReader.readStateDict(safetensors(dir.resolve("m.safetensors"), header, data))) {
+        try (StateDict sd =
+                SafetensorsReader.readStateDict(
+                        safetensors(dir.resolve("m.safetensors"), header, data))) {
             assertEquals(java.util.List.of("w", "h", "n", "b"), sd.names());
             assertArrayEquals(new long[] {1, 3}, sd.get("w").shape());
             assertArrayEquals(new float[] {1f, 2f, -3f}, sd.get("w").toFloatArray());

@@ -127,10 +127,16 @@ public final class TestZips {
          * Pushes {@code _rebuild_tensor_v2(persistent storage, offset, size, stride, False,
          * OrderedDict())}.
          */
-        public Pickle tensor(String storageClass, String key, int numel, int offset, int[] size, int[] stride) {
+        public Pickle tensor(
+                String storageClass, String key, int numel, int offset, int[] size, int[] stride) {
             global("torch._utils", "_rebuild_tensor_v2");
             mark();
-            mark().str("storage").global("torch", storageClass).str(key).str("cpu").integer(numel).tuple();
+            mark().str("storage")
+                    .global("torch", storageClass)
+                    .str(key)
+                    .str("cpu")
+                    .integer(numel)
+                    .tuple();
             persid();
             integer(offset);
             mark();

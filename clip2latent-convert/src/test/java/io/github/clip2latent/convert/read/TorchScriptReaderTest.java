@@ -3,10 +3,11 @@ package io.github.clip2latent.convert.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 class TorchScriptReaderTest {
 
@@ -43,7 +44,8 @@ class TorchScriptReaderTest {
                 assertEquals(DType.INT64, archive.get(n).dtype());
                 assertArrayEquals(new long[0], archive.get(n).shape());
             }
-            // Every other tensor: float16, equal shapes and values (the token table cut to 512 rows).
+            // Every other tensor: float16, equal shapes and values (the token table cut to 512
+            // rows).
             for (String n : copy.names()) {
                 Tensor a = archive.get(n);
                 Tensor c = copy.get(n);
@@ -59,13 +61,17 @@ class TorchScriptReaderTest {
                 }
             }
             // build_model's inference (clip/MANIFEST.md table).
-            assertArrayEquals(new long[] {128, 3, 16, 16}, archive.get("visual.conv1.weight").shape());
+            assertArrayEquals(
+                    new long[] {128, 3, 16, 16}, archive.get("visual.conv1.weight").shape());
             assertArrayEquals(new long[] {77, 64}, archive.get("positional_embedding").shape());
             assertArrayEquals(new long[] {64, 64}, archive.get("text_projection").shape());
             assertEquals(
                     2,
                     archive.names().stream()
-                            .filter(n -> n.startsWith("visual.") && n.endsWith("attn.in_proj_weight"))
+                            .filter(
+                                    n ->
+                                            n.startsWith("visual.")
+                                                    && n.endsWith("attn.in_proj_weight"))
                             .count());
         }
     }

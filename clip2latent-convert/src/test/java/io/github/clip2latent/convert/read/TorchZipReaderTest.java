@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.npy.Npy;
+
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class TorchZipReaderTest {
 
@@ -21,7 +23,8 @@ class TorchZipReaderTest {
                 Fixtures.tableAfter(
                         "prior/MANIFEST.md", "Tensors under `ema_diffusion_prior.ema_model.`");
         assertEquals(46, rows.size(), "manifest rows");
-        try (StateDict all = TorchZipReader.readStateDict(Fixtures.path("prior/prior.ckpt"), "state_dict")) {
+        try (StateDict all =
+                TorchZipReader.readStateDict(Fixtures.path("prior/prior.ckpt"), "state_dict")) {
             assertEquals(141, all.size());
             StateDict ema = all.withPrefix(EMA);
             assertEquals(
@@ -34,8 +37,13 @@ class TorchZipReaderTest {
             }
             // Prefix counts from the manifest.
             assertEquals(1, all.names().stream().filter(n -> !n.contains(".")).count());
-            assertEquals(46, all.names().stream().filter(n -> n.startsWith("diffusion_prior.")).count());
-            assertEquals(46, all.names().stream().filter(n -> n.startsWith("ema_diffusion_prior.online_model.")).count());
+            assertEquals(
+                    46, all.names().stream().filter(n -> n.startsWith("diffusion_prior.")).count());
+            assertEquals(
+                    46,
+                    all.names().stream()
+                            .filter(n -> n.startsWith("ema_diffusion_prior.online_model."))
+                            .count());
             assertEquals(46, all.names().stream().filter(n -> n.startsWith(EMA)).count());
             // The online model is stored once and shared by two names.
             Tensor a = all.get("diffusion_prior.net.learned_query");
