@@ -28,6 +28,9 @@ final class Ftfy {
     /** {@code TextFixerConfig.max_decode_length}. */
     private static final int MAX_DECODE_LENGTH = 1_000_000;
 
+    /** The longest match of {@code BADNESS_RE}: {@code ГўВЂВ.[A-Za-z ]}. */
+    private static final int MAX_BADNESS_MATCH = 7;
+
     private static final Pattern HTML_ENTITY = Pattern.compile("&#?[0-9A-Za-z]{1,24};");
 
     /** {@code ftfy.fixes.ANSI_RE}; Python's {@code \d} is any decimal digit. */
@@ -199,8 +202,40 @@ final class Ftfy {
         return out.toString();
     }
 
-    /** {@code ftfy.badness.is_bad}. */
+    /**
+     * {@code ftfy.badness.is_bad}: whether {@code BADNESS_RE} matches anywhere.
+     *
+     * <p>Every alternative of {@code BADNESS_RE} holds a non-ASCII character among its first three
+     * and matches at most 7 characters, so only starts within 2 characters before a non-ASCII
+     * character are tried, each in a window that holds any match from there. This gives the same
+     * answer as one search over the whole text ({@link #isBadFullSearch}), some hundred times
+     * faster: Java tests each of the regex's long character classes as a chain of predicates.
+     */
     static boolean isBad(String text) {
+        Matcher m =
+                FtfyTables.INSTANCE
+                        .badness
+                        .matcher(text)
+                        .useTransparentBounds(true)
+                        .useAnchoringBounds(false);
+        int n = text.length();
+        int tried = 0; // starts below this were tried with room for a whole match
+        for (int k = 0; k < n; k++) {
+            if (text.charAt(k) <= 0x7F) {
+                continue;
+            }
+            int from = Math.max(k - 2, tried);
+            m.region(from, Math.min(n, k + MAX_BADNESS_MATCH + 1));
+            if (m.find()) {
+                return true;
+            }
+            tried = k + 1;
+        }
+        return false;
+    }
+
+    /** {@code BADNESS_RE.search(text)} over the whole text, the reference for {@link #isBad}. */
+    static boolean isBadFullSearch(String text) {
         return FtfyTables.INSTANCE.badness.matcher(text).find();
     }
 
