@@ -37,10 +37,11 @@ import java.util.SplittableRandom;
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar io.github.clip2latent.benchmarks.ClipSpeed [rounds] [threads]
  * </pre>
  *
- * Defaults: 10 rounds after 2 warm-up rounds, 2 threads. Writes the graphs, the weights as .npy (for
- * the Python side) and the inputs once under {@code benchmarks/target/bench-data/clip-vitb32} (~1.2
- * GB, never committed), checks that both sides give the same embeddings, then prints the median
- * times of 16 images at 224 px and of one prompt, and the ratios ONNX Runtime / PyTorch.
+ * Defaults: 10 rounds after 2 warm-up rounds, 2 threads. Writes the graphs (on every run, so a
+ * change of the writer is measured), the weights as .npy (for the Python side) and the inputs
+ * (once) under {@code benchmarks/target/bench-data/clip-vitb32} (~1.2 GB, never committed), checks
+ * that both sides give the same embeddings, then prints the median times of 16 images at 224 px and
+ * of one prompt, and the ratios ONNX Runtime / PyTorch.
  */
 public final class ClipSpeed {
 
@@ -87,7 +88,8 @@ public final class ClipSpeed {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (BufferedReader in =
                         new BufferedReader(
-                                new InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8));
+                                new InputStreamReader(
+                                        py.getInputStream(), StandardCharsets.UTF_8));
                 PrintWriter out =
                         new PrintWriter(py.getOutputStream(), true, StandardCharsets.UTF_8);
                 OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
@@ -165,21 +167,26 @@ public final class ClipSpeed {
         }
     }
 
-    /** Writes graphs, weights and inputs once; later runs reuse them. */
+    /**
+     * Writes the graphs on every run (so that a change of the writer is what gets measured), the
+     * weights for the Python side and the inputs once; later runs reuse those.
+     */
     private static void prepare(Path dir, ClipConfig config) throws IOException {
-        Path done = dir.resolve("complete");
-        if (Files.exists(done)) {
-            return;
-        }
         Files.createDirectories(dir.resolve("weights"));
         long t0 = System.nanoTime();
         ClipWeights weights = ClipWeights.random(config, BenchmarkData.SEED);
         String provenance = "random ViT-B/32 weights, seed " + BenchmarkData.SEED;
         ClipGraphWriter.writeImageEncoder(weights, provenance, dir.resolve("image.onnx"));
         ClipGraphWriter.writeTextEncoder(weights, provenance, dir.resolve("text.onnx"));
+        Path done = dir.resolve("complete");
+        if (Files.exists(done)) {
+            return;
+        }
         List<String> names = new ArrayList<>();
         for (NamedTensor t : weights.tensors().values()) {
-            Npy.write(dir.resolve("weights").resolve(t.name() + ".npy"), new NpyArray(t.shape(), t.data()));
+            Npy.write(
+                    dir.resolve("weights").resolve(t.name() + ".npy"),
+                    new NpyArray(t.shape(), t.data()));
             names.add(t.name());
         }
         Files.write(dir.resolve("weights").resolve("names.txt"), names);
@@ -211,7 +218,10 @@ public final class ClipSpeed {
         Path candidate =
                 override != null
                         ? Path.of(override)
-                        : BenchmarkData.directory().getParent().getParent().resolve("clip_reference.py");
+                        : BenchmarkData.directory()
+                                .getParent()
+                                .getParent()
+                                .resolve("clip_reference.py");
         if (!Files.exists(candidate)) {
             throw new IllegalStateException("cannot find " + candidate);
         }
@@ -246,7 +256,8 @@ public final class ClipSpeed {
 
     private static void expect(String line, String want) throws IOException {
         if (!want.equals(line)) {
-            throw new IOException("the Python side answered '" + line + "', expected '" + want + "'");
+            throw new IOException(
+                    "the Python side answered '" + line + "', expected '" + want + "'");
         }
     }
 
@@ -258,7 +269,10 @@ public final class ClipSpeed {
                 scale = Math.max(scale, Math.abs(expected[row * dim + j]));
             }
             for (int j = 0; j < dim; j++) {
-                worst = Math.max(worst, Math.abs(actual[row * dim + j] - expected[row * dim + j]) / scale);
+                worst =
+                        Math.max(
+                                worst,
+                                Math.abs(actual[row * dim + j] - expected[row * dim + j]) / scale);
             }
         }
         System.out.printf(

@@ -1,6 +1,7 @@
 package io.github.clip2latent.convert.clip;
 
 import io.github.clip2latent.convert.read.ConversionException;
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
@@ -64,7 +65,10 @@ public record ClipConfig(
         }
         if (visionWidth % visionHeads != 0) {
             throw new IllegalArgumentException(
-                    "visionWidth " + visionWidth + " is not a multiple of visionHeads " + visionHeads);
+                    "visionWidth "
+                            + visionWidth
+                            + " is not a multiple of visionHeads "
+                            + visionHeads);
         }
         if (textWidth % textHeads != 0) {
             throw new IllegalArgumentException(
@@ -84,8 +88,8 @@ public record ClipConfig(
     }
 
     /**
-     * OpenAI's published ViT-B/32 ({@code ViT-B-32.pt}): embed 512, 224 px, patch 32, vision
-     * 768 x 12 (12 heads), context 77, vocabulary 49408, text 512 x 12 (8 heads).
+     * OpenAI's published ViT-B/32 ({@code ViT-B-32.pt}): embed 512, 224 px, patch 32, vision 768 x
+     * 12 (12 heads), context 77, vocabulary 49408, text 512 x 12 (8 heads).
      *
      * @return the configuration
      */
@@ -101,8 +105,8 @@ public record ClipConfig(
      * @param shapes parameter name (OpenAI naming) to shape
      * @param source the file the names came from, for messages
      * @return the configuration
-     * @throws ConversionException naming the source and the problem when the names are not those
-     *     of a ViT CLIP or the shapes are inconsistent
+     * @throws ConversionException naming the source and the problem when the names are not those of
+     *     a ViT CLIP or the shapes are inconsistent
      */
     public static ClipConfig infer(Map<String, long[]> shapes, String source) {
         if (!shapes.containsKey("visual.proj")) {
@@ -186,17 +190,18 @@ public record ClipConfig(
                             textBlocks.size(),
                             textWidth / HEAD_WIDTH);
         } catch (IllegalArgumentException e) {
-            throw new ConversionException(source + ": inconsistent CLIP shapes: " + e.getMessage(), e);
+            throw new ConversionException(
+                    source + ": inconsistent CLIP shapes: " + e.getMessage(), e);
         }
         ClipWeights.checkShapes(config, shapes, source);
         return config;
     }
 
-    private static long[] require(Map<String, long[]> shapes, String source, String name, int rank) {
+    private static long[] require(
+            Map<String, long[]> shapes, String source, String name, int rank) {
         long[] shape = shapes.get(name);
         if (shape == null) {
-            throw new ConversionException(
-                    source + ": CLIP tensor '" + name + "' is missing");
+            throw new ConversionException(source + ": CLIP tensor '" + name + "' is missing");
         }
         if (shape.length != rank) {
             throw new ConversionException(

@@ -106,7 +106,8 @@ public final class ClipGraphWriter {
     public static OnnxModel buildImageEncoder(ClipWeights weights, String provenance) {
         ClipConfig c = weights.config();
         GraphBuilder g = start("clip_image_encoder", KIND_IMAGE, weights, provenance);
-        g.docString("OpenAI CLIP ViT image encoder (clip/model.py VisionTransformer), raw embeddings");
+        g.docString(
+                "OpenAI CLIP ViT image encoder (clip/model.py VisionTransformer), raw embeddings");
         int r = c.imageResolution();
         int width = c.visionWidth();
         Dim batch = Dim.symbolic(BATCH);
@@ -119,18 +120,40 @@ public final class ClipGraphWriter {
             x = g.conv(pixels, g.initializer(weights.get(ClipWeights.CONV1)), c.visionPatchSize());
             x = g.transpose(g.reshape(x, 0, width, -1), 0, 2, 1);
             // cat([class_embedding + zeros(B, 1, width), x], dim=1) + positional_embedding.
-            GraphValue cls = g.reshape(g.initializer(weights.get(ClipWeights.CLASS_EMBEDDING)), 1, 1, width);
-            GraphValue clsShape = g.concat(0, g.shape(pixels, 0, 1), g.int64Vector("dims", 1, width));
+            GraphValue cls =
+                    g.reshape(g.initializer(weights.get(ClipWeights.CLASS_EMBEDDING)), 1, 1, width);
+            GraphValue clsShape =
+                    g.concat(0, g.shape(pixels, 0, 1), g.int64Vector("dims", 1, width));
             x = g.concat(1, g.expand(cls, clsShape), x);
             x = g.add(x, g.initializer(weights.get(ClipWeights.VISION_POSITIONAL)));
             x = layerNorm(g, weights, "visual.ln_pre", x);
         }
+        // Only the class token is read after the last block, so that block computes keys and values
+        // for every token but the rest for the class token alone (same values, less work).
+        Readout classToken =
+                t ->
+                        g.slice(
+                                t,
+                                g.int64Vector("zero", 0),
+                                g.int64Vector("one", 1),
+                                g.int64Vector("axis", 1));
         for (int i = 0; i < c.visionLayers(); i++) {
-            x = block(g, weights, ClipWeights.VISION_BLOCKS + i, x, width, c.visionHeads(), null);
+            boolean last = i == c.visionLayers() - 1;
+            x =
+                    block(
+                            g,
+                            weights,
+                            ClipWeights.VISION_BLOCKS + i,
+                            x,
+                            width,
+                            c.visionHeads(),
+                            null,
+                            last ? classToken : null,
+                            null);
         }
         try (GraphBuilder.Scope s = g.scope("visual.head")) {
             // ln_post(x[:, 0, :]) @ proj.
-            GraphValue y = layerNorm(g, weights, "visual.ln_post", g.pick(x, 0, 1));
+            GraphValue y = layerNorm(g, weights, "visual.ln_post", g.reshape(x, -1, width));
             y = g.matMul(y, g.initializer(weights.get(ClipWeights.VISION_PROJECTION)));
             g.output(y, OUTPUT_IMAGE, ElementType.FLOAT, batch, Dim.of(c.embedDim()));
         }
@@ -154,14 +177,14 @@ public final class ClipGraphWriter {
         Dim batch = Dim.symbolic(BATCH);
         GraphValue ids = g.input(INPUT_IDS, ElementType.INT64, batch, Dim.of(ctx));
 
-        GraphValue used;
+        GraphValue eot = g.argMax(ids, -1, false); // [B], the end-of-text positions
         GraphValue x;
         GraphValue mask;
         try (GraphBuilder.Scope s = g.scope("embed")) {
-            // Only tokens up to the last end-of-text position in the batch are run: under the causal
-            // mask no later token reaches the features read at the end-of-text token, so the output
-            // equals the reference's, which runs all context positions.
-            used = g.add(g.reduceMax(g.argMax(ids, -1, false), true, 0), g.int64Vector("one", 1));
+            // Only positions up to the batch's last end-of-text token are run: under the causal
+            // mask no later position reaches the features read at the end-of-text token, so the
+            // output equals the reference's, which runs all context positions.
+            GraphValue used = g.add(g.reduceMax(eot, true, 0), g.int64Vector("one", 1));
             GraphValue zero = g.int64Vector("zero", 0);
             GraphValue kept = g.slice(ids, zero, used, g.int64Vector("axis", 1));
             // token_embedding(text) + positional_embedding.
@@ -176,16 +199,31 @@ public final class ClipGraphWriter {
                             g.concat(0, used, used),
                             g.int64Vector("axes", 0, 1));
         }
+        // x[arange(B), text.argmax(-1)]: only the end-of-text rows are read after the last block,
+        // so that block computes keys and values for every position and the rest for those rows
+        // alone; ln_final acts per token, so normalizing only them gives the same values.
+        GraphValue index =
+                g.expand(
+                        g.unsqueeze(eot, 1, 2),
+                        g.concat(0, g.shape(ids, 0, 1), g.int64Vector("dims", 1, width)));
+        Readout endOfText = t -> g.gatherElements(t, index, 1); // [B, L, width] -> [B, 1, width]
+        GraphValue maskRows = g.unsqueeze(g.gather(mask, eot, 0), 1, 2); // [B, 1, 1, L]
         for (int i = 0; i < c.textLayers(); i++) {
-            x = block(g, weights, ClipWeights.TEXT_BLOCKS + i, x, width, c.textHeads(), mask);
+            boolean last = i == c.textLayers() - 1;
+            x =
+                    block(
+                            g,
+                            weights,
+                            ClipWeights.TEXT_BLOCKS + i,
+                            x,
+                            width,
+                            c.textHeads(),
+                            mask,
+                            last ? endOfText : null,
+                            maskRows);
         }
         try (GraphBuilder.Scope s = g.scope("head")) {
-            // x[arange(B), text.argmax(-1)]: gather the end-of-text row first; ln_final acts per
-            // token, so normalizing only that row gives the same values.
-            GraphValue eot = g.unsqueeze(g.argMax(ids, -1, true), 2); // [B, 1, 1]
-            GraphValue index =
-                    g.expand(eot, g.concat(0, g.shape(ids, 0, 1), g.int64Vector("dims", 1, width)));
-            GraphValue y = g.reshape(g.gatherElements(x, index, 1), -1, width);
+            GraphValue y = g.reshape(x, -1, width);
             y = layerNorm(g, weights, "ln_final", y);
             y = g.matMul(y, g.initializer(weights.get(ClipWeights.TEXT_PROJECTION)));
             g.output(y, OUTPUT_TEXT, ElementType.FLOAT, batch, Dim.of(c.embedDim()));
@@ -218,6 +256,12 @@ public final class ClipGraphWriter {
         return g;
     }
 
+    /** Picks the rows read after the last block: [B, L, width] to [B, 1, width]. */
+    @FunctionalInterface
+    private interface Readout {
+        GraphValue select(GraphValue tokens);
+    }
+
     /**
      * {@code ResidualAttentionBlock.forward}: {@code x + attn(ln_1(x))}, then {@code x +
      * mlp(ln_2(x))}, batch-first (the reference permutes to sequence-first only for {@code
@@ -225,6 +269,10 @@ public final class ClipGraphWriter {
      *
      * @param x [B, L, width] tokens (L may vary at run time)
      * @param mask additive [L, L] mask or null
+     * @param readout when not null, only these rows are computed past the key/value projection (the
+     *     last block): the result is [B, 1, width]
+     * @param maskRows with a readout and a mask: the mask rows of the read-out positions, [B, 1, 1,
+     *     L]
      */
     @SuppressWarnings("try")
     private static GraphValue block(
@@ -234,14 +282,23 @@ public final class ClipGraphWriter {
             GraphValue x,
             int width,
             int heads,
-            GraphValue mask) {
+            GraphValue mask,
+            Readout readout,
+            GraphValue maskRows) {
         int dh = width / heads;
         try (GraphBuilder.Scope s = g.scope(prefix + ".attn")) {
             // nn.MultiheadAttention: packed in-projection, q / sqrt(dh), softmax(q k^T + mask) v.
             GraphValue h = layerNorm(g, w, prefix + ".ln_1", x);
-            GraphValue qkv = linear(g, w, h, prefix + ".attn.in_proj_weight", prefix + ".attn.in_proj_bias");
+            GraphValue qkv =
+                    linear(g, w, h, prefix + ".attn.in_proj_weight", prefix + ".attn.in_proj_bias");
             GraphValue[] parts = g.split(qkv, -1, width, width, width);
-            GraphValue q = g.transpose(g.reshape(parts[0], 0, -1, heads, dh), 0, 2, 1, 3);
+            GraphValue queries = parts[0];
+            if (readout != null) {
+                queries = readout.select(queries);
+                x = readout.select(x);
+                mask = maskRows;
+            }
+            GraphValue q = g.transpose(g.reshape(queries, 0, -1, heads, dh), 0, 2, 1, 3);
             GraphValue k = g.transpose(g.reshape(parts[1], 0, -1, heads, dh), 0, 2, 3, 1);
             GraphValue v = g.transpose(g.reshape(parts[2], 0, -1, heads, dh), 0, 2, 1, 3);
             q = g.div(q, g.scalar((float) Math.sqrt(dh)));
@@ -251,7 +308,13 @@ public final class ClipGraphWriter {
             }
             GraphValue out = g.matMul(g.softmax(scores, -1), v); // [B, H, L, dh]
             out = g.reshape(g.transpose(out, 0, 2, 1, 3), 0, -1, width);
-            out = linear(g, w, out, prefix + ".attn.out_proj.weight", prefix + ".attn.out_proj.bias");
+            out =
+                    linear(
+                            g,
+                            w,
+                            out,
+                            prefix + ".attn.out_proj.weight",
+                            prefix + ".attn.out_proj.bias");
             x = g.add(x, out);
         }
         try (GraphBuilder.Scope s = g.scope(prefix + ".mlp")) {
@@ -276,7 +339,8 @@ public final class ClipGraphWriter {
     }
 
     /** model.py {@code LayerNorm} (computed in float32) with {@code <prefix>.weight/.bias}. */
-    private static GraphValue layerNorm(GraphBuilder g, ClipWeights w, String prefix, GraphValue x) {
+    private static GraphValue layerNorm(
+            GraphBuilder g, ClipWeights w, String prefix, GraphValue x) {
         return g.layerNorm(
                 x,
                 g.initializer(w.get(prefix + ".weight")),

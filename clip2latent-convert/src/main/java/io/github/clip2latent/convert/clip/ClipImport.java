@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * @param imageEncoder the image encoder graph (input {@code pixel_values} [batch, 3, R, R], output
  *     {@code image_embeds} [batch, embed])
- * @param textEncoder the text encoder graph (input {@code input_ids} int64 [batch, context],
- *     output {@code text_embeds} [batch, embed])
+ * @param textEncoder the text encoder graph (input {@code input_ids} int64 [batch, context], output
+ *     {@code text_embeds} [batch, embed])
  * @param embedDim the embedding width
  * @param imageResolution R, the image side the image encoder takes
  * @param contextLength tokens per prompt

@@ -24,8 +24,8 @@ import java.util.zip.ZipFile;
 /**
  * Converts a CLIP ViT weight file (OpenAI's TorchScript archive, a {@code torch.save} state dict,
  * or Hugging Face safetensors) into the two encoder graphs. The weights become float32 as {@code
- * clip.load(..., device="cpu", jit=False)} makes them (float16 widened exactly); the architecture is
- * inferred from the shapes as {@code build_model} does. Never runs code from the file.
+ * clip.load(..., device="cpu", jit=False)} makes them (float16 widened exactly); the architecture
+ * is inferred from the shapes as {@code build_model} does. Never runs code from the file.
  */
 public final class ClipImporter {
 
@@ -113,8 +113,8 @@ public final class ClipImporter {
 
     /**
      * Turns a state dict into checked weights: drops the entries {@code build_model} drops (the
-     * archive's integer {@code input_resolution}, {@code context_length}, {@code vocab_size}),
-     * maps Hugging Face names, infers the architecture and checks every tensor.
+     * archive's integer {@code input_resolution}, {@code context_length}, {@code vocab_size}), maps
+     * Hugging Face names, infers the architecture and checks every tensor.
      *
      * @param sd the tensors as read
      * @param format the format they came from (Hugging Face names for {@link

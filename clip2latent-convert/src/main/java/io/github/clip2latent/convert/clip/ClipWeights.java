@@ -1,9 +1,9 @@
 package io.github.clip2latent.convert.clip;
 
-import io.github.clip2latent.convert.read.ConversionException;
 import com.google.common.collect.ImmutableMap;
 
 import io.github.clip2latent.convert.graph.NamedTensor;
+import io.github.clip2latent.convert.read.ConversionException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,7 +74,8 @@ public final class ClipWeights {
      * @throws ConversionException naming the source and every missing, unexpected or misshapen
      *     tensor
      */
-    public static ClipWeights of(ClipConfig config, Map<String, NamedTensor> tensors, String source) {
+    public static ClipWeights of(
+            ClipConfig config, Map<String, NamedTensor> tensors, String source) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(tensors, "tensors");
         Map<String, long[]> shapes = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package io.github.clip2latent.convert.clip;
 
-import io.github.clip2latent.convert.read.ConversionException;
 import io.github.clip2latent.convert.graph.NamedTensor;
+import io.github.clip2latent.convert.read.ConversionException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,13 +29,19 @@ public final class HuggingFaceClipNames {
 
     private static final Map<String, String> FIXED =
             Map.ofEntries(
-                    Map.entry("text_model.embeddings.token_embedding.weight", "token_embedding.weight"),
-                    Map.entry("text_model.embeddings.position_embedding.weight", "positional_embedding"),
+                    Map.entry(
+                            "text_model.embeddings.token_embedding.weight",
+                            "token_embedding.weight"),
+                    Map.entry(
+                            "text_model.embeddings.position_embedding.weight",
+                            "positional_embedding"),
                     Map.entry("text_model.final_layer_norm.weight", "ln_final.weight"),
                     Map.entry("text_model.final_layer_norm.bias", "ln_final.bias"),
                     Map.entry("logit_scale", "logit_scale"),
                     Map.entry("vision_model.embeddings.class_embedding", "visual.class_embedding"),
-                    Map.entry("vision_model.embeddings.patch_embedding.weight", "visual.conv1.weight"),
+                    Map.entry(
+                            "vision_model.embeddings.patch_embedding.weight",
+                            "visual.conv1.weight"),
                     Map.entry(
                             "vision_model.embeddings.position_embedding.weight",
                             "visual.positional_embedding"),
@@ -88,10 +94,11 @@ public final class HuggingFaceClipNames {
      * @param tensors Hugging Face name to tensor
      * @param source the file, for messages
      * @return OpenAI name to tensor, insertion-ordered
-     * @throws ConversionException naming the source and the names that are not a CLIPModel's, or
-     *     a block with a missing or misshapen q/k/v projection
+     * @throws ConversionException naming the source and the names that are not a CLIPModel's, or a
+     *     block with a missing or misshapen q/k/v projection
      */
-    public static Map<String, NamedTensor> toOpenAi(Map<String, NamedTensor> tensors, String source) {
+    public static Map<String, NamedTensor> toOpenAi(
+            Map<String, NamedTensor> tensors, String source) {
         Objects.requireNonNull(tensors, "tensors");
         Map<String, NamedTensor> out = new LinkedHashMap<>();
         // Per block prefix (OpenAI naming) and kind ("weight"/"bias"): q, k, v in that order.
@@ -133,7 +140,8 @@ public final class HuggingFaceClipNames {
                         && QKV.contains(proj[1])
                         && (proj[2].equals("weight") || proj[2].equals("bias"))) {
                     String packed = block + "attn.in_proj_" + proj[2];
-                    packs.computeIfAbsent(packed, k -> new NamedTensor[3])[QKV.indexOf(proj[1])] = t;
+                    packs.computeIfAbsent(packed, k -> new NamedTensor[3])[QKV.indexOf(proj[1])] =
+                            t;
                     continue;
                 }
             }
@@ -159,13 +167,21 @@ public final class HuggingFaceClipNames {
         for (int i = 0; i < 3; i++) {
             if (qkv[i] == null) {
                 throw new ConversionException(
-                        source + ": '" + name + "' needs q, k and v projections; "
-                                + QKV.get(i) + " is missing");
+                        source
+                                + ": '"
+                                + name
+                                + "' needs q, k and v projections; "
+                                + QKV.get(i)
+                                + " is missing");
             }
             if (!Arrays.equals(qkv[i].shape(), qkv[0].shape())) {
                 throw new ConversionException(
-                        source + ": the q/k/v projections for '" + name + "' differ in shape: "
-                                + Arrays.toString(qkv[0].shape()) + " vs "
+                        source
+                                + ": the q/k/v projections for '"
+                                + name
+                                + "' differ in shape: "
+                                + Arrays.toString(qkv[0].shape())
+                                + " vs "
                                 + Arrays.toString(qkv[i].shape()));
             }
         }
@@ -188,7 +204,11 @@ public final class HuggingFaceClipNames {
         long[] s = t.shape();
         if (s.length != 2) {
             throw new ConversionException(
-                    source + ": '" + t.name() + "' has shape " + Arrays.toString(s)
+                    source
+                            + ": '"
+                            + t.name()
+                            + "' has shape "
+                            + Arrays.toString(s)
                             + ", expected a 2-D (embed, width) projection");
         }
         int rows = (int) s[0];

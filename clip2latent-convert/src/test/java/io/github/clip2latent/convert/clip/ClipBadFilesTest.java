@@ -25,7 +25,8 @@ class ClipBadFilesTest {
     @Test
     void torchScriptArchiveThatIsNotClip() throws Exception {
         // A real TorchScript archive whose image tower is called "vision" instead of "visual".
-        Path file = ClipFiles.renameInPickle(ARCHIVE, dir.resolve("not-clip.pt"), "visual", "vision");
+        Path file =
+                ClipFiles.renameInPickle(ARCHIVE, dir.resolve("not-clip.pt"), "visual", "vision");
         assertEquals(ClipSourceFormat.TORCHSCRIPT, ClipImporter.detect(file));
         Path out = Files.createDirectories(dir.resolve("out"));
         ConversionException e =
@@ -54,14 +55,16 @@ class ClipBadFilesTest {
     @Test
     void missingTensorsAreListed() throws Exception {
         // Renaming c_proj in the pickle leaves every block without its MLP output projection.
-        Path file = ClipFiles.renameInPickle(ARCHIVE, dir.resolve("missing.pt"), "c_proj", "c_prox");
+        Path file =
+                ClipFiles.renameInPickle(ARCHIVE, dir.resolve("missing.pt"), "c_proj", "c_prox");
         Path out = Files.createDirectories(dir.resolve("out"));
         ConversionException e =
                 assertThrows(ConversionException.class, () -> ClipImporter.importFile(file, out));
         assertMessage(
                 e,
                 file,
-                "missing tensor 'visual.transformer.resblocks.0.mlp.c_proj.weight' (expected shape [128, 512])",
+                "missing tensor 'visual.transformer.resblocks.0.mlp.c_proj.weight' (expected shape"
+                    + " [128, 512])",
                 "missing tensor 'transformer.resblocks.1.mlp.c_proj.bias'",
                 "unexpected tensor 'transformer.resblocks.0.mlp.c_prox.weight'");
         assertNothingWritten(out);
@@ -78,7 +81,8 @@ class ClipBadFilesTest {
         assertMessage(
                 e,
                 ARCHIVE,
-                "tensor 'transformer.resblocks.1.mlp.c_fc.weight' has shape [255, 64], expected [256, 64]");
+                "tensor 'transformer.resblocks.1.mlp.c_fc.weight' has shape [255, 64], expected"
+                    + " [256, 64]");
     }
 
     @Test
@@ -109,7 +113,9 @@ class ClipBadFilesTest {
         shapes.put("visual.layer1.0.conv1.weight", new long[] {64, 64, 1, 1});
         ConversionException e =
                 assertThrows(ConversionException.class, () -> ClipConfig.infer(shapes, "RN50.pt"));
-        assertTrue(e.getMessage().startsWith("RN50.pt: a CLIP with a ResNet image tower"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("RN50.pt: a CLIP with a ResNet image tower"),
+                e.getMessage());
     }
 
     @Test
@@ -121,7 +127,8 @@ class ClipBadFilesTest {
             data.put(name, new float[4]);
             shapes.put(name, new long[] {2, 2});
         }
-        Path file = ClipFiles.writeSafetensors(dir.resolve("hf.safetensors"), data, shapes, Map.of());
+        Path file =
+                ClipFiles.writeSafetensors(dir.resolve("hf.safetensors"), data, shapes, Map.of());
         ConversionException e =
                 assertThrows(ConversionException.class, () -> ClipImporter.readWeights(file));
         assertMessage(

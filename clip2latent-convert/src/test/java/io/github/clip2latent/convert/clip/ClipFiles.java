@@ -21,7 +21,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
-/** Files the tests derive from the CLIP fixture (written under a temporary folder, never committed). */
+/**
+ * Files the tests derive from the CLIP fixture (written under a temporary folder, never committed).
+ */
 final class ClipFiles {
 
     private ClipFiles() {}
@@ -110,11 +112,18 @@ final class ClipFiles {
             Map<String, float[]> data,
             Map<String, long[]> shapes) {
         String hf;
-        if (name.startsWith("visual.transformer.resblocks.") || name.startsWith("transformer.resblocks.")) {
+        if (name.startsWith("visual.transformer.resblocks.")
+                || name.startsWith("transformer.resblocks.")) {
             boolean vision = name.startsWith("visual.");
-            String rest = name.substring((vision ? "visual." : "").length() + "transformer.resblocks.".length());
+            String rest =
+                    name.substring(
+                            (vision ? "visual." : "").length() + "transformer.resblocks.".length());
             int dot = rest.indexOf('.');
-            String block = (vision ? "vision_model" : "text_model") + ".encoder.layers." + rest.substring(0, dot) + ".";
+            String block =
+                    (vision ? "vision_model" : "text_model")
+                            + ".encoder.layers."
+                            + rest.substring(0, dot)
+                            + ".";
             String part = rest.substring(dot + 1);
             if (part.startsWith("attn.in_proj_")) {
                 String kind = part.endsWith("weight") ? "weight" : "bias";
@@ -130,12 +139,13 @@ final class ClipFiles {
                 }
                 return;
             }
-            hf = block
-                    + part.replace("attn.out_proj", "self_attn.out_proj")
-                            .replace("ln_1", "layer_norm1")
-                            .replace("ln_2", "layer_norm2")
-                            .replace("mlp.c_fc", "mlp.fc1")
-                            .replace("mlp.c_proj", "mlp.fc2");
+            hf =
+                    block
+                            + part.replace("attn.out_proj", "self_attn.out_proj")
+                                    .replace("ln_1", "layer_norm1")
+                                    .replace("ln_2", "layer_norm2")
+                                    .replace("mlp.c_fc", "mlp.fc1")
+                                    .replace("mlp.c_proj", "mlp.fc2");
         } else if (name.equals("text_projection") || name.equals("visual.proj")) {
             int rows = (int) shape[0];
             int cols = (int) shape[1];
@@ -145,21 +155,28 @@ final class ClipFiles {
                     tr[c * rows + r] = values[r * cols + c];
                 }
             }
-            String key = name.equals("visual.proj") ? "visual_projection.weight" : "text_projection.weight";
+            String key =
+                    name.equals("visual.proj")
+                            ? "visual_projection.weight"
+                            : "text_projection.weight";
             data.put(key, tr);
             shapes.put(key, new long[] {cols, rows});
             return;
         } else {
             hf =
                     switch (name) {
-                        case "token_embedding.weight" -> "text_model.embeddings.token_embedding.weight";
-                        case "positional_embedding" -> "text_model.embeddings.position_embedding.weight";
+                        case "token_embedding.weight" ->
+                                "text_model.embeddings.token_embedding.weight";
+                        case "positional_embedding" ->
+                                "text_model.embeddings.position_embedding.weight";
                         case "ln_final.weight" -> "text_model.final_layer_norm.weight";
                         case "ln_final.bias" -> "text_model.final_layer_norm.bias";
                         case "logit_scale" -> "logit_scale";
                         case "visual.class_embedding" -> "vision_model.embeddings.class_embedding";
-                        case "visual.conv1.weight" -> "vision_model.embeddings.patch_embedding.weight";
-                        case "visual.positional_embedding" -> "vision_model.embeddings.position_embedding.weight";
+                        case "visual.conv1.weight" ->
+                                "vision_model.embeddings.patch_embedding.weight";
+                        case "visual.positional_embedding" ->
+                                "vision_model.embeddings.position_embedding.weight";
                         case "visual.ln_pre.weight" -> "vision_model.pre_layrnorm.weight";
                         case "visual.ln_pre.bias" -> "vision_model.pre_layrnorm.bias";
                         case "visual.ln_post.weight" -> "vision_model.post_layernorm.weight";
@@ -171,17 +188,31 @@ final class ClipFiles {
         shapes.put(hf, shape);
     }
 
-    /** safetensors: u64 little-endian header length, JSON header, then the raw little-endian data. */
+    /**
+     * safetensors: u64 little-endian header length, JSON header, then the raw little-endian data.
+     */
     static Path writeSafetensors(
-            Path out, Map<String, float[]> data, Map<String, long[]> shapes, Map<String, long[]> int64Ranges)
+            Path out,
+            Map<String, float[]> data,
+            Map<String, long[]> shapes,
+            Map<String, long[]> int64Ranges)
             throws IOException {
         StringBuilder json = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         long offset = 0;
         List<byte[]> blobs = new ArrayList<>();
         for (Map.Entry<String, float[]> e : data.entrySet()) {
-            ByteBuffer b = ByteBuffer.allocate(e.getValue().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b =
+                    ByteBuffer.allocate(e.getValue().length * 4).order(ByteOrder.LITTLE_ENDIAN);
             b.asFloatBuffer().put(e.getValue());
-            offset = entry(json, e.getKey(), "F32", shapes.get(e.getKey()), offset, b.array(), blobs);
+            offset =
+                    entry(
+                            json,
+                            e.getKey(),
+                            "F32",
+                            shapes.get(e.getKey()),
+                            offset,
+                            b.array(),
+                            blobs);
         }
         for (Map.Entry<String, long[]> e : int64Ranges.entrySet()) {
             int n = (int) e.getValue()[1];
@@ -209,12 +240,26 @@ final class ClipFiles {
     }
 
     private static long entry(
-            StringBuilder json, String name, String dtype, long[] shape, long offset, byte[] bytes, List<byte[]> blobs) {
-        json.append(",\"").append(name).append("\":{\"dtype\":\"").append(dtype).append("\",\"shape\":[");
+            StringBuilder json,
+            String name,
+            String dtype,
+            long[] shape,
+            long offset,
+            byte[] bytes,
+            List<byte[]> blobs) {
+        json.append(",\"")
+                .append(name)
+                .append("\":{\"dtype\":\"")
+                .append(dtype)
+                .append("\",\"shape\":[");
         for (int i = 0; i < shape.length; i++) {
             json.append(i == 0 ? "" : ",").append(shape[i]);
         }
-        json.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes.length).append("]}");
+        json.append("],\"data_offsets\":[")
+                .append(offset)
+                .append(',')
+                .append(offset + bytes.length)
+                .append("]}");
         blobs.add(bytes);
         return offset + bytes.length;
     }

@@ -22,7 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The graphs' contract with the runtime (StageContract's names and types), metadata, determinism. */
+/**
+ * The graphs' contract with the runtime (StageContract's names and types), metadata, determinism.
+ */
 class ClipGraphWriterTest {
 
     @TempDir Path dir;
@@ -43,7 +45,9 @@ class ClipGraphWriterTest {
             Map<String, NodeInfo> in = s.getInputInfo();
             assertEquals(Set.of("pixel_values"), in.keySet());
             assertTensor(in.get("pixel_values"), OnnxJavaType.FLOAT, -1, 3, 32, 32);
-            assertEquals("batch", ((TensorInfo) in.get("pixel_values").getInfo()).getDimensionNames()[0]);
+            assertEquals(
+                    "batch",
+                    ((TensorInfo) in.get("pixel_values").getInfo()).getDimensionNames()[0]);
             assertTensor(s.getOutputInfo().get("image_embeds"), OnnxJavaType.FLOAT, -1, 16);
             Map<String, String> meta = s.getMetadata().getCustomMetadata();
             assertEquals("clip_image_encoder", meta.get("clip2latent.graph"));
@@ -55,7 +59,9 @@ class ClipGraphWriterTest {
                 OrtSession s = env.createSession(text.toString(), opts)) {
             assertTensor(s.getInputInfo().get("input_ids"), OnnxJavaType.INT64, -1, 12);
             assertTensor(s.getOutputInfo().get("text_embeds"), OnnxJavaType.FLOAT, -1, 16);
-            assertEquals("clip_text_encoder", s.getMetadata().getCustomMetadata().get("clip2latent.graph"));
+            assertEquals(
+                    "clip_text_encoder",
+                    s.getMetadata().getCustomMetadata().get("clip2latent.graph"));
         }
     }
 
@@ -63,13 +69,21 @@ class ClipGraphWriterTest {
     void weightsAreInitializersUnderOpenAiNames() {
         ClipWeights w = ClipWeights.random(SMALL, 1);
         Set<String> names =
-                ClipGraphWriter.buildImageEncoder(w, "x").proto().getGraph().getInitializerList().stream()
+                ClipGraphWriter.buildImageEncoder(w, "x")
+                        .proto()
+                        .getGraph()
+                        .getInitializerList()
+                        .stream()
                         .map(OnnxMl.TensorProto::getName)
                         .collect(Collectors.toSet());
         assertTrue(names.contains("visual.conv1.weight"), names.toString());
         assertTrue(names.contains("visual.transformer.resblocks.1.attn.in_proj_weight"));
         names =
-                ClipGraphWriter.buildTextEncoder(w, "x").proto().getGraph().getInitializerList().stream()
+                ClipGraphWriter.buildTextEncoder(w, "x")
+                        .proto()
+                        .getGraph()
+                        .getInitializerList()
+                        .stream()
                         .map(OnnxMl.TensorProto::getName)
                         .collect(Collectors.toSet());
         assertTrue(names.contains("token_embedding.weight"), names.toString());

@@ -61,7 +61,8 @@ class ClipImporterTest {
 
         assertEquals(ClipSourceFormat.TORCH_SAVE, stateDict.format());
         assertEquals(512, stateDict.vocabSize());
-        assertTrue(stateDict.sourceSha256().startsWith("29c24f86747d77a9"), stateDict.sourceSha256());
+        assertTrue(
+                stateDict.sourceSha256().startsWith("29c24f86747d77a9"), stateDict.sourceSha256());
     }
 
     @Test

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The CLIP goldens under {@code /reference/clip/} and the pixel values their MANIFEST describes. */
+/**
+ * The CLIP goldens under {@code /reference/clip/} and the pixel values their MANIFEST describes.
+ */
 final class ClipReference {
 
     static final float[] MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
@@ -77,8 +79,7 @@ final class ClipReference {
                         }
                     }
                     double v = sum / ((r1 - r0) * (c1 - c0));
-                    out[(c * SIZE + i) * SIZE + j] =
-                            (float) ((0.5 * v + 0.5 - MEAN[c]) / STD[c]);
+                    out[(c * SIZE + i) * SIZE + j] = (float) ((0.5 * v + 0.5 - MEAN[c]) / STD[c]);
                 }
             }
         }
