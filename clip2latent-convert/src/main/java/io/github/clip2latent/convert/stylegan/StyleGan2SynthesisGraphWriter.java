@@ -325,11 +325,10 @@ public final class StyleGan2SynthesisGraphWriter {
                     g.conv(
                             x,
                             g.floatConstant(rgb.path() + ".weight", ws, rgb.weight().data()),
-                            null,
                             1,
+                            new long[] {1, 1},
                             // modulated_conv2d's default padding 0, as ToRGBLayer calls it.
-                            new long[] {0, 0, 0, 0},
-                            1);
+                            new long[] {0, 0, 0, 0});
             return StyleGanOps.biasAct(g, x, rgb.bias(), Activation.LINEAR, 1, rgb.convClamp());
         }
     }

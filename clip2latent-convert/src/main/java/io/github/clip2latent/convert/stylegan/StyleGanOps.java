@@ -210,22 +210,16 @@ final class StyleGanOps {
                 x =
                         g.slice(
                                 x,
+                                new long[] {2, 3},
                                 new long[] {0, 0},
                                 new long[] {Long.MAX_VALUE, Long.MAX_VALUE},
-                                new long[] {2, 3},
                                 new long[] {down, down});
             }
             return x;
         }
         x = crop(g, x, px0, px1, py0, py1);
         GraphValue k = depthwiseKernel(g, f.name() + ".fir_kernel", kc, channels, false);
-        return g.conv(
-                x,
-                k,
-                null,
-                down,
-                new long[] {Math.max(py0, 0), Math.max(px0, 0), Math.max(py1, 0), Math.max(px1, 0)},
-                channels);
+        return g.conv(x, k, channels, new long[] {down, down}, new long[] {Math.max(py0, 0), Math.max(px0, 0), Math.max(py1, 0), Math.max(px1, 0)});
     }
 
     /** Removes the negative parts of a padding by slicing; positive parts are left to the caller. */
@@ -235,10 +229,9 @@ final class StyleGanOps {
         }
         return g.slice(
                 x,
-                new long[] {Math.max(-py0, 0), Math.max(-px0, 0)},
-                new long[] {py1 < 0 ? py1 : Long.MAX_VALUE, px1 < 0 ? px1 : Long.MAX_VALUE},
                 new long[] {2, 3},
-                new long[] {1, 1});
+                new long[] {Math.max(-py0, 0), Math.max(-px0, 0)},
+                new long[] {py1 < 0 ? py1 : Long.MAX_VALUE, px1 < 0 ? px1 : Long.MAX_VALUE});
     }
 
     /**
@@ -281,7 +274,7 @@ final class StyleGanOps {
             // conv2d performs correlation; flip_weight=False asks for a true convolution.
             float[] w = (!flipWeight && (kh > 1 || kw > 1)) ? flip(weight) : weight.data();
             GraphValue wv = g.floatConstant(weight.name(), s, w);
-            return g.conv(x, wv, null, 1, new long[] {py0, px0, py1, px1}, 1);
+            return g.conv(x, wv, 1, new long[] {1, 1}, new long[] {py0, px0, py1, px1});
         }
         px0 += (fw + up - 1) / 2;
         px1 += (fw - up) / 2;
@@ -289,7 +282,7 @@ final class StyleGanOps {
         py1 += (fh - up) / 2;
         if (kh == 1 && kw == 1) {
             GraphValue wv = g.floatConstant(weight.name(), s, weight.data());
-            x = g.conv(x, wv, null, 1, new long[] {0, 0, 0, 0}, 1);
+            x = g.conv(x, wv, 1, new long[] {1, 1}, new long[] {0, 0, 0, 0});
             return upfirdn2d(g, x, out, f, up, 1, new int[] {px0, px1, py0, py1}, up * up);
         }
         // Transposed convolution (the weight's in/out axes swapped), then the FIR filter.
@@ -379,7 +372,7 @@ final class StyleGanOps {
                         g.floatConstant(
                                 name + "_phase" + py + px, new long[] {out, in, jpy, jpx}, v);
                 phases[py * up + px] =
-                        g.conv(x, k, null, 1, new long[] {jpy - 1, jpx - 1, jy - 1, jx - 1}, 1);
+                        g.conv(x, k, 1, new long[] {1, 1}, new long[] {jpy - 1, jpx - 1, jy - 1, jx - 1});
             }
         }
         // DCR: input channel (by * up + bx) * C + c goes to pixel (h up + by, w up + bx).
