@@ -1,10 +1,11 @@
 package io.github.clip2latent.convert.graph;
 
-import io.github.clip2latent.tensor.ElementType;
 import ai.onnx.proto.OnnxMl;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+
+import io.github.clip2latent.tensor.ElementType;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -710,6 +711,53 @@ public final class GraphBuilder {
     }
 
     /**
+     * 2-D transposed convolution without output padding, as PyTorch's {@code conv_transpose2d};
+     * see ONNX ConvTranspose. The output size is {@code (in - 1) stride + k - pads}.
+     *
+     * @param x NCHW input
+     * @param weight {@code [in, out / group, kh, kw]}
+     * @param stride step in both axes
+     * @param pads {@code [top, left, bottom, right]} removed from the full output, each {@code >=
+     *     0}
+     * @param group number of channel groups
+     * @return the transposed convolution
+     */
+    public GraphValue convTranspose(GraphValue x, GraphValue weight, long stride, long[] pads, long group) {
+        checkPads(pads);
+        return node1(
+                "ConvTranspose",
+                List.of(x, weight),
+                Attribute.ints("strides", stride, stride),
+                Attribute.ints("pads", pads),
+                Attribute.of("group", group));
+    }
+
+    /**
+     * Slices with steps (ONNX Slice); an end beyond the axis is clamped.
+     *
+     * @param x input
+     * @param axes the axes sliced
+     * @param starts first index per axis
+     * @param ends index after the last per axis ({@link Long#MAX_VALUE} for "to the end")
+     * @param steps step per axis ({@code >= 1})
+     * @return the slice
+     */
+    public GraphValue slice(
+            GraphValue x, long[] axes, long[] starts, long[] ends, long[] steps) {
+        if (starts.length != axes.length || ends.length != axes.length || steps.length != axes.length) {
+            throw new IllegalArgumentException("slice: starts, ends, axes and steps differ in length");
+        }
+        return node1(
+                "Slice",
+                List.of(
+                        x,
+                        int64Vector("starts", starts),
+                        int64Vector("ends", ends),
+                        int64Vector("axes", axes),
+                        int64Vector("steps", steps)));
+    }
+
+    /**
      * Layer normalization over the last axis with a gain and a bias (opset 17 LayerNormalization),
      * PyTorch's {@code nn.LayerNorm} with {@code elementwise_affine=True}.
      *
@@ -798,6 +846,38 @@ public final class GraphBuilder {
         return node1("Slice", List.of(x, starts, ends, axes));
     }
 
+    /**
+     * 2-D convolution (cross-correlation, as PyTorch's {@code conv2d}); see ONNX Conv.
+     *
+     * @param x NCHW input
+     * @param weight {@code [out, in / group, kh, kw]}
+     * @param bias optional {@code [out]}, or {@code null}
+     * @param stride step in both axes
+     * @param pads {@code [top, left, bottom, right]}, each {@code >= 0}
+     * @param group number of channel groups (the channel count for a depthwise convolution)
+     * @return the convolved value
+     */
+    public GraphValue conv(
+            GraphValue x, GraphValue weight, GraphValue bias, long stride, long[] pads, long group) {
+        checkPads(pads);
+        List<GraphValue> in = bias == null ? List.of(x, weight) : List.of(x, weight, bias);
+        return node1(
+                "Conv",
+                in,
+                Attribute.ints("strides", stride, stride),
+                Attribute.ints("pads", pads),
+                Attribute.of("group", group));
+    }
+
+    private static void checkPads(long[] pads) {
+        for (long p : pads) {
+            if (p < 0) {
+                throw new IllegalArgumentException(
+                        "pads must be >= 0 (crop with slice), got " + Arrays.toString(pads));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Signal-processing operators (StyleGAN3 synthesis: Fourier features, filtered leaky ReLU)
 
@@ -811,6 +891,17 @@ public final class GraphBuilder {
         return node1("Sin", List.of(x));
     }
 
+    /**
+     * Clamps to a closed interval (opset 11+ form: bounds as float scalar inputs).
+     *
+     * @param x input
+     * @param min lower bound
+     * @param max upper bound
+     * @return min(max(x, min), max)
+     */
+    public GraphValue clip(GraphValue x, float min, float max) {
+        return node1("Clip", List.of(x, scalar(min), scalar(max)));
+    }
 
     /**
      * Euclidean norm over axes (opset 17 form: axes as an attribute).
@@ -856,6 +947,23 @@ public final class GraphBuilder {
                         int64Vector("axes", axes)));
     }
 
+    /**
+     * Pads with zeros.
+     *
+     * @param x input
+     * @param pads ONNX order: the begin counts of every axis, then the end counts (non-negative)
+     * @return the padded value
+     */
+    public GraphValue pad(GraphValue x, long... pads) {
+        for (long p : pads) {
+            if (p < 0) {
+                throw new IllegalArgumentException(
+                        "pad counts must be non-negative (crop with slice), got "
+                                + Arrays.toString(pads));
+            }
+        }
+        return node1("Pad", List.of(x, int64Vector("pads", pads)));
+    }
 
     /**
      * 2-D convolution (cross-correlation) without bias.
@@ -875,112 +983,6 @@ public final class GraphBuilder {
                 Attribute.of("group", group),
                 Attribute.ints("strides", strides),
                 Attribute.ints("pads", pads));
-    }
-
-    /**
-     * 2-D convolution (cross-correlation, as PyTorch's {@code conv2d}); see ONNX Conv.
-     *
-     * @param x NCHW input
-     * @param weight {@code [out, in / group, kh, kw]}
-     * @param bias optional {@code [out]}, or {@code null}
-     * @param stride step in both axes
-     * @param pads {@code [top, left, bottom, right]}, each {@code >= 0}
-     * @param group number of channel groups (the channel count for a depthwise convolution)
-     * @return the convolved value
-     */
-    public GraphValue conv(
-            GraphValue x, GraphValue weight, GraphValue bias, long stride, long[] pads, long group) {
-        checkPads(pads);
-        List<GraphValue> in = bias == null ? List.of(x, weight) : List.of(x, weight, bias);
-        return node1(
-                "Conv",
-                in,
-                Attribute.ints("strides", stride, stride),
-                Attribute.ints("pads", pads),
-                Attribute.of("group", group));
-    }
-
-    /**
-     * 2-D transposed convolution without output padding, as PyTorch's {@code conv_transpose2d};
-     * see ONNX ConvTranspose. The output size is {@code (in - 1) stride + k - pads}.
-     *
-     * @param x NCHW input
-     * @param weight {@code [in, out / group, kh, kw]}
-     * @param stride step in both axes
-     * @param pads {@code [top, left, bottom, right]} removed from the full output, each {@code >=
-     *     0}
-     * @param group number of channel groups
-     * @return the transposed convolution
-     */
-    public GraphValue convTranspose(GraphValue x, GraphValue weight, long stride, long[] pads, long group) {
-        checkPads(pads);
-        return node1(
-                "ConvTranspose",
-                List.of(x, weight),
-                Attribute.ints("strides", stride, stride),
-                Attribute.ints("pads", pads),
-                Attribute.of("group", group));
-    }
-
-    /**
-     * Zero padding of any axes (ONNX Pad, constant mode).
-     *
-     * @param x input
-     * @param pads the ONNX layout: all begins, then all ends, one per axis of {@code x}, each
-     *     {@code >= 0}
-     * @return the padded value
-     */
-    public GraphValue pad(GraphValue x, long... pads) {
-        checkPads(pads);
-        return node1("Pad", List.of(x, int64Vector("pads", pads)));
-    }
-
-    /**
-     * Slice with steps (ONNX Slice); an end beyond the axis is clamped.
-     *
-     * @param x input
-     * @param starts first index per axis
-     * @param ends index after the last per axis ({@link Long#MAX_VALUE} for "to the end")
-     * @param axes the axes sliced
-     * @param steps step per axis ({@code >= 1})
-     * @return the slice
-     */
-    public GraphValue slice(GraphValue x, long[] starts, long[] ends, long[] axes, long[] steps) {
-        if (starts.length != axes.length || ends.length != axes.length || steps.length != axes.length) {
-            throw new IllegalArgumentException("slice: starts, ends, axes and steps differ in length");
-        }
-        return node1(
-                "Slice",
-                List.of(
-                        x,
-                        int64Vector("starts", starts),
-                        int64Vector("ends", ends),
-                        int64Vector("axes", axes),
-                        int64Vector("steps", steps)));
-    }
-
-    /**
-     * Clamps to {@code [min, max]} (ONNX Clip with scalar bounds).
-     *
-     * @param x input
-     * @param min lower bound
-     * @param max upper bound
-     * @return the clamped value
-     */
-    public GraphValue clip(GraphValue x, float min, float max) {
-        if (!(min <= max)) {
-            throw new IllegalArgumentException("clip bounds out of order: " + min + " > " + max);
-        }
-        return node1("Clip", List.of(x, scalar(min), scalar(max)));
-    }
-
-    private static void checkPads(long[] pads) {
-        for (long p : pads) {
-            if (p < 0) {
-                throw new IllegalArgumentException(
-                        "pads must be >= 0 (crop with slice), got " + Arrays.toString(pads));
-            }
-        }
     }
 
     // ---------------------------------------------------------------------------------------------

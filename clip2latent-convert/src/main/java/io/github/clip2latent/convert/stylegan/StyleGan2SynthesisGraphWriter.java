@@ -30,13 +30,22 @@ import java.util.stream.Collectors;
  * <p>Graph contract: input {@value #INPUT_WS} float {@code [batch, num_ws, w_dim]}; one input per
  * noise layer named after the layer's path from the synthesis root (e.g. {@code b8.conv0}), float
  * {@code [batch, 1, res, res]}, holding the unscaled noise (the graph multiplies by the layer's
- * {@code noise_strength}); output {@value #OUTPUT_IMAGE} float {@code [batch, img_channels, res,
+ * {@code noise_strength}) and, for a network with noise, {@value #INPUT_NOISE_CONST_SCALE} float
+ * {@code [1]} that adds the stored {@code noise_const} (kept in the graph); output {@value #OUTPUT_IMAGE} float {@code [batch, img_channels, res,
  * res]}, nominally in [-1, 1]. Metadata lists the noise inputs (key {@value #META_NOISE_INPUTS}).
  */
 public final class StyleGan2SynthesisGraphWriter {
 
     /** Name of the per-layer latent input. */
     public static final String INPUT_WS = "ws";
+
+    /**
+     * Name of the input that weighs the stored constant noise: float {@code [1]}, present when the
+     * network has noise. Each layer adds {@code (noise + noise_const * noise_const_scale) *
+     * noise_strength}: the reference's {@code noise_mode='const'} is scale 1 with zero noise
+     * inputs, {@code 'random'} scale 0 with normal draws, {@code 'none'} scale 0 with zeros.
+     */
+    public static final String INPUT_NOISE_CONST_SCALE = "noise_const_scale";
 
     /** Name of the image output. */
     public static final String OUTPUT_IMAGE = "image";
@@ -126,7 +135,17 @@ public final class StyleGan2SynthesisGraphWriter {
                 (name, res) ->
                         noiseValues.put(
                                 name,
-                                g.input(name, ElementType.FLOAT, batch, Dim.of(1), Dim.of(res), Dim.of(res))));
+                                g.input(
+                                        name,
+                                        ElementType.FLOAT,
+                                        batch,
+                                        Dim.of(1),
+                                        Dim.of(res),
+                                        Dim.of(res))));
+        GraphValue constScale =
+                noise.isEmpty()
+                        ? null
+                        : g.input(INPUT_NOISE_CONST_SCALE, ElementType.FLOAT, Dim.of(1));
 
         GraphValue x = null;
         GraphValue img = null;
@@ -145,7 +164,7 @@ public final class StyleGan2SynthesisGraphWriter {
                                     block.path() + ".const",
                                     new long[] {1, cs[0], cs[1], cs[2]},
                                     c.data());
-                    x = layer(g, x, g.pick(ws, wi++, 1), block.conv1(), 1, noiseValues);
+                    x = layer(g, x, g.pick(ws, wi++, 1), block.conv1(), 1, noiseValues, constScale);
                 } else if (block.skip() != null) {
                     StyleGan2Synthesis.ResnetSkip sk = block.skip();
                     double half = Math.sqrt(0.5);
@@ -167,12 +186,12 @@ public final class StyleGan2SynthesisGraphWriter {
                                     Activation.LINEAR,
                                     half,
                                     sk.convClamp() == null ? null : sk.convClamp() * half);
-                    x = layer(g, x, g.pick(ws, wi++, 1), block.conv0(), 1, noiseValues);
-                    x = layer(g, x, g.pick(ws, wi++, 1), block.conv1(), half, noiseValues);
+                    x = layer(g, x, g.pick(ws, wi++, 1), block.conv0(), 1, noiseValues, constScale);
+                    x = layer(g, x, g.pick(ws, wi++, 1), block.conv1(), half, noiseValues, constScale);
                     x = g.add(y, x);
                 } else {
-                    x = layer(g, x, g.pick(ws, wi++, 1), block.conv0(), 1, noiseValues);
-                    x = layer(g, x, g.pick(ws, wi++, 1), block.conv1(), 1, noiseValues);
+                    x = layer(g, x, g.pick(ws, wi++, 1), block.conv0(), 1, noiseValues, constScale);
+                    x = layer(g, x, g.pick(ws, wi++, 1), block.conv1(), 1, noiseValues, constScale);
                 }
                 if (img != null) {
                     // upfirdn2d.upsample2d: up=2, padding so that the size doubles, gain up^2.
@@ -222,7 +241,8 @@ public final class StyleGan2SynthesisGraphWriter {
             GraphValue w,
             ModulatedConv layer,
             double gain,
-            Map<String, GraphValue> noise) {
+            Map<String, GraphValue> noise,
+            GraphValue constScale) {
         try (GraphBuilder.Scope s = g.scope(layer.path())) {
             int in = layer.inChannels();
             int out = layer.outChannels();
@@ -256,18 +276,40 @@ public final class StyleGan2SynthesisGraphWriter {
                             layer.padding(),
                             layer.up() == 1,
                             layer.path());
+            // bias_act's gain moves in front of the activation (every supported activation is
+            // positively homogeneous: act(g y) = g act(y) for g > 0), onto the small tensors:
+            // the demodulation coefficients, the noise strength and the bias. That saves one
+            // full-resolution pass per layer; the clamp still applies after the gain.
+            double actGain = layer.activation().defaultGain() * gain;
+            float fg = (float) actGain;
+            if (actGain != 1) {
+                dcoefs = g.mul(dcoefs, g.scalar(fg));
+            }
             x = g.mul(x, g.unsqueeze(dcoefs, 2, 3));
             if (layer.useNoise()) {
-                GraphValue n = noise.get(layer.path());
-                x = g.add(x, g.mul(n, g.scalar(layer.noiseStrength())));
+                // (noise + noise_const * noise_const_scale) * noise_strength, on [B, 1, r, r].
+                float sg = layer.noiseStrength() * fg;
+                int r = layer.resolution();
+                float[] c = layer.noiseConst().data();
+                for (int i = 0; i < c.length; i++) {
+                    c[i] *= sg;
+                }
+                GraphValue stored =
+                        g.floatConstant(layer.path() + ".noise_const_gained", new long[] {1, 1, r, r}, c);
+                GraphValue n = g.mul(noise.get(layer.path()), g.scalar(sg));
+                x = g.add(x, g.add(n, g.mul(stored, constScale)));
+            }
+            float[] b = layer.bias().data();
+            for (int i = 0; i < b.length; i++) {
+                b[i] *= fg;
             }
             Double clamp = layer.convClamp() == null ? null : layer.convClamp() * gain;
             return StyleGanOps.biasAct(
                     g,
                     x,
-                    layer.bias(),
+                    new NamedTensor(layer.bias().name() + "_gained", layer.bias().shape(), b),
                     layer.activation(),
-                    layer.activation().defaultGain() * gain,
+                    1,
                     clamp);
         }
     }
@@ -283,11 +325,10 @@ public final class StyleGan2SynthesisGraphWriter {
                     g.conv(
                             x,
                             g.floatConstant(rgb.path() + ".weight", ws, rgb.weight().data()),
-                            null,
                             1,
+                            new long[] {1, 1},
                             // modulated_conv2d's default padding 0, as ToRGBLayer calls it.
-                            new long[] {0, 0, 0, 0},
-                            1);
+                            new long[] {0, 0, 0, 0});
             return StyleGanOps.biasAct(g, x, rgb.bias(), Activation.LINEAR, 1, rgb.convClamp());
         }
     }

@@ -25,6 +25,7 @@ import io.github.clip2latent.convert.stylegan.StyleGan2Synthesis;
 import io.github.clip2latent.convert.stylegan.StyleGan2SynthesisGraphWriter;
 import io.github.clip2latent.convert.stylegan.StyleGan3SynthesisGraphWriter;
 import io.github.clip2latent.convert.stylegan.StyleGanMapping;
+import io.github.clip2latent.convert.stylegan.StyleGanPickles;
 import io.github.clip2latent.latent.LatentStats;
 
 import java.io.BufferedReader;
@@ -222,7 +223,8 @@ public final class BundleImporter {
             Path mappingGraph = work.resolve("mapping.onnx");
             Path synthesisGraph = work.resolve("synthesis.onnx");
             String sgName = request.stylegan().getFileName().toString();
-            StyleGanMapping mapping = StyleGanRecords.mapping(generator);
+            StyleGanMapping mapping =
+                    StyleGanPickles.mapping(request.stylegan(), generator.child("mapping"));
             MappingGraphWriter.write(mapping, sgName, mappingGraph);
             writeSynthesis(generator, gen, request.stylegan(), synthesisGraph);
             generator = null;
@@ -367,43 +369,54 @@ public final class BundleImporter {
             StyleGan3SynthesisGraphWriter.write(generator, pickle).write(file);
             return;
         }
-        StyleGan2Synthesis synthesis = StyleGanRecords.synthesis2(generator);
+        StyleGan2Synthesis synthesis = StyleGanPickles.readStyleGan2(pickle).synthesis();
         OnnxModel model =
                 StyleGan2SynthesisGraphWriter.build(synthesis, pickle.getFileName().toString());
         withConstNoiseDefaults(model, synthesis).write(file);
     }
 
     /**
-     * Gives every noise input of a StyleGAN2 synthesis graph its stored {@code noise_const} as
-     * the default (an initializer of the same name): the graph then takes {@code ws} alone, as
-     * the bundle contract says, and a caller may still feed the noise inputs. Inputs that already
-     * have a default are left alone.
+     * Gives the noise inputs of a StyleGAN2 synthesis graph defaults (initializers of the same
+     * names): zero per-layer noise and {@code noise_const_scale = 1}, i.e. the stored {@code
+     * noise_const} (the reference's {@code noise_mode='const'}). The graph then takes {@code ws}
+     * alone, as the bundle contract of this runtime says. Inputs that already have a default are
+     * left alone. The runtime cannot feed these inputs yet (ONNX Runtime's Java API accepts no
+     * more inputs than the non-initializer ones): once it feeds the noise itself, this default
+     * goes and the manifest declares the noise inputs.
      */
     static OnnxModel withConstNoiseDefaults(OnnxModel model, StyleGan2Synthesis synthesis) {
         OnnxMl.ModelProto.Builder proto = model.proto().toBuilder();
         OnnxMl.GraphProto.Builder graph = proto.getGraphBuilder();
         Set<String> initialized = new HashSet<>();
         graph.getInitializerList().forEach(t -> initialized.add(t.getName()));
+        Set<String> inputs = new HashSet<>();
+        graph.getInputList().forEach(v -> inputs.add(v.getName()));
         for (StyleGan2Synthesis.ModulatedConv layer : synthesis.noiseLayers()) {
-            if (initialized.contains(layer.path())) {
-                continue;
+            if (inputs.contains(layer.path()) && !initialized.contains(layer.path())) {
+                int res = layer.resolution();
+                graph.addInitializer(floats(layer.path(), new float[res * res], 1, 1, res, res));
             }
-            int res = layer.resolution();
-            float[] values = layer.noiseConst().data();
-            ByteBuffer bytes =
-                    ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asFloatBuffer().put(values);
-            graph.addInitializer(
-                    OnnxMl.TensorProto.newBuilder()
-                            .setName(layer.path())
-                            .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
-                            .addDims(1)
-                            .addDims(1)
-                            .addDims(res)
-                            .addDims(res)
-                            .setRawData(ByteString.copyFrom(bytes.array())));
+        }
+        String scale = StyleGan2SynthesisGraphWriter.INPUT_NOISE_CONST_SCALE;
+        if (inputs.contains(scale) && !initialized.contains(scale)) {
+            graph.addInitializer(floats(scale, new float[] {1f}, 1));
         }
         return new OnnxModel(proto.build());
+    }
+
+    private static OnnxMl.TensorProto floats(String name, float[] values, long... shape) {
+        ByteBuffer bytes =
+                ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        OnnxMl.TensorProto.Builder t =
+                OnnxMl.TensorProto.newBuilder()
+                        .setName(name)
+                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                        .setRawData(ByteString.copyFrom(bytes.array()));
+        for (long d : shape) {
+            t.addDims(d);
+        }
+        return t.build();
     }
 
     private static void checkOutput(Path output) throws IOException {

@@ -248,7 +248,8 @@ class PipelineParityTest {
                                 Files.readAllBytes(bundle.stageFile(Stage.SYNTHESIS)))
                         .toBuilder();
         var graph = model.getGraphBuilder();
-        java.util.Set<String> noiseNames = java.util.Set.of(layers);
+        java.util.Set<String> noiseNames = new java.util.HashSet<>(List.of(layers));
+        noiseNames.add("noise_const_scale");
         for (int i = graph.getInitializerCount() - 1; i >= 0; i--) {
             if (noiseNames.contains(graph.getInitializer(i).getName())) {
                 graph.removeInitializer(i);
@@ -264,6 +265,10 @@ class PipelineParityTest {
                         ref(String.format("synthesis_noise_%02d_%s.npy", i, layers[i].replace('.', '_')));
                 inputs.put(layers[i], OnnxTensor.createTensor(env, FloatBuffer.wrap(n.data()), n.shape()));
             }
+            // noise_mode='random': the recorded draws, none of the stored constant noise
+            inputs.put(
+                    "noise_const_scale",
+                    OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {0f}), new long[] {1}));
             try (OrtSession.Result r = session.run(inputs)) {
                 FloatBuffer out = ((OnnxTensor) r.get("image").get()).getFloatBuffer();
                 float[] img = new float[out.remaining()];
