@@ -37,6 +37,58 @@ public interface Sampler {
     }
 
     /**
+     * Runs the plan with noise from {@code noise}: x_T from {@link NoiseSource#initial}, then step
+     * k's draws from {@link NoiseSource#step}. With {@link NoiseSource#gaussian} this gives the
+     * same bits as filling x with {@link StandardNormal} and calling {@link #sample(SamplingPlan,
+     * X0Predictor, float[], int, int, RandomGenerator)} with the same generator.
+     *
+     * @param plan the steps and coefficients
+     * @param model the x0 prediction, guidance bound
+     * @param x output, the sample {@code [rows, dim]}
+     * @param rows batch size
+     * @param dim latent width
+     * @param noise the run's noise
+     * @param observer called after each step with the step's position k (0 first), its plan index,
+     *     the x0 prediction and the new x; may be null. The arrays are the sampler's own buffers:
+     *     read them, do not keep them.
+     */
+    default void sample(
+            SamplingPlan plan,
+            X0Predictor model,
+            float[] x,
+            int rows,
+            int dim,
+            NoiseSource noise,
+            StepObserver observer) {
+        int n = rows * dim;
+        noise.initial(x, n);
+        float[] x0 = new float[n]; // one buffer per call, reused by every step
+        int k = 0;
+        for (int j = plan.steps() - 1; j >= 0; j--, k++) {
+            model.predictX0(x, plan.timestep(j), x0);
+            step(plan, j, x, x0, n, noise.step(k, n));
+            if (observer != null) {
+                observer.afterStep(k, j, x0, x);
+            }
+        }
+    }
+
+    /**
+     * Sees each step of a {@link #sample(SamplingPlan, X0Predictor, float[], int, int, NoiseSource,
+     * StepObserver)} run, e.g. to record or compare intermediate latents.
+     */
+    @FunctionalInterface
+    interface StepObserver {
+        /**
+         * @param k the step's position in the run, 0 for the first
+         * @param j the plan index
+         * @param x0 the x0 prediction used by the step
+         * @param x the latents after the step
+         */
+        void afterStep(int k, int j, float[] x0, float[] x);
+    }
+
+    /**
      * One reverse step at plan index {@code j}, in place: from x at step {@code t_j} and the x0
      * prediction to x at the next kept step (or the sample, at {@code j = 0}).
      *

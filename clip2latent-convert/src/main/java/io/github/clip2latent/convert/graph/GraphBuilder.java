@@ -709,6 +709,113 @@ public final class GraphBuilder {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Signal-processing operators (StyleGAN3 synthesis: Fourier features, filtered leaky ReLU)
+
+    /**
+     * Sine.
+     *
+     * @param x input (radians)
+     * @return sin(x)
+     */
+    public GraphValue sin(GraphValue x) {
+        return node1("Sin", List.of(x));
+    }
+
+    /**
+     * Clamps to a closed interval (opset 11+ form: bounds as float scalar inputs).
+     *
+     * @param x input
+     * @param min lower bound
+     * @param max upper bound
+     * @return min(max(x, min), max)
+     */
+    public GraphValue clip(GraphValue x, float min, float max) {
+        return node1("Clip", List.of(x, scalar(min), scalar(max)));
+    }
+
+    /**
+     * Euclidean norm over axes (opset 17 form: axes as an attribute).
+     *
+     * @param x input
+     * @param keepDims whether reduced axes stay with size 1
+     * @param axes the axes
+     * @return sqrt(sum(x^2))
+     */
+    public GraphValue reduceL2(GraphValue x, boolean keepDims, long... axes) {
+        return node1(
+                "ReduceL2",
+                List.of(x),
+                Attribute.ints("axes", axes),
+                Attribute.of("keepdims", keepDims ? 1L : 0L));
+    }
+
+    /**
+     * Slices along the given axes with step 1.
+     *
+     * @param x input
+     * @param axes the sliced axes
+     * @param starts first index per axis
+     * @param ends index after the last per axis
+     * @return the slice
+     */
+    public GraphValue slice(GraphValue x, long[] axes, long[] starts, long[] ends) {
+        if (axes.length != starts.length || axes.length != ends.length) {
+            throw new IllegalArgumentException(
+                    "slice needs one start and end per axis, got axes "
+                            + Arrays.toString(axes)
+                            + ", starts "
+                            + Arrays.toString(starts)
+                            + ", ends "
+                            + Arrays.toString(ends));
+        }
+        return node1(
+                "Slice",
+                List.of(
+                        x,
+                        int64Vector("starts", starts),
+                        int64Vector("ends", ends),
+                        int64Vector("axes", axes)));
+    }
+
+    /**
+     * Pads with zeros.
+     *
+     * @param x input
+     * @param pads ONNX order: the begin counts of every axis, then the end counts (non-negative)
+     * @return the padded value
+     */
+    public GraphValue pad(GraphValue x, long... pads) {
+        for (long p : pads) {
+            if (p < 0) {
+                throw new IllegalArgumentException(
+                        "pad counts must be non-negative (crop with slice), got "
+                                + Arrays.toString(pads));
+            }
+        }
+        return node1("Pad", List.of(x, int64Vector("pads", pads)));
+    }
+
+    /**
+     * 2-D convolution (cross-correlation) without bias.
+     *
+     * @param x NCHW input
+     * @param weight {@code [out, in / group, kh, kw]}
+     * @param group number of channel groups (the input channel count for a depthwise filter)
+     * @param strides step along height and width
+     * @param pads {@code [top, left, bottom, right]}
+     * @return the convolved value
+     */
+    public GraphValue conv(
+            GraphValue x, GraphValue weight, long group, long[] strides, long[] pads) {
+        return node1(
+                "Conv",
+                List.of(x, weight),
+                Attribute.of("group", group),
+                Attribute.ints("strides", strides),
+                Attribute.ints("pads", pads));
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Model
 
     /**
