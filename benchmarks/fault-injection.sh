@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fault injection for training (issue 14): kills `train generate` and `train fit` with SIGKILL at
-# random moments, runs each on a too-small tmpfs (full disk), resumes every time, and checks that
+# random moments (uniform over the uninterrupted run's duration), runs each on a too-small tmpfs (full disk), resumes every time, and checks that
 # the final dataset and the best checkpoint are byte-identical to an uninterrupted run's.
 # Not part of CI. Documented in docs/reliability.md.
 #
@@ -27,10 +27,13 @@ fit_args=(--bundle "$bundle" --steps 60 --batch 64 --model tiny --checkpoint-eve
 generate() { "$c2l" train generate "${gen_args[@]}" --out "$1"; }
 fit() { "$c2l" train fit "${fit_args[@]}" --dataset "$1" --run "$2"; }
 
-# Runs "$@" in the background and SIGKILLs it after a random 1.0-6.9 s, unless it ends first.
+# run_and_kill MAX CMD...: runs CMD in the background and SIGKILLs it after a random moment in
+# [1, MAX] s (MAX: the uninterrupted run's duration), unless it ends first.
 # Returns 0 if the command completed, 1 if it was killed or failed.
 run_and_kill() {
-  local delay="$((RANDOM % 6 + 1)).$((RANDOM % 10))"
+  local max="$1"
+  shift
+  local delay="$((RANDOM % max + 1)).$((RANDOM % 10))"
   "$@" >>"$work/log.txt" 2>&1 &
   local pid=$!
   local waited=0
@@ -65,8 +68,11 @@ echo "building once"
 echo "reference: uninterrupted generate and fit"
 start=$(date +%s)
 generate "$work/ref-data" >>"$work/log.txt" 2>&1
+gen_secs=$(( $(date +%s) - start ))
+start=$(date +%s)
 fit "$work/ref-data" "$work/ref-run" >>"$work/log.txt" 2>&1
-echo "  took $(( $(date +%s) - start )) s"
+fit_secs=$(( $(date +%s) - start ))
+echo "  generate took $gen_secs s, fit $fit_secs s"
 
 failures=0
 compare() { # what, reference digest, digest
@@ -77,14 +83,14 @@ compare() { # what, reference digest, digest
 
 echo "generate: up to $kills SIGKILLs at random moments, then runs to completion"
 for ((i = 1; i <= kills; i++)); do
-  run_and_kill generate "$work/data" && break || true
+  run_and_kill "$gen_secs" generate "$work/data" && break || true
 done
 generate "$work/data" >>"$work/log.txt" 2>&1
 compare "dataset" "$(digest_dataset "$work/ref-data")" "$(digest_dataset "$work/data")"
 
 echo "fit: up to $kills SIGKILLs at random moments, then runs to completion"
 for ((i = 1; i <= kills; i++)); do
-  run_and_kill fit "$work/ref-data" "$work/run" && break || true
+  run_and_kill "$fit_secs" fit "$work/ref-data" "$work/run" && break || true
 done
 fit "$work/ref-data" "$work/run" >>"$work/log.txt" 2>&1
 compare "best checkpoint" "$(digest_best "$work/ref-run")" "$(digest_best "$work/run")"

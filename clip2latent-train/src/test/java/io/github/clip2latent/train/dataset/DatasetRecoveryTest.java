@@ -23,7 +23,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Issue 14 item 5: truncated shards, unhelpful shard errors, and rewrites of a complete dataset. */
+/**
+ * Issue 14 item 5: truncated shards, unhelpful shard errors, and rewrites of a complete dataset.
+ */
 class DatasetRecoveryTest {
 
     @TempDir static Path dir;

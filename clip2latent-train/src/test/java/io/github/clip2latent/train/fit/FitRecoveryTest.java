@@ -32,8 +32,8 @@ import java.util.List;
  * Issue 14 item 2: a kill between a periodic checkpoint and its validation left {@code best.ckpt}
  * at step 0, and {@code train export} shipped the untrained prior. Here the "kill" is an exception
  * thrown from the progress listener right after the line announcing a saved checkpoint: nothing
- * after that point runs, as after SIGKILL (the real SIGKILL case is {@code FitKillTest} and
- * {@code benchmarks/fault-injection.sh}).
+ * after that point runs, as after SIGKILL (the real SIGKILL case is {@code FitKillTest} and {@code
+ * benchmarks/fault-injection.sh}).
  */
 class FitRecoveryTest {
 
@@ -110,8 +110,7 @@ class FitRecoveryTest {
         assertArrayEquals(
                 Files.readAllBytes(clean.resolve(TrainingRun.BEST_FILE)),
                 Files.readAllBytes(killed.resolve(TrainingRun.BEST_FILE)));
-        assertEquals(
-                killed.resolve(TrainingRun.BEST_FILE), TrainingRun.exportCheckpoint(killed));
+        assertEquals(killed.resolve(TrainingRun.BEST_FILE), TrainingRun.exportCheckpoint(killed));
     }
 
     @Test
