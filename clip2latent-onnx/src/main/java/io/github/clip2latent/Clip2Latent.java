@@ -148,8 +148,8 @@ public final class Clip2Latent implements AutoCloseable {
     /**
      * Draws the images of a request chunk by chunk (see {@link SampleRequest#chunkRows()}) and
      * hands each chunk to {@code sink} as soon as it is ready, so that only one chunk's images are
-     * in memory: the way to draw more images than fit at once. The chunks together hold exactly
-     * the images {@link #sample(SampleRequest)} would return, in the same order.
+     * in memory: the way to draw more images than fit at once. The chunks together hold exactly the
+     * images {@link #sample(SampleRequest)} would return, in the same order.
      *
      * @throws IOException what {@code sink} threw; sampling stops there
      * @throws IllegalArgumentException if the request does not fit this bundle

@@ -19,10 +19,10 @@ import java.util.Objects;
 
 /**
  * What to draw: the condition (prompts, an image or an embedding), the sampling settings and the
- * latent edits. Immutable and always valid: the canonical constructor checks every field (the builder's
- * setters check the same rules earlier, one value at a time). Build one with {@link #builder()}
- * or, bound to a model, with {@link Clip2Latent#prompt(String)} and friends; change one with
- * {@link #toBuilder()}.
+ * latent edits. Immutable and always valid: the canonical constructor checks every field (the
+ * builder's setters check the same rules earlier, one value at a time). Build one with {@link
+ * #builder()} or, bound to a model, with {@link Clip2Latent#prompt(String)} and friends; change one
+ * with {@link #toBuilder()}.
  *
  * @param prompts the text prompts (one or more), or empty when another condition is used
  * @param image an image whose CLIP embedding is the condition (image variations), or null
@@ -41,9 +41,9 @@ import java.util.Objects;
  * @param edits latent edits, applied in order
  * @param promptTruncation what to do with a prompt longer than the tokenizer's context: fail
  *     (default) or keep its start
- * @param chunkRows rows (images x candidates) sampled together: memory is bounded by the chunk,
- *     not the request. A seed reproduces the same bits with the same chunk size; requests of at
- *     most one chunk match earlier versions.
+ * @param chunkRows rows (images x candidates) sampled together: memory is bounded by the chunk, not
+ *     the request. A seed reproduces the same bits with the same chunk size; requests of at most
+ *     one chunk match earlier versions.
  */
 public record SampleRequest(
         List<String> prompts,
@@ -98,7 +98,8 @@ public record SampleRequest(
         }
         checkGuidance(guidance);
         checkTruncation(truncation);
-        checkArgument(steps >= 0 && skip >= 0, "steps and skip must be >= 0, got %s and %s", steps, skip);
+        checkArgument(
+                steps >= 0 && skip >= 0, "steps and skip must be >= 0, got %s and %s", steps, skip);
         checkArgument(
                 steps == 0 ^ skip == 0,
                 "set either steps or skip, got steps=%s skip=%s",
@@ -507,9 +508,9 @@ public record SampleRequest(
         }
 
         /**
-         * Rows (images x candidates) sampled together, >= 1 (default {@value
-         * #DEFAULT_CHUNK_ROWS}): memory grows with the chunk, not the request. The chunk size
-         * is part of the recipe: it fixes the order of the random draws.
+         * Rows (images x candidates) sampled together, >= 1 (default {@value #DEFAULT_CHUNK_ROWS}):
+         * memory grows with the chunk, not the request. The chunk size is part of the recipe: it
+         * fixes the order of the random draws.
          */
         public Builder chunkRows(int value) {
             checkArgument(value >= 1, "chunkRows must be >= 1, got %s", value);
@@ -548,9 +549,9 @@ public record SampleRequest(
         }
 
         /**
-         * Builds the request and samples it chunk by chunk with the model this builder is bound
-         * to, handing each chunk's images to {@code sink}: for requests whose results would not
-         * fit in memory at once. See {@link Clip2Latent#sampleEach(SampleRequest, SampleSink)}.
+         * Builds the request and samples it chunk by chunk with the model this builder is bound to,
+         * handing each chunk's images to {@code sink}: for requests whose results would not fit in
+         * memory at once. See {@link Clip2Latent#sampleEach(SampleRequest, SampleSink)}.
          */
         public void sampleEach(SampleSink sink) throws java.io.IOException {
             checkState(

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.conditioning.Similarity;
 import io.github.clip2latent.diffusion.GuidedSampling;
+import io.github.clip2latent.diffusion.NoiseSource;
 import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayerRange;
@@ -78,8 +79,8 @@ final class SamplingCall {
     /**
      * The whole request into one result.
      *
-     * @throws IllegalArgumentException before any stage runs if the results alone would not fit
-     *     in a Java array or in the free heap
+     * @throws IllegalArgumentException before any stage runs if the results alone would not fit in
+     *     a Java array or in the free heap
      */
     SampleResult run() {
         long perOutput = valuesPerOutput();
@@ -173,7 +174,12 @@ final class SamplingCall {
 
     /** One chunk's chosen images: {@code count} of them, arrays sized to the chunk. */
     private record Chunk(
-            int count, float[] pixels, float[] w, float[] ws, float[] scores, StageTimings timings) {}
+            int count,
+            float[] pixels,
+            float[] w,
+            float[] ws,
+            float[] scores,
+            StageTimings timings) {}
 
     private interface ChunkConsumer {
         void accept(long firstOutput, Chunk chunk) throws IOException;
@@ -202,8 +208,7 @@ final class SamplingCall {
                         : SamplingPlan.referenceSkip(model.schedule(), request.skip());
         GuidedSampling sampling =
                 new GuidedSampling(plan, request.sampler().create(), request.guidance());
-        GuidedSampling.Noise noise =
-                GuidedSampling.Noise.of(new SplittableRandom(request.seed()));
+        NoiseSource noise = NoiseSource.gaussian(new SplittableRandom(request.seed()));
         long setup = System.nanoTime() - start;
 
         int candidates = request.candidates();

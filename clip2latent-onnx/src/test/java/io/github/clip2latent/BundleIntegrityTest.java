@@ -36,8 +36,8 @@ import java.util.function.Consumer;
 /**
  * Issue 14 item 4: bundle damage that loaded silently or failed later naming the wrong file. Each
  * case asserts its message. Content cases load with checksum verification off, to reach the check
- * behind it; {@link #flippedBytesInsideGraphWeightsFailTheChecksum} shows the checksum catches
- * them first by default.
+ * behind it; {@link #flippedBytesInsideGraphWeightsFailTheChecksum} shows the checksum catches them
+ * first by default.
  */
 class BundleIntegrityTest {
 
@@ -139,10 +139,7 @@ class BundleIntegrityTest {
         List<String> lines = Files.readAllLines(merges, StandardCharsets.UTF_8);
         Files.write(merges, lines.subList(0, lines.size() - 2), StandardCharsets.UTF_8);
         assertContains(
-                failsToLoad(b, UNVERIFIED),
-                "merges.txt",
-                "no merge makes",
-                "short or truncated");
+                failsToLoad(b, UNVERIFIED), "merges.txt", "no merge makes", "short or truncated");
     }
 
     @Test
@@ -208,9 +205,7 @@ class BundleIntegrityTest {
         root.put("circle</w>", 100_000);
         Files.writeString(vocab, JSON.writeValueAsString(root));
         assertContains(
-                failsToLoad(b, UNVERIFIED),
-                "vocab.json has token ids up to 100000",
-                "textEncoder");
+                failsToLoad(b, UNVERIFIED), "vocab.json has token ids up to 100000", "textEncoder");
     }
 
     @Test
@@ -227,7 +222,8 @@ class BundleIntegrityTest {
     @Test
     void anNpyShapeThatOverflowsNamesTheFile() throws IOException {
         Path b = bundle();
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }";
+        String dict =
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }";
         String header = dict + " ".repeat(63 - (10 + dict.length()) % 64) + "\n";
         byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
         byte[] bytes = new byte[10 + h.length];

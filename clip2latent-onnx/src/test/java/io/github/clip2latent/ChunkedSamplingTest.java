@@ -70,10 +70,8 @@ class ChunkedSamplingTest {
                     int px = 3 * 16 * 16;
                     System.arraycopy(
                             chunk.pixels(), 0, pixels, (int) first * px, chunk.count() * px);
-                    System.arraycopy(
-                            chunk.ws(), 0, ws, (int) first * 64, chunk.count() * 64);
-                    System.arraycopy(
-                            chunk.clipScores(), 0, scores, (int) first, chunk.count());
+                    System.arraycopy(chunk.ws(), 0, ws, (int) first * 64, chunk.count() * 64);
+                    System.arraycopy(chunk.clipScores(), 0, scores, (int) first, chunk.count());
                 });
         // chunkRows 4 with 2 candidates: 2 images per chunk.
         assertEquals(List.of(0L, 2L, 4L, 6L, 8L, 10L, 12L, 14L), firsts);
@@ -94,8 +92,7 @@ class ChunkedSamplingTest {
         assertFalse(java.util.Arrays.equals(one.pixels(), chunked.pixels()));
         // Once the request spans chunks, the chunk size is recorded with it (PNG metadata).
         assertTrue(
-                chunked.request().describe().contains("chunkRows=2"),
-                chunked.request().describe());
+                chunked.request().describe().contains("chunkRows=2"), chunked.request().describe());
         assertFalse(one.request().describe().contains("chunkRows"), one.request().describe());
     }
 
@@ -130,7 +127,10 @@ class ChunkedSamplingTest {
                         () -> model.prompt(longPrompt).seed(1).sample());
         assertTrue(e.getMessage().contains("promptTruncation"), e.getMessage());
         SampleResult result =
-                model.prompt(longPrompt).promptTruncation(TruncationPolicy.TRUNCATE).seed(1).sample();
+                model.prompt(longPrompt)
+                        .promptTruncation(TruncationPolicy.TRUNCATE)
+                        .seed(1)
+                        .sample();
         assertEquals(1, result.count());
         assertTrue(result.request().describe().contains("promptTruncation=TRUNCATE"));
     }
@@ -149,23 +149,62 @@ class ChunkedSamplingTest {
                 "truncate psi must be in [0, 1], got 2.0",
                 () ->
                         new SampleRequest(
-                                valid.prompts(), null, null, null, 2f, 2f, 0, 250,
-                                SamplerKind.DDPM, 1, 1, 1L, null, List.of(),
-                                TruncationPolicy.ERROR, 16));
+                                valid.prompts(),
+                                null,
+                                null,
+                                null,
+                                2f,
+                                2f,
+                                0,
+                                250,
+                                SamplerKind.DDPM,
+                                1,
+                                1,
+                                1L,
+                                null,
+                                List.of(),
+                                TruncationPolicy.ERROR,
+                                16));
         assertMessage(
                 "prompt 0 must not be empty",
                 () ->
                         new SampleRequest(
-                                List.of(" "), null, null, null, 2f, 1f, 0, 250,
-                                SamplerKind.DDPM, 1, 1, 1L, null, List.of(),
-                                TruncationPolicy.ERROR, 16));
+                                List.of(" "),
+                                null,
+                                null,
+                                null,
+                                2f,
+                                1f,
+                                0,
+                                250,
+                                SamplerKind.DDPM,
+                                1,
+                                1,
+                                1L,
+                                null,
+                                List.of(),
+                                TruncationPolicy.ERROR,
+                                16));
         assertMessage(
                 "embedding[1] is not finite",
                 () ->
                         new SampleRequest(
-                                List.of(), null, new float[] {1, Float.NaN}, null, 2f, 1f, 0, 250,
-                                SamplerKind.DDPM, 1, 1, 1L, null, List.of(),
-                                TruncationPolicy.ERROR, 16));
+                                List.of(),
+                                null,
+                                new float[] {1, Float.NaN},
+                                null,
+                                2f,
+                                1f,
+                                0,
+                                250,
+                                SamplerKind.DDPM,
+                                1,
+                                1,
+                                1L,
+                                null,
+                                List.of(),
+                                TruncationPolicy.ERROR,
+                                16));
         assertMessage("chunkRows must be >= 1, got 0", () -> valid.toBuilder().chunkRows(0));
     }
 
@@ -191,16 +230,42 @@ class ChunkedSamplingTest {
 
     private static SampleRequest withGuidance(SampleRequest r, float guidance) {
         return new SampleRequest(
-                r.prompts(), r.image(), r.embedding(), r.negativePrompt(), guidance,
-                r.truncation(), r.steps(), r.skip(), r.sampler(), r.samples(), r.candidates(),
-                r.seed(), r.styleMix(), r.edits(), r.promptTruncation(), r.chunkRows());
+                r.prompts(),
+                r.image(),
+                r.embedding(),
+                r.negativePrompt(),
+                guidance,
+                r.truncation(),
+                r.steps(),
+                r.skip(),
+                r.sampler(),
+                r.samples(),
+                r.candidates(),
+                r.seed(),
+                r.styleMix(),
+                r.edits(),
+                r.promptTruncation(),
+                r.chunkRows());
     }
 
     private static SampleRequest withSamples(SampleRequest r, int samples) {
         return new SampleRequest(
-                r.prompts(), r.image(), r.embedding(), r.negativePrompt(), r.guidance(),
-                r.truncation(), r.steps(), r.skip(), r.sampler(), samples, r.candidates(),
-                r.seed(), r.styleMix(), r.edits(), r.promptTruncation(), r.chunkRows());
+                r.prompts(),
+                r.image(),
+                r.embedding(),
+                r.negativePrompt(),
+                r.guidance(),
+                r.truncation(),
+                r.steps(),
+                r.skip(),
+                r.sampler(),
+                samples,
+                r.candidates(),
+                r.seed(),
+                r.styleMix(),
+                r.edits(),
+                r.promptTruncation(),
+                r.chunkRows());
     }
 
     private static void assertMessage(String expected, Runnable action) {

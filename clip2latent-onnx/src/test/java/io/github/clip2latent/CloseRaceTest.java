@@ -30,9 +30,9 @@ class CloseRaceTest {
     private static final int THREADS = 8;
 
     /**
-     * Child process: each round loads the bundle, starts {@value #THREADS} threads that sample in
-     * a loop, closes the handle after a random delay, and checks that every thread either
-     * finished its calls or got the clean "closed" exception. Prints "rounds N ok" at the end.
+     * Child process: each round loads the bundle, starts {@value #THREADS} threads that sample in a
+     * loop, closes the handle after a random delay, and checks that every thread either finished
+     * its calls or got the clean "closed" exception. Prints "rounds N ok" at the end.
      */
     public static void main(String[] args) throws Exception {
         Path bundle = Path.of(args[0]);

@@ -5,6 +5,7 @@ import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.diffusion.ClassifierFreeGuidance;
 import io.github.clip2latent.diffusion.Denoiser;
 import io.github.clip2latent.diffusion.GuidedSampling;
+import io.github.clip2latent.diffusion.NoiseSource;
 import io.github.clip2latent.diffusion.SamplerKind;
 import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.runtime.PriorNetwork;
@@ -19,8 +20,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The prior's sampling loop as {@code sample()} runs it (a runner per call and the core's {@link
- * GuidedSampling} with DDPM, x_T from the seed), without the other stages, so its cost can be measured alone. Holds the open
- * network and the per-benchmark inputs; {@link #close()} frees the session.
+ * GuidedSampling} with DDPM, x_T from the seed), without the other stages, so that its cost can be
+ * measured alone. Holds the open network and the per-benchmark inputs; {@link #close()} frees the
+ * session.
  */
 public final class PriorSampling implements AutoCloseable {
 
@@ -117,7 +119,7 @@ public final class PriorSampling implements AutoCloseable {
                     conditions,
                     null,
                     rows,
-                    GuidedSampling.Noise.of(new SplittableRandom(seed)));
+                    NoiseSource.gaussian(new SplittableRandom(seed)));
         }
     }
 

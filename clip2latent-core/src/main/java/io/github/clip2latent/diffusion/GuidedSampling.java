@@ -10,10 +10,11 @@ import java.util.random.RandomGenerator;
 
 /**
  * The prior's sampling loop, the one place it is assembled (the API, training validation and the
- * benchmarks call it): x_T from a {@link Noise}, classifier-free guidance on the x0 prediction,
- * then the sampler's steps from the largest kept t to 0 (reference section 4: {@code x = randn},
- * {@code for t in reversed(timesteps): x0 = null + s (cond - null); x = p_sample(x, x0, t)}).
- * The result is the z-scored latent; de-normalizing and truncation are the caller's.
+ * benchmarks call it): x_T from a {@link NoiseSource} (the seam for recorded or fixed noise),
+ * classifier-free guidance on the x0 prediction, then the sampler's steps from the largest kept t
+ * to 0 (reference section 4: {@code x = randn}, {@code for t in reversed(timesteps): x0 = null + s
+ * (cond - null); x = p_sample(x, x0, t)}). The result is the z-scored latent; de-normalizing and
+ * truncation are the caller's.
  *
  * @param plan the kept steps and their coefficients
  * @param sampler DDPM or DDIM, see {@link SamplerKind#create()}
@@ -43,58 +44,25 @@ public record GuidedSampling(
     }
 
     /**
-     * Where the randomness of a sampling run comes from: the initial latents x_T and the
-     * ancestral steps' draws. The seam for callers that fix x_T (validation compares runs from the
-     * same x_T) or supply their own noise.
+     * Noise that starts from a given x_T (copied) and draws the steps from {@code steps}: callers
+     * that compare runs from the same x_T (validation) use it.
      */
-    public interface Noise {
+    public static NoiseSource startingFrom(float[] xT, RandomGenerator steps) {
+        checkNotNull(xT, "xT");
+        checkNotNull(steps, "steps");
+        return new NoiseSource() {
+            @Override
+            public void initial(float[] x, int n) {
+                checkArgument(
+                        xT.length >= n, "initial noise has %s values, %s needed", xT.length, n);
+                System.arraycopy(xT, 0, x, 0, n);
+            }
 
-        /** Fills {@code x[0, count)} with x_T. */
-        void initial(float[] x, int count);
-
-        /** The generator of the sampler's per-step draws, read after {@link #initial}. */
-        RandomGenerator steps();
-
-        /**
-         * x_T and the step draws from one stream, in that order (x_T first): a seed gives the
-         * same bits.
-         */
-        static Noise of(RandomGenerator random) {
-            checkNotNull(random, "random");
-            return new Noise() {
-                @Override
-                public void initial(float[] x, int count) {
-                    StandardNormal.fill(random, x, 0, count);
-                }
-
-                @Override
-                public RandomGenerator steps() {
-                    return random;
-                }
-            };
-        }
-
-        /** A given x_T (copied) and the step draws from {@code steps}. */
-        static Noise startingFrom(float[] xT, RandomGenerator steps) {
-            checkNotNull(xT, "xT");
-            checkNotNull(steps, "steps");
-            return new Noise() {
-                @Override
-                public void initial(float[] x, int count) {
-                    checkArgument(
-                            xT.length >= count,
-                            "initial noise has %s values, %s needed",
-                            xT.length,
-                            count);
-                    System.arraycopy(xT, 0, x, 0, count);
-                }
-
-                @Override
-                public RandomGenerator steps() {
-                    return steps;
-                }
-            };
-        }
+            @Override
+            public RandomGenerator step(int k, int n) {
+                return steps;
+            }
+        };
     }
 
     /**
@@ -104,11 +72,11 @@ public record GuidedSampling(
      * @param conditions {@code [rows, C]}
      * @param negatives {@code [rows, C]} to guide away from, or null for the dropped condition
      * @param rows batch size
-     * @param noise x_T and the step draws
+     * @param noise x_T and the step draws, e.g. {@link NoiseSource#gaussian} of a seeded generator
      * @return {@code [rows, D]} z-scored latents
      */
     public float[] sample(
-            Denoiser denoiser, float[] conditions, float[] negatives, int rows, Noise noise) {
+            Denoiser denoiser, float[] conditions, float[] negatives, int rows, NoiseSource noise) {
         X0Predictor guided =
                 ClassifierFreeGuidance.create(
                         denoiser, guidanceScale, conditions, negatives, rows, batching);
@@ -123,7 +91,7 @@ public record GuidedSampling(
      * @param conditions {@code [rows, C]}, masked (their values do not matter)
      */
     public float[] sampleUnconditional(
-            Denoiser denoiser, float[] conditions, int rows, Noise noise) {
+            Denoiser denoiser, float[] conditions, int rows, NoiseSource noise) {
         checkArgument(rows >= 1, "rows must be >= 1, got %s", rows);
         boolean[] drop = new boolean[rows];
         long[] steps = new long[rows];
@@ -135,12 +103,10 @@ public record GuidedSampling(
         return run(model, denoiser.latentDim(), rows, noise);
     }
 
-    private float[] run(X0Predictor model, int dim, int rows, Noise noise) {
+    private float[] run(X0Predictor model, int dim, int rows, NoiseSource noise) {
         checkNotNull(noise, "noise");
-        int n = Math.multiplyExact(rows, dim);
-        float[] x = new float[n];
-        noise.initial(x, n);
-        sampler.sample(plan, model, x, rows, dim, noise.steps());
+        float[] x = new float[Math.multiplyExact(rows, dim)];
+        sampler.sample(plan, model, x, rows, dim, noise, null);
         return x;
     }
 }

@@ -168,7 +168,10 @@ public final class Npy {
                     major == 1
                             ? Short.toUnsignedInt(buffer.getShort(8))
                             : Integer.toUnsignedLong(buffer.getInt(8));
-            if (major < 1 || major > 3 || headerStart + headerLength > size || headerLength > 1 << 20) {
+            if (major < 1
+                    || major > 3
+                    || headerStart + headerLength > size
+                    || headerLength > 1 << 20) {
                 throw new IOException(file + ": bad or truncated .npy header");
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
@@ -182,7 +185,8 @@ public final class Npy {
             String descr = find(DESCR, text, "descr", file);
             int width = "<f8".equals(descr) ? 8 : 4;
             long[] shape = parseShape(find(SHAPE, text, "shape", file), file);
-            long expected = headerStart + headerLength + Math.multiplyExact(count(shape, file), width);
+            long expected =
+                    headerStart + headerLength + Math.multiplyExact(count(shape, file), width);
             if (size != expected) {
                 throw new IOException(
                         file

@@ -33,7 +33,9 @@ public record ImagePreprocessing(int inputSize, float[] mean, float[] std, Norma
         }
         for (float s : std) {
             checkArgument(
-                    s > 0 && Float.isFinite(s), "preprocessing std must be finite and > 0, got %s", s);
+                    s > 0 && Float.isFinite(s),
+                    "preprocessing std must be finite and > 0, got %s",
+                    s);
         }
         mean = mean.clone();
         std = std.clone();

@@ -52,11 +52,10 @@ public final class ModelBundle {
      * manifest's {@code checksums} when {@code verifyChecksums} is set (a bundle without checksums,
      * written before they existed, loads unverified).
      *
-     * @throws BundleException as {@link #open(Path)}, and naming a file whose bytes differ from
-     *     its recorded checksum
+     * @throws BundleException as {@link #open(Path)}, and naming a file whose bytes differ from its
+     *     recorded checksum
      */
-    public static ModelBundle open(Path directory, boolean verifyChecksums)
-            throws BundleException {
+    public static ModelBundle open(Path directory, boolean verifyChecksums) throws BundleException {
         Path dir = directory.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new BundleException(
@@ -103,8 +102,7 @@ public final class ModelBundle {
                 dir, manifest, stats, wAvg, java.util.Collections.unmodifiableMap(directions));
     }
 
-    private static void verifyChecksums(Path dir, BundleManifest manifest)
-            throws BundleException {
+    private static void verifyChecksums(Path dir, BundleManifest manifest) throws BundleException {
         for (String relative : manifest.files()) {
             String expected = manifest.checksums().get(relative);
             Path file = dir.resolve(relative);

@@ -6,8 +6,8 @@ package io.github.clip2latent.runtime;
  * thread runs it crashes the JVM (SIGSEGV in {@code libonnxruntime.so}), it does not throw.
  *
  * <p>Every call brackets its use with {@link #enter()} and {@link #exit()} (in a {@code finally});
- * {@link #close()} refuses new calls at once, then waits for the running ones to finish. Long
- * calls may poll {@link #isClosing()} between chunks to stop early. Thread-safe.
+ * {@link #close()} refuses new calls at once, then waits for the running ones to finish. Long calls
+ * may poll {@link #isClosing()} between chunks to stop early. Thread-safe.
  */
 public final class CallTracker {
 

@@ -45,8 +45,8 @@ public record RuntimeOptions(
     }
 
     /**
-     * AUTO provider, ONNX Runtime's thread default, all optimizations, memory pattern on,
-     * checksums verified.
+     * AUTO provider, ONNX Runtime's thread default, all optimizations, memory pattern on, checksums
+     * verified.
      */
     public static RuntimeOptions defaults() {
         return new RuntimeOptions(ExecutionProvider.AUTO, 0, OptLevel.ALL_OPT, true, 0, true);

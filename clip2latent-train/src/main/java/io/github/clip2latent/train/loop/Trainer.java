@@ -1,8 +1,8 @@
 package io.github.clip2latent.train.loop;
 
 import io.github.clip2latent.conditioning.PseudoTextNoise;
-import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.convert.prior.PriorConfig;
+import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.schedule.NoiseSchedule;
 import io.github.clip2latent.train.model.TrainablePrior;
 import io.github.clip2latent.train.optim.AdamW;

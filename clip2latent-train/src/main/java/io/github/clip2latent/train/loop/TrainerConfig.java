@@ -22,9 +22,9 @@ import java.util.Objects;
  * @param shuffleBufferSize slots of the shuffle buffer, {@code >= 1}
  * @param statsSamples leading rows used to estimate the latent mean and std, {@code >= 2} (10,000
  *     in the reference)
- * @param betaSchedule the noise schedule, the bundle's {@code schedule.betaSchedule} (cosine in
- *     the reference); a checkpoint written before this field existed reads as cosine, the only
- *     schedule training used then
+ * @param betaSchedule the noise schedule, the bundle's {@code schedule.betaSchedule} (cosine in the
+ *     reference); a checkpoint written before this field existed reads as cosine, the only schedule
+ *     training used then
  */
 public record TrainerConfig(
         PriorConfig model,

@@ -4,13 +4,14 @@ import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.NormalizationMode;
 import io.github.clip2latent.conditioning.Similarity;
+import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.diffusion.Denoiser;
 import io.github.clip2latent.diffusion.GuidedSampling;
+import io.github.clip2latent.diffusion.NoiseSource;
 import io.github.clip2latent.diffusion.SamplerKind;
 import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayeredLatents;
-import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.runtime.Generator;
 import io.github.clip2latent.runtime.ImageEncoder;
 import io.github.clip2latent.runtime.RuntimeOptions;
@@ -303,9 +304,8 @@ public final class Validator implements AutoCloseable {
         GuidedSampling sampling =
                 new GuidedSampling(plan, SamplerKind.DDPM.create(), (float) options.guidance());
         // The sampler's own noise is seeded too, so every validation draws the same.
-        GuidedSampling.Noise start =
-                GuidedSampling.Noise.startingFrom(
-                        noise, new SplittableRandom(options.seed() ^ rows));
+        NoiseSource start =
+                GuidedSampling.startingFrom(noise, new SplittableRandom(options.seed() ^ rows));
         return conditioned
                 ? sampling.sample(denoiser, condition, null, rows, start)
                 : sampling.sampleUnconditional(denoiser, condition, rows, start);
