@@ -7,6 +7,7 @@ import static com.google.common.base.Preconditions.checkState;
 import io.github.clip2latent.diffusion.SamplerKind;
 import io.github.clip2latent.latent.EditDirection;
 import io.github.clip2latent.latent.LayerRange;
+import io.github.clip2latent.tokenizer.ClipTokenizer;
 import io.github.clip2latent.tokenizer.TruncationPolicy;
 
 import java.awt.image.BufferedImage;
@@ -498,9 +499,11 @@ public record SampleRequest(
         }
 
         /**
-         * What to do with a prompt longer than the tokenizer's context: {@link
-         * TruncationPolicy#ERROR} (default) fails naming the prompt, {@link
-         * TruncationPolicy#TRUNCATE} keeps its start, as {@code clip.tokenize(truncate=True)}.
+         * What to do with a prompt longer than the text encoder's context: {@link
+         * TruncationPolicy#ERROR} (default) fails; {@link TruncationPolicy#TRUNCATE} keeps the
+         * start that fits, as {@code clip.tokenize(texts, truncate=True)}. With {@code TRUNCATE}
+         * the builder must be bound to a model (its tokenizer decides what fits), and the request
+         * holds the shortened text, so results and PNG metadata show what was drawn.
          */
         public Builder promptTruncation(TruncationPolicy value) {
             this.promptTruncation = checkNotNull(value, "promptTruncation");
@@ -522,10 +525,10 @@ public record SampleRequest(
         public SampleRequest build() {
             long chosenSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
             return new SampleRequest(
-                    prompts,
+                    prompts.stream().map(this::fitted).toList(),
                     image,
                     embedding,
-                    negativePrompt,
+                    negativePrompt == null ? null : fitted(negativePrompt),
                     guidance,
                     truncation,
                     steps,
@@ -559,6 +562,31 @@ public record SampleRequest(
                     "this builder is not bound to a model; use Clip2Latent.sampleEach(request,"
                             + " sink)");
             model.sampleEach(build(), sink);
+        }
+
+        /** {@code prompt}, or with {@code TRUNCATE} its start that fits in the context. */
+        private String fitted(String prompt) {
+            if (promptTruncation == TruncationPolicy.ERROR) {
+                return prompt;
+            }
+            checkState(
+                    model != null,
+                    "promptTruncation(TRUNCATE) needs a builder bound to a model (its tokenizer);"
+                            + " use Clip2Latent.prompt(...)");
+            ClipTokenizer tokenizer = model.textEncoder().tokenizer();
+            int room = tokenizer.contextLength() - 2;
+            int[] tokens = tokenizer.encode(prompt);
+            if (tokens.length <= room) {
+                return prompt;
+            }
+            // Decoded text re-encodes to the same tokens in practice; the loop makes sure it fits.
+            for (int keep = room; keep > 0; keep--) {
+                String text = tokenizer.decode(Arrays.copyOf(tokens, keep)).strip();
+                if (tokenizer.encode(text).length <= room) {
+                    return text;
+                }
+            }
+            throw new IllegalArgumentException("cannot shorten the prompt to fit: " + prompt);
         }
 
         private void clearCondition() {

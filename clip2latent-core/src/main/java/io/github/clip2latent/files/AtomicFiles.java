@@ -6,8 +6,12 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -49,9 +53,14 @@ public final class AtomicFiles {
         Objects.requireNonNull(writer, "writer");
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        // Same folder as the target, so the final rename never crosses a file system.
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        Path temp;
+        try {
+            Files.createDirectories(dir);
+            // Same folder as the target, so the final rename never crosses a file system.
+            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        } catch (IOException e) {
+            throw failure(target, e);
+        }
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
@@ -66,12 +75,38 @@ public final class AtomicFiles {
             move(temp, absolute);
             moved = true;
         } catch (IOException e) {
-            throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw failure(target, e);
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /**
+     * The error of a failed write: it names the requested file and the reason, never only the
+     * hidden temporary file, whose name file-system exceptions carry as their message.
+     */
+    private static IOException failure(Path target, IOException e) {
+        String reason;
+        if (e instanceof FileSystemException fs) {
+            String kind =
+                    e instanceof AccessDeniedException
+                            ? "permission denied"
+                            : e instanceof NoSuchFileException
+                                    ? "no such folder"
+                                    : e instanceof FileAlreadyExistsException
+                                            ? "a file is in the way"
+                                            : e.getClass().getSimpleName();
+            String where =
+                    fs.getFile() == null || fs.getFile().contains(".tmp")
+                            ? ""
+                            : " (" + fs.getFile() + ")";
+            reason = (fs.getReason() != null ? fs.getReason() : kind) + where;
+        } else {
+            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return new IOException("cannot write " + target + ": " + reason, e);
     }
 
     /**

@@ -45,6 +45,34 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aFolderThatCannotBeMadeIsReportedWithTheRequestedFile() throws IOException {
+        Path blocker = Files.writeString(dir.resolve("a-file"), "x");
+        Path target = blocker.resolve("out.png");
+        IOException thrown =
+                assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "png"));
+        assertTrue(
+                thrown.getMessage().startsWith("cannot write " + target + ": "),
+                thrown.getMessage());
+        assertFalse(thrown.getMessage().contains(".tmp"), thrown.getMessage());
+    }
+
+    @Test
+    void aFailedRenameNamesTheRequestedFileNotTheTemporaryOne() throws IOException {
+        // A folder under the target's name: the final rename fails after the temp file was written.
+        Path target = Files.createDirectories(dir.resolve("taken.png"));
+        Files.writeString(target.resolve("inside"), "keeps the folder non-empty");
+        IOException thrown =
+                assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "png"));
+        assertTrue(
+                thrown.getMessage().startsWith("cannot write " + target + ": "),
+                thrown.getMessage());
+        assertFalse(thrown.getMessage().contains(".tmp"), thrown.getMessage());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(1, files.count(), "only the folder; the temporary file is removed");
+        }
+    }
+
+    @Test
     void failingWriteKeepsThePreviousContent() throws IOException {
         Path target = dir.resolve("model.onnx");
         AtomicFiles.write(target, new byte[] {1, 2, 3});

@@ -80,15 +80,7 @@ public record BundleManifest(
                 FORMAT_VERSION);
         checkNotNull(id, "id");
         description = description == null ? "" : description;
-        checkArgument(
-                latentDim >= 1 && numWs >= 1 && zDim >= 1 && embeddingDim >= 1 && imageSize >= 1,
-                "dimensions must be >= 1: latentDim=%s numWs=%s zDim=%s embeddingDim=%s"
-                        + " imageSize=%s",
-                latentDim,
-                numWs,
-                zDim,
-                embeddingDim,
-                imageSize);
+        checkDimensions(latentDim, numWs, zDim, embeddingDim, imageSize);
         checkArgument(
                 timesteps >= 2 && timesteps <= MAX_TIMESTEPS,
                 "schedule.timesteps must be in [2, %s], got %s",
@@ -237,5 +229,23 @@ public record BundleManifest(
             return new TokenizerFiles(
                     null, null, null, contextLength, bpeVocabulary, OPENAI_MERGE_COUNT);
         }
+    }
+
+    /**
+     * The check of the bundle's dimensions, shared by this record and {@link BundleWriter}.
+     *
+     * @throws IllegalArgumentException naming every dimension if one is below 1
+     */
+    static void checkDimensions(
+            int latentDim, int numWs, int zDim, int embeddingDim, int imageSize) {
+        checkArgument(
+                latentDim >= 1 && numWs >= 1 && zDim >= 1 && embeddingDim >= 1 && imageSize >= 1,
+                "dimensions must be >= 1: latentDim=%s numWs=%s zDim=%s embeddingDim=%s"
+                        + " imageSize=%s",
+                latentDim,
+                numWs,
+                zDim,
+                embeddingDim,
+                imageSize);
     }
 }

@@ -131,15 +131,7 @@ public final class BundleWriter {
      */
     public BundleWriter dimensions(
             int latentDim, int numWs, int zDim, int embeddingDim, int imageSize) {
-        checkArgument(
-                latentDim >= 1 && numWs >= 1 && zDim >= 1 && embeddingDim >= 1 && imageSize >= 1,
-                "dimensions must be >= 1: latentDim=%s numWs=%s zDim=%s embeddingDim=%s"
-                        + " imageSize=%s",
-                latentDim,
-                numWs,
-                zDim,
-                embeddingDim,
-                imageSize);
+        BundleManifest.checkDimensions(latentDim, numWs, zDim, embeddingDim, imageSize);
         this.latentDim = latentDim;
         this.numWs = numWs;
         this.zDim = zDim;

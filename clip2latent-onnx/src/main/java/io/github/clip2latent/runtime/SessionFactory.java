@@ -15,11 +15,20 @@ import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.bundle.StageSpec;
 import io.github.clip2latent.bundle.TensorSpec;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Creates validated sessions for a bundle's stages with one execution-provider decision for all of
@@ -28,7 +37,7 @@ import java.util.TreeSet;
  */
 public final class SessionFactory {
 
-    private static final System.Logger LOG = System.getLogger(SessionFactory.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SessionFactory.class);
 
     private final OrtEnvironment environment;
     private final RuntimeOptions options;
@@ -56,8 +65,64 @@ public final class SessionFactory {
     private static synchronized OrtEnvironment sharedEnvironment() {
         if (shared == null) {
             shared = environmentOnLargeStack();
+            removeNativeFolderAtExit();
         }
         return shared;
+    }
+
+    /**
+     * ONNX Runtime extracts its native libraries into a new {@code
+     * java.io.tmpdir/onnxruntime-java*} folder and marks the folder and then the files for deletion
+     * at exit; the JVM deletes in reverse order of marking, so the folder is tried while still full
+     * and stays behind, empty, after every run. Where the loaded libraries can be found (Linux's
+     * {@code /proc/self/maps}), this removes the folder of this process's libraries at exit
+     * (unlinking a loaded library is harmless there); elsewhere it does nothing.
+     */
+    private static void removeNativeFolderAtExit() {
+        Path maps = Path.of("/proc/self/maps");
+        if (!Files.isReadable(maps)) {
+            return;
+        }
+        Set<Path> folders;
+        try (Stream<String> lines = Files.lines(maps)) {
+            folders =
+                    lines.filter(l -> l.contains("/" + NATIVE_FOLDER_PREFIX))
+                            .map(
+                                    l ->
+                                            Path.of(
+                                                    l.substring(l.indexOf('/'))
+                                                            .replace(" (deleted)", "")))
+                            .map(Path::getParent)
+                            .filter(
+                                    p ->
+                                            p.getFileName()
+                                                    .toString()
+                                                    .startsWith(NATIVE_FOLDER_PREFIX))
+                            .collect(Collectors.toSet());
+        } catch (IOException | UncheckedIOException | InvalidPathException e) {
+            LOG.debug("cannot read {} to find ONNX Runtime's native folder", maps, e);
+            return;
+        }
+        for (Path folder : folders) {
+            LOG.debug("ONNX Runtime's native libraries are in {}; removed at exit", folder);
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> deleteFolder(folder), "clip2latent-ort-native-cleanup"));
+        }
+    }
+
+    private static final String NATIVE_FOLDER_PREFIX = "onnxruntime-java";
+
+    private static void deleteFolder(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(folder);
+        } catch (IOException | UncheckedIOException e) {
+            // At exit there is nobody left to tell; the folder is merely not removed.
+        }
     }
 
     private static OrtEnvironment environmentOnLargeStack() {
@@ -162,24 +227,30 @@ public final class SessionFactory {
             // Runtime search the class path for provider libraries, which crashed the JVM (SIGSEGV)
             // when ND4J's jars were on it.
             cudaWorks = false;
-            LOG.log(
-                    provider == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO,
-                    "clip2latent: this ONNX Runtime build has no CUDA provider (use the"
-                            + " onnxruntime_gpu artifact); running on the CPU");
+            String message =
+                    "this ONNX Runtime build has no CUDA provider (use the onnxruntime_gpu"
+                            + " artifact); running on the CPU";
+            if (provider == ExecutionProvider.CUDA) {
+                LOG.warn(message);
+            } else {
+                LOG.debug(message);
+            }
             return;
         }
         try {
             sessionOptions.addCUDA(options.cudaDevice());
             if (cudaWorks == null) {
-                LOG.log(Level.INFO, "clip2latent: running on CUDA device " + options.cudaDevice());
+                LOG.debug("running on CUDA device {}", options.cudaDevice());
             }
             cudaWorks = true;
         } catch (OrtException e) {
             // No GPU, no CUDA libraries or the CPU-only artifact: fall back, never fail for it.
             cudaWorks = false;
-            LOG.log(
-                    provider == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO,
-                    "clip2latent: CUDA unavailable, running on the CPU (" + e.getMessage() + ")");
+            if (provider == ExecutionProvider.CUDA) {
+                LOG.warn("CUDA unavailable, running on the CPU ({})", e.getMessage());
+            } else {
+                LOG.debug("CUDA unavailable, running on the CPU ({})", e.getMessage());
+            }
         }
     }
 
@@ -289,7 +360,7 @@ public final class SessionFactory {
             try {
                 session.close();
             } catch (OrtException e) {
-                LOG.log(Level.WARNING, "closing a session that failed validation", e);
+                LOG.warn("closing a session that failed validation", e);
             }
         }
     }

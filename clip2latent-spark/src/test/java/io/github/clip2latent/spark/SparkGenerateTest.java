@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.fixtures.RandomBundles;
-import io.github.clip2latent.train.cli.TrainCommand;
 import io.github.clip2latent.train.dataset.DatasetGenerator;
 import io.github.clip2latent.train.dataset.DatasetManifest;
 import io.github.clip2latent.train.dataset.ShardedDataset;
@@ -54,16 +53,19 @@ class SparkGenerateTest {
         bundleDir = dir.resolve("bundle");
         RandomBundles.write(bundleDir, RandomBundles.Spec.tiny(), 2);
         reference = dir.resolve("reference");
-        List<String> args = new ArrayList<>(List.of("generate", "--bundle", bundleDir.toString()));
-        args.addAll(List.of("--out", reference.toString()));
-        args.addAll(DATASET);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code =
-                TrainCommand.run(
-                        args.toArray(String[]::new),
-                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        // The single-JVM reference: the same dataset as DATASET's options describe.
+        try (DatasetGenerator generator =
+                DatasetGenerator.open(
+                        io.github.clip2latent.bundle.ModelBundle.open(bundleDir),
+                        io.github.clip2latent.runtime.RuntimeOptions.cpu())) {
+            generator.generate(
+                    reference,
+                    io.github.clip2latent.train.dataset.DatasetSpec.of(100, 30, 5)
+                            .withStatsSamples(70)
+                            .withBatchSize(16),
+                    io.github.clip2latent.train.dataset.ShardSelection.ALL,
+                    line -> {});
+        }
         // Two task threads; a task may fail 4 times before the job does (spark.task.maxFailures).
         SparkConf conf =
                 new SparkConf()

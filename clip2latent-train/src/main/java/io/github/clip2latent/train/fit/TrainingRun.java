@@ -292,14 +292,17 @@ public final class TrainingRun {
     }
 
     /**
-     * A one-line description of a dataset for provenance: folder, source bundle, size and seed.
+     * A one-line description of a dataset for provenance: folder name, source bundle, size and
+     * seed. Only the folder's name: a bundle must not carry the absolute (often temporary) paths
+     * of the machine that built it.
      *
      * @param dir the dataset folder
      * @param manifest its manifest
      * @return the description
      */
     public static String describeDataset(Path dir, DatasetManifest manifest) {
-        return dir.toAbsolutePath().normalize()
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        return (name == null ? "dataset" : name.toString())
                 + " (bundle "
                 + manifest.bundleId()
                 + ", "

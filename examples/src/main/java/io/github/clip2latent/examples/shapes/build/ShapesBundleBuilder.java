@@ -39,44 +39,11 @@ import java.util.Locale;
  * generator graphs, a CLIP trained on rendered images and captions, the (w, e_i) dataset, and a
  * clip2latent prior trained as the paper does (z-scored w, pseudo-text noise, condition dropout
  * 0.2, EMA). Intermediate results go to a work folder; re-running resumes the dataset and the
- * prior.
+ * prior. Run it with {@code ./clip2latent build-shapes}.
  */
 public final class ShapesBundleBuilder {
 
     private ShapesBundleBuilder() {}
-
-    /**
-     * {@code ShapesBundleBuilder [--out DIR] [--work DIR] [--alpha A] [--quick]}: writes the bundle
-     * to {@code --out} (default {@code examples/bundles/shapes-world}).
-     */
-    public static void main(String[] args) throws IOException {
-        Path out = Path.of("examples", "bundles", "shapes-world");
-        Path work = Path.of("examples", "target", "shapes-build");
-        BuildPlan plan = BuildPlan.standard();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--out" -> out = Path.of(args[++i]);
-                case "--work" -> work = Path.of(args[++i]);
-                case "--alpha" -> plan = plan.withAlpha(Double.parseDouble(args[++i]));
-                case "--quick" -> plan = plan.withSteps(200, 300).withDatasetSamples(5000);
-                case "--prior-steps" ->
-                        plan = plan.withSteps(plan.clipSteps(), Integer.parseInt(args[++i]));
-                default -> {
-                    System.err.println(
-                            "usage: ShapesBundleBuilder [--out DIR] [--work DIR] [--alpha A]"
-                                    + " [--quick]");
-                    System.exit(2);
-                }
-            }
-        }
-        long start = System.nanoTime();
-        ModelBundle bundle = build(plan, work, out, line -> System.out.println(line));
-        System.out.printf(
-                Locale.ROOT,
-                "wrote %s in %.1f min%n",
-                bundle.directory(),
-                (System.nanoTime() - start) / 6e10);
-    }
 
     /** Runs every stage of {@code plan}; {@code out} must not exist yet. */
     public static ModelBundle build(BuildPlan plan, Path work, Path out, ProgressListener progress)

@@ -12,6 +12,7 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import javax.imageio.ImageIO;
  * Draws the pictures of {@code docs/}: prompts with the embedded bundle, truncation, style mixing
  * and an edit direction found from two prompts.
  *
- * <p>{@code DocsFigures [--bundle DIR] [--out docs/images]}
+ * <p>Run it with {@code ./clip2latent figures}.
  */
 public final class DocsFigures {
 
@@ -31,24 +32,23 @@ public final class DocsFigures {
 
     private DocsFigures() {}
 
-    /** Writes the figures. */
-    public static void main(String[] args) throws IOException {
-        Path bundle = Path.of("examples", "bundles", "shapes-world");
-        Path out = Path.of("docs", "images");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--bundle" -> bundle = Path.of(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        try (Clip2Latent model = Clip2Latent.load(bundle, RuntimeOptions.cpu())) {
+    /**
+     * Writes the figures.
+     *
+     * @param bundle the bundle to draw with
+     * @param out the folder of the PNG files
+     * @param runtime how ONNX Runtime runs the bundle
+     * @param progress receives the closing line
+     */
+    public static void write(Path bundle, Path out, RuntimeOptions runtime, PrintWriter progress)
+            throws IOException {
+        try (Clip2Latent model = Clip2Latent.load(bundle, runtime)) {
             prompts(model, out.resolve("prompts.png"));
             truncation(model, out.resolve("truncation.png"));
             styleMixing(model, out.resolve("style-mixing.png"));
             edit(model, out.resolve("edit-red-blue.png"));
         }
-        System.out.println("wrote figures to " + out);
+        progress.println("wrote figures to " + out);
     }
 
     private static void prompts(Clip2Latent model, Path file) throws IOException {

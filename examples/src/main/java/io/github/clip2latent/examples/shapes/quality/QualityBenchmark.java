@@ -10,6 +10,7 @@ import io.github.clip2latent.files.AtomicFiles;
 import io.github.clip2latent.runtime.RuntimeOptions;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -22,36 +23,42 @@ import java.util.Locale;
  * diversity of what a prompt leaves unnamed, and sweeps of guidance, steps, sampler and (with
  * retrained bundles) pseudo-text alpha. Writes a Markdown report.
  *
- * <p>{@code QualityBenchmark [--bundle DIR] [--out docs/quality.md] [--alpha A=DIR ...] [--samples
- * N]}
+ * <p>Run it with {@code ./clip2latent quality}.
  */
 public final class QualityBenchmark {
 
     private QualityBenchmark() {}
 
-    /** Runs the benchmark and writes the report. */
-    public static void main(String[] args) throws IOException {
-        Path bundleDir = Path.of("examples", "bundles", "shapes-world");
-        Path out = Path.of("docs", "quality.md");
-        int samples = 4;
-        List<String[]> alphaBundles = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--bundle" -> bundleDir = Path.of(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                case "--samples" -> samples = Integer.parseInt(args[++i]);
-                case "--alpha" -> alphaBundles.add(args[++i].split("=", 2));
-                default -> {
-                    System.err.println(
-                            "usage: QualityBenchmark [--bundle DIR] [--out FILE] [--samples N] "
-                                    + "[--alpha A=DIR ...]");
-                    System.exit(2);
-                }
-            }
-        }
+    /**
+     * A bundle retrained with another pseudo-text noise strength, for the alpha table.
+     *
+     * @param alpha the label, e.g. {@code "0.5"}
+     * @param bundle the bundle folder
+     */
+    public record AlphaBundle(String alpha, Path bundle) {}
+
+    /**
+     * Runs the benchmark and writes the Markdown report.
+     *
+     * @param bundleDir the bundle to measure
+     * @param out the report file (written atomically)
+     * @param samples images per prompt and setting
+     * @param alphaBundles retrained bundles for the alpha table (may be empty)
+     * @param command the command line, quoted in the report
+     * @param runtime how ONNX Runtime runs the bundles
+     * @param progress receives one line per measured setting
+     */
+    public static void run(
+            Path bundleDir,
+            Path out,
+            int samples,
+            List<AlphaBundle> alphaBundles,
+            String command,
+            RuntimeOptions runtime,
+            PrintWriter progress)
+            throws IOException {
         List<Caption> prompts = BenchmarkPrompts.captions();
         StringBuilder md = new StringBuilder();
-        String command = "QualityBenchmark " + String.join(" ", args);
         md.append("# Shapes-world quality benchmark\n\n");
         md.append(
                 String.format(
@@ -74,31 +81,38 @@ public final class QualityBenchmark {
                     + " prompt leaves unnamed (1 = as varied as the sample count allows).\n\n");
         ModelBundle bundle = ModelBundle.open(bundleDir);
         ShapesWorld world = worldOf(bundle);
-        try (Clip2Latent model = Clip2Latent.load(bundleDir, RuntimeOptions.cpu())) {
+        try (Clip2Latent model = Clip2Latent.load(bundleDir, runtime)) {
             QualityEvaluator.Settings base = QualityEvaluator.Settings.reference(1, samples);
             List<QualityEvaluator.Report> headline =
                     List.of(
-                            run(model, world, prompts, base.labelled("single sample")),
+                            run(model, world, prompts, base.labelled("single sample"), progress),
                             run(
                                     model,
                                     world,
                                     prompts,
                                     QualityEvaluator.Settings.reference(16, samples)
-                                            .labelled("best of 16")));
+                                            .labelled("best of 16"),
+                                    progress));
             md.append("## Guidance 2, 4 steps (the reference's skip 250), DDPM\n\n");
             table(md, headline, true);
             List<QualityEvaluator.Report> heldOut = new ArrayList<>();
             List<Caption> unseen =
                     prompts.stream().filter(BenchmarkPrompts::namesHeldOutPair).toList();
             heldOut.add(
-                    run(model, world, unseen, base.labelled("single sample, unseen pairs only")));
+                    run(
+                            model,
+                            world,
+                            unseen,
+                            base.labelled("single sample, unseen pairs only"),
+                            progress));
             heldOut.add(
                     run(
                             model,
                             world,
                             unseen,
                             QualityEvaluator.Settings.reference(16, samples)
-                                    .labelled("best of 16, unseen pairs only")));
+                                    .labelled("best of 16, unseen pairs only"),
+                            progress));
             md.append(
                     "\n"
                             + "### Only the prompts with a color-shape pair the world CLIP never"
@@ -109,7 +123,12 @@ public final class QualityBenchmark {
             List<QualityEvaluator.Report> guidance = new ArrayList<>();
             for (double g : new double[] {1, 2, 3, 5}) {
                 guidance.add(
-                        run(model, world, prompts, base.withGuidance(g).labelled("guidance " + g)));
+                        run(
+                                model,
+                                world,
+                                prompts,
+                                base.withGuidance(g).labelled("guidance " + g),
+                                progress));
             }
             table(md, guidance, false);
 
@@ -120,20 +139,28 @@ public final class QualityBenchmark {
                             model,
                             world,
                             prompts,
-                            base.labelled("4 (reference skip 250, quirk noise)")));
+                            base.labelled("4 (reference skip 250, quirk noise)"),
+                            progress));
             for (int n : new int[] {10, 50, 1000}) {
                 steps.add(
                         run(
                                 model,
                                 world,
                                 prompts,
-                                base.withSteps(n).labelled(n + " (consistent)")));
+                                base.withSteps(n).labelled(n + " (consistent)"),
+                                progress));
             }
             table(md, steps, false);
 
             md.append("\n## Sampler (single sample, guidance 2)\n\n");
             List<QualityEvaluator.Report> samplers = new ArrayList<>();
-            samplers.add(run(model, world, prompts, base.labelled("DDPM, reference skip 250")));
+            samplers.add(
+                    run(
+                            model,
+                            world,
+                            prompts,
+                            base.labelled("DDPM, reference skip 250"),
+                            progress));
             samplers.add(
                     run(
                             model,
@@ -141,7 +168,8 @@ public final class QualityBenchmark {
                             prompts,
                             base.withSteps(4)
                                     .withSampler(SamplerKind.DDIM)
-                                    .labelled("DDIM, 4 steps")));
+                                    .labelled("DDIM, 4 steps"),
+                            progress));
             samplers.add(
                     run(
                             model,
@@ -149,42 +177,46 @@ public final class QualityBenchmark {
                             prompts,
                             base.withSteps(50)
                                     .withSampler(SamplerKind.DDIM)
-                                    .labelled("DDIM, 50 steps")));
+                                    .labelled("DDIM, 50 steps"),
+                            progress));
             table(md, samplers, false);
         }
         md.append("\n## The world CLIP as a judge (retrieval)\n\n");
-        md.append(clipRetrieval(bundle, world, prompts));
+        String retrieval = clipRetrieval(bundle, world, prompts);
+        progress.print(retrieval);
+        md.append(retrieval);
         if (!alphaBundles.isEmpty()) {
             md.append(
                     "\n"
                         + "## Pseudo-text noise alpha (retrained priors, single sample, guidance 2,"
                         + " 4 steps)\n\n");
             List<QualityEvaluator.Report> alphas = new ArrayList<>();
-            for (String[] entry : alphaBundles) {
-                try (Clip2Latent model =
-                        Clip2Latent.load(Path.of(entry[1]), RuntimeOptions.cpu())) {
+            for (AlphaBundle entry : alphaBundles) {
+                try (Clip2Latent model = Clip2Latent.load(entry.bundle(), runtime)) {
                     alphas.add(
                             run(
                                     model,
-                                    worldOf(ModelBundle.open(Path.of(entry[1]))),
+                                    worldOf(ModelBundle.open(entry.bundle())),
                                     prompts,
                                     QualityEvaluator.Settings.reference(1, samples)
-                                            .labelled("alpha " + entry[0])));
+                                            .labelled("alpha " + entry.alpha()),
+                                    progress));
                 }
             }
             table(md, alphas, false);
         }
         AtomicFiles.writeString(out, md.toString());
-        System.out.println("wrote " + out);
+        progress.println("wrote " + out);
     }
 
     private static QualityEvaluator.Report run(
             Clip2Latent model,
             ShapesWorld world,
             List<Caption> prompts,
-            QualityEvaluator.Settings settings) {
+            QualityEvaluator.Settings settings,
+            PrintWriter progress) {
         QualityEvaluator.Report report = QualityEvaluator.evaluate(model, world, prompts, settings);
-        System.out.printf(
+        progress.printf(
                 Locale.ROOT,
                 "%-40s accuracy %.3f, all correct %.3f, CLIP %.3f, diversity %.3f (%.1f s)%n",
                 settings.label(),
@@ -251,7 +283,6 @@ public final class QualityBenchmark {
                         top1 / p,
                         top16 / p,
                         random / p);
-        System.out.print(line);
         return line;
     }
 
