@@ -23,6 +23,11 @@ public interface ImportProgress {
 
     /** One line per step on {@code out}, e.g. {@code [3/8] reading CLIP ViT-B-32.pt}. */
     static ImportProgress printingTo(PrintStream out) {
+        return printingTo(new java.io.PrintWriter(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** One line per step on {@code out}, flushed. */
+    static ImportProgress printingTo(java.io.PrintWriter out) {
         long start = System.nanoTime();
         return (step, steps, what) ->
                 out.printf(
@@ -31,6 +36,7 @@ public interface ImportProgress {
                         step,
                         steps,
                         (System.nanoTime() - start) / 1e9,
-                        what);
+                        what)
+                        .flush();
     }
 }

@@ -11,6 +11,7 @@ import io.github.clip2latent.SampleResult;
 import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.NormalizationMode;
+import io.github.clip2latent.examples.cli.Clip2LatentCommand;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -175,17 +176,24 @@ class BundleImporterTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
         PrintStream pe = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(0, ImportMain.run(new String[] {"--help"}, po, pe));
+        assertEquals(0, Clip2LatentCommand.run(new String[] {"import", "--help"}, po, pe));
         assertTrue(o.toString(StandardCharsets.UTF_8).contains("--prior-copy"));
-        assertEquals(2, ImportMain.run(new String[] {"--prior", "x.ckpt"}, po, pe));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no StyleGAN pickle given"));
+        assertEquals(2, Clip2LatentCommand.run(new String[] {"import", "--prior", "x.ckpt"}, po, pe));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("Missing required options"),
+                err.toString(StandardCharsets.UTF_8));
         assertEquals(
                 2,
-                ImportMain.run(
-                        new String[] {"--noise", "loud", "--prior", "a", "--stylegan", "b"},
+                Clip2LatentCommand.run(
+                        new String[] {
+                            "import", "--noise", "loud", "--prior", "a", "--stylegan", "b", "--clip",
+                            "c", "--out", "d"
+                        },
                         po,
                         pe));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--noise must be"));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("expected random, const or none"),
+                err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -195,14 +203,18 @@ class BundleImporterTest {
         PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
         PrintStream pe = new PrintStream(err, true, StandardCharsets.UTF_8);
         String[] args = {
+            "import",
             "--prior", prior.toString(), "--stylegan", sg2.toString(), "--clip", clip.toString(),
             "--out", out.toString(), "--noise", "const", "--prior-copy", "online"
         };
-        assertEquals(0, ImportMain.run(args, po, pe), err.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                0, Clip2LatentCommand.run(args, po, pe), err.toString(StandardCharsets.UTF_8));
         String text = o.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("[1/8]") && text.contains("[8/8]") && text.contains("wrote"), text);
+        assertTrue(
+                text.contains("[1/8]") && text.contains("[8/8]") && text.contains("import: wrote"),
+                text);
         // The output now exists: a second import is refused and leaves it as it was.
-        assertEquals(1, ImportMain.run(args, po, pe));
+        assertEquals(1, Clip2LatentCommand.run(args, po, pe));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("exists and is not empty"));
         assertTrue(Files.isRegularFile(out.resolve(BundleManifest.FILE_NAME)));
     }

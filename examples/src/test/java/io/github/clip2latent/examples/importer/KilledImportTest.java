@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An import killed with SIGKILL while it writes (a child JVM running {@link ImportMain}) leaves
+ * An import killed with SIGKILL while it writes (a child JVM running {@code clip2latent import}) leaves
  * nothing under the output name, and a new import to the same name then succeeds.
  */
 class KilledImportTest {
@@ -39,7 +39,8 @@ class KilledImportTest {
                         "-Xmx512m",
                         "-cp",
                         System.getProperty("java.class.path"),
-                        ImportMain.class.getName(),
+                        io.github.clip2latent.examples.cli.Clip2LatentCommand.class.getName(),
+                        "import",
                         "--prior",
                         prior.toString(),
                         "--stylegan",
