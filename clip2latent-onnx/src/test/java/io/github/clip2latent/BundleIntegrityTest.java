@@ -139,7 +139,10 @@ class BundleIntegrityTest {
         List<String> lines = Files.readAllLines(merges, StandardCharsets.UTF_8);
         Files.write(merges, lines.subList(0, lines.size() - 2), StandardCharsets.UTF_8);
         assertContains(
-                failsToLoad(b, UNVERIFIED), "merges.txt", "no merge makes", "short or truncated");
+                failsToLoad(b, UNVERIFIED),
+                "merges.txt",
+                "are made by none of them",
+                "is the merges file truncated?");
     }
 
     @Test
