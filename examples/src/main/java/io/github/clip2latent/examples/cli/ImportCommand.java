@@ -99,7 +99,8 @@ final class ImportCommand implements Callable<Integer> {
             converter = NoiseConverter.class,
             description =
                     "StyleGAN2 synthesis noise recorded as the bundle's default: random (the"
-                            + " reference's), const or none (default: ${DEFAULT-VALUE})")
+                            + " reference's), const or none (default: ${DEFAULT-VALUE}); recorded"
+                            + " only: this runtime still synthesizes with the stored const noise")
     SynthesisNoise noise;
 
     @Option(names = "--id", paramLabel = "ID", description = "bundle id (default: DIR's name)")
