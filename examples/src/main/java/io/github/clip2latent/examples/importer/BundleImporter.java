@@ -372,34 +372,42 @@ public final class BundleImporter {
         StyleGan2Synthesis synthesis = StyleGanPickles.readStyleGan2(pickle).synthesis();
         OnnxModel model =
                 StyleGan2SynthesisGraphWriter.build(synthesis, pickle.getFileName().toString());
-        withConstNoiseDefaults(model, synthesis).write(file);
+        withConstNoise(model, synthesis).write(file);
     }
 
     /**
-     * Gives the noise inputs of a StyleGAN2 synthesis graph defaults (initializers of the same
-     * names): zero per-layer noise and {@code noise_const_scale = 1}, i.e. the stored {@code
-     * noise_const} (the reference's {@code noise_mode='const'}). The graph then takes {@code ws}
-     * alone, as the bundle contract of this runtime says. Inputs that already have a default are
-     * left alone. The runtime cannot feed these inputs yet (ONNX Runtime's Java API accepts no
-     * more inputs than the non-initializer ones): once it feeds the noise itself, this default
-     * goes and the manifest declares the noise inputs.
+     * Turns the noise inputs of a StyleGAN2 synthesis graph into constants: zero per-layer noise
+     * and {@code noise_const_scale = 1}, i.e. the stored {@code noise_const} (the reference's
+     * {@code noise_mode='const'}). The graph then takes {@code ws} alone, as the bundle contract
+     * of this runtime says, and ONNX Runtime folds the constant noise into the layers. Once the
+     * runtime feeds noise itself, this goes and the manifest declares the noise inputs.
      */
-    static OnnxModel withConstNoiseDefaults(OnnxModel model, StyleGan2Synthesis synthesis) {
+    static OnnxModel withConstNoise(OnnxModel model, StyleGan2Synthesis synthesis) {
         OnnxMl.ModelProto.Builder proto = model.proto().toBuilder();
         OnnxMl.GraphProto.Builder graph = proto.getGraphBuilder();
         Set<String> initialized = new HashSet<>();
         graph.getInitializerList().forEach(t -> initialized.add(t.getName()));
-        Set<String> inputs = new HashSet<>();
-        graph.getInputList().forEach(v -> inputs.add(v.getName()));
+        Set<String> constant = new HashSet<>();
         for (StyleGan2Synthesis.ModulatedConv layer : synthesis.noiseLayers()) {
-            if (inputs.contains(layer.path()) && !initialized.contains(layer.path())) {
+            constant.add(layer.path());
+            if (!initialized.contains(layer.path())) {
                 int res = layer.resolution();
                 graph.addInitializer(floats(layer.path(), new float[res * res], 1, 1, res, res));
             }
         }
         String scale = StyleGan2SynthesisGraphWriter.INPUT_NOISE_CONST_SCALE;
-        if (inputs.contains(scale) && !initialized.contains(scale)) {
-            graph.addInitializer(floats(scale, new float[] {1f}, 1));
+        boolean hasScale =
+                graph.getInputList().stream().anyMatch(v -> v.getName().equals(scale));
+        if (hasScale) {
+            constant.add(scale);
+            if (!initialized.contains(scale)) {
+                graph.addInitializer(floats(scale, new float[] {1f}, 1));
+            }
+        }
+        for (int i = graph.getInputCount() - 1; i >= 0; i--) {
+            if (constant.contains(graph.getInput(i).getName())) {
+                graph.removeInput(i);
+            }
         }
         return new OnnxModel(proto.build());
     }

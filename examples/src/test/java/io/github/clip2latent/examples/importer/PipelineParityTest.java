@@ -241,20 +241,45 @@ class PipelineParityTest {
         };
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
-        // ONNX Runtime's Java API accepts no more inputs than the graph's non-initializer ones, so
-        // the noise inputs' const defaults are taken out of this session's copy of the graph.
+        // The bundle's graph holds the const noise as constants (the runtime feeds ws alone):
+        // this session's copy makes the noise inputs inputs again, to feed the recorded draws.
         ai.onnx.proto.OnnxMl.ModelProto.Builder model =
                 ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
                                 Files.readAllBytes(bundle.stageFile(Stage.SYNTHESIS)))
                         .toBuilder();
         var graph = model.getGraphBuilder();
-        java.util.Set<String> noiseNames = new java.util.HashSet<>(List.of(layers));
-        noiseNames.add("noise_const_scale");
+        Map<String, long[]> noiseShapes = new LinkedHashMap<>();
+        for (String layer : layers) {
+            int res = Integer.parseInt(layer.substring(1, layer.indexOf('.')));
+            noiseShapes.put(layer, new long[] {B, 1, res, res});
+        }
+        noiseShapes.put("noise_const_scale", new long[] {1});
         for (int i = graph.getInitializerCount() - 1; i >= 0; i--) {
-            if (noiseNames.contains(graph.getInitializer(i).getName())) {
+            if (noiseShapes.containsKey(graph.getInitializer(i).getName())) {
                 graph.removeInitializer(i);
             }
         }
+        assertEquals(1, graph.getInputCount(), "the bundle's synthesis takes ws alone");
+        noiseShapes.forEach(
+                (name, shape) -> {
+                    var tensorType =
+                            ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
+                                    .setElemType(
+                                            ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE);
+                    var dims = ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder();
+                    for (long d : shape) {
+                        dims.addDim(
+                                ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder()
+                                        .setDimValue(d));
+                    }
+                    tensorType.setShape(dims);
+                    graph.addInput(
+                            ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder()
+                                    .setName(name)
+                                    .setType(
+                                            ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+                                                    .setTensorType(tensorType)));
+                });
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 OrtSession session = env.createSession(model.build().toByteArray(), options)) {
             inputs.put(

@@ -95,7 +95,7 @@ class PreviewRerankTest {
         StyleGan2Synthesis preview =
                 StyleGan2Preview.truncate(StyleGanPickles.readStyleGan2(pkl).synthesis(), previewSize);
         Path previewGraph = dir.resolve("preview.onnx");
-        BundleImporter.withConstNoiseDefaults(
+        BundleImporter.withConstNoise(
                         StyleGan2SynthesisGraphWriter.build(preview, "preview"), preview)
                 .write(previewGraph);
         RuntimeOptions options = RuntimeOptions.cpu().withIntraOpThreads(2);
