@@ -53,7 +53,7 @@ class PreviewRerankTest {
     @TempDir Path dir;
 
     @Test
-    void aPreviewStoppedAtTheFullSizeIsTheFullImage() throws Exception {
+    void aPreviewReadsTheFirstWsRowsOfTheFullNetwork() throws Exception {
         Path pkl = ImportFixtures.copy("stylegan2/network-snapshot-025000.pkl", dir);
         StyleGan2Synthesis full = StyleGanPickles.readStyleGan2(pkl).synthesis();
         StyleGan2Synthesis same = StyleGan2Preview.truncate(full, full.resolution());
