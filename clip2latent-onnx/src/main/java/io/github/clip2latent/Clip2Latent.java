@@ -1,11 +1,11 @@
 package io.github.clip2latent;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
 
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.latent.EditDirection;
+import io.github.clip2latent.runtime.CallTracker;
 import io.github.clip2latent.runtime.ExecutionProvider;
 import io.github.clip2latent.runtime.Generator;
 import io.github.clip2latent.runtime.ImageEncoder;
@@ -16,11 +16,11 @@ import io.github.clip2latent.runtime.TextEncoder;
 import io.github.clip2latent.schedule.NoiseSchedule;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A loaded clip2latent model: CLIP text and image encoders, the diffusion prior and a StyleGAN
@@ -42,7 +42,7 @@ public final class Clip2Latent implements AutoCloseable {
     private final PriorNetwork prior;
     private final Generator generator;
     private final NoiseSchedule schedule;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CallTracker calls = new CallTracker("this Clip2Latent handle");
 
     private Clip2Latent(
             ModelBundle bundle,
@@ -76,7 +76,7 @@ public final class Clip2Latent implements AutoCloseable {
      * @throws BundleException naming the file, the stage, what was expected and what was found
      */
     public static Clip2Latent load(Path directory, RuntimeOptions options) throws BundleException {
-        ModelBundle bundle = ModelBundle.open(directory);
+        ModelBundle bundle = ModelBundle.open(directory, options.verifyChecksums());
         SessionFactory sessions = new SessionFactory(options);
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
@@ -85,7 +85,8 @@ public final class Clip2Latent implements AutoCloseable {
             PriorNetwork prior = push(opened, PriorNetwork.open(bundle, sessions));
             Generator generator = push(opened, Generator.open(bundle, sessions));
             return new Clip2Latent(bundle, sessions, text, image, prior, generator);
-        } catch (BundleException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Also on an Error: an OutOfMemoryError while opening leaked every session before.
             while (!opened.isEmpty()) {
                 try {
                     opened.pop().close();
@@ -131,11 +132,36 @@ public final class Clip2Latent implements AutoCloseable {
      * Draws the images of a request.
      *
      * @throws IllegalArgumentException if the request does not fit this bundle (embedding width,
-     *     layer ranges, a prompt longer than the tokenizer's context)
+     *     layer ranges, a prompt longer than the tokenizer's context), or if its results alone
+     *     would not fit in memory (the message says so, before any stage runs; use {@link
+     *     #sampleEach} for such requests)
      */
     public SampleResult sample(SampleRequest request) {
-        checkState(!closed.get(), "this Clip2Latent handle is closed");
-        return new SamplingCall(this, request).run();
+        calls.enter();
+        try {
+            return new SamplingCall(this, request).run();
+        } finally {
+            calls.exit();
+        }
+    }
+
+    /**
+     * Draws the images of a request chunk by chunk (see {@link SampleRequest#chunkRows()}) and
+     * hands each chunk to {@code sink} as soon as it is ready, so that only one chunk's images are
+     * in memory: the way to draw more images than fit at once. The chunks together hold exactly the
+     * images {@link #sample(SampleRequest)} would return, in the same order.
+     *
+     * @throws IOException what {@code sink} threw; sampling stops there
+     * @throws IllegalArgumentException if the request does not fit this bundle
+     */
+    public void sampleEach(SampleRequest request, SampleSink sink) throws IOException {
+        checkArgument(sink != null, "sink must not be null");
+        calls.enter();
+        try {
+            new SamplingCall(this, request).runEach(sink);
+        } finally {
+            calls.exit();
+        }
     }
 
     /**
@@ -166,6 +192,11 @@ public final class Clip2Latent implements AutoCloseable {
         return sessions.activeProvider();
     }
 
+    /** Whether {@link #close()} was called: a running chunked call stops at its next chunk. */
+    boolean closing() {
+        return calls.isClosing();
+    }
+
     TextEncoder textEncoder() {
         return textEncoder;
     }
@@ -186,10 +217,14 @@ public final class Clip2Latent implements AutoCloseable {
         return schedule;
     }
 
-    /** Closes every stage in reverse order of loading; a second call does nothing. */
+    /**
+     * Closes every stage in reverse order of loading; a second call does nothing. Calls started
+     * before are waited for (a long, chunked call stops at its next chunk with an {@link
+     * IllegalStateException}); calls started after get an {@link IllegalStateException}.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!calls.close()) {
             return;
         }
         try {

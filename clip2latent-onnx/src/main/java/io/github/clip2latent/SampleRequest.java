@@ -4,21 +4,26 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import io.github.clip2latent.diffusion.SamplerKind;
 import io.github.clip2latent.latent.EditDirection;
 import io.github.clip2latent.latent.LayerRange;
 import io.github.clip2latent.tokenizer.ClipTokenizer;
 import io.github.clip2latent.tokenizer.TruncationPolicy;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What to draw: the condition (prompts, an image or an embedding), the sampling settings and the
- * latent edits. Immutable; build one with {@link #builder()} or, bound to a model, with {@link
- * Clip2Latent#prompt(String)} and friends.
+ * latent edits. Immutable and always valid: the canonical constructor checks every field (the
+ * builder's setters check the same rules earlier, one value at a time). Build one with {@link
+ * #builder()} or, bound to a model, with {@link Clip2Latent#prompt(String)} and friends; change one
+ * with {@link #toBuilder()}.
  *
  * @param prompts the text prompts (one or more), or empty when another condition is used
  * @param image an image whose CLIP embedding is the condition (image variations), or null
@@ -35,6 +40,11 @@ import java.util.Locale;
  * @param seed the seed of every random draw of the call
  * @param styleMix style mixing, or null
  * @param edits latent edits, applied in order
+ * @param promptTruncation what to do with a prompt longer than the tokenizer's context: fail
+ *     (default) or keep its start
+ * @param chunkRows rows (images x candidates) sampled together: memory is bounded by the chunk, not
+ *     the request. A seed reproduces the same bits with the same chunk size; requests of at most
+ *     one chunk match earlier versions.
  */
 public record SampleRequest(
         List<String> prompts,
@@ -50,7 +60,9 @@ public record SampleRequest(
         int candidates,
         long seed,
         StyleMix styleMix,
-        List<LatentEdit> edits) {
+        List<LatentEdit> edits,
+        TruncationPolicy promptTruncation,
+        int chunkRows) {
 
     /** The reference demo's respacing: skip 250, i.e. the four steps 750, 500, 250, 0. */
     public static final int DEFAULT_SKIP = 250;
@@ -58,8 +70,18 @@ public record SampleRequest(
     /** The reference demo's guidance scale. */
     public static final float DEFAULT_GUIDANCE = 2f;
 
-    /** Validates and copies. */
+    /**
+     * Rows sampled together by default: the paper's 16 candidates of one image, about 200 MB of
+     * pixels at 1024 x 1024.
+     */
+    public static final int DEFAULT_CHUNK_ROWS = 16;
+
+    /** Validates and copies; each message names the field and the value found. */
     public SampleRequest {
+        checkNotNull(prompts, "prompts");
+        for (int i = 0; i < prompts.size(); i++) {
+            checkPrompt(prompts.get(i), "prompt " + i);
+        }
         prompts = List.copyOf(prompts);
         int conditions =
                 (prompts.isEmpty() ? 0 : 1) + (image != null ? 1 : 0) + (embedding != null ? 1 : 0);
@@ -67,15 +89,41 @@ public record SampleRequest(
                 conditions == 1,
                 "a request needs exactly one condition (prompt(s), image or embedding), got %s",
                 conditions);
-        embedding = embedding == null ? null : embedding.clone();
+        if (embedding != null) {
+            checkEmbedding(embedding);
+            embedding = embedding.clone();
+        }
         image = image == null ? null : copy(image);
+        if (negativePrompt != null) {
+            checkPrompt(negativePrompt, "negative prompt");
+        }
+        checkGuidance(guidance);
+        checkTruncation(truncation);
+        checkArgument(
+                steps >= 0 && skip >= 0, "steps and skip must be >= 0, got %s and %s", steps, skip);
         checkArgument(
                 steps == 0 ^ skip == 0,
                 "set either steps or skip, got steps=%s skip=%s",
                 steps,
                 skip);
         checkNotNull(sampler, "sampler");
+        checkArgument(samples >= 1, "samples must be >= 1, got %s", samples);
+        checkArgument(candidates >= 1, "candidates must be >= 1, got %s", candidates);
+        checkNotNull(edits, "edits");
+        for (LatentEdit edit : edits) {
+            checkNotNull(edit, "edit");
+            checkStrength(edit.strength());
+        }
         edits = List.copyOf(edits);
+        checkNotNull(promptTruncation, "promptTruncation");
+        checkArgument(chunkRows >= 1, "chunkRows must be >= 1, got %s", chunkRows);
+        // Exact: conditions x samples x candidates must count in a long (it always does for ints,
+        // but the product of three ints does not fit an int: 65536 x 65536 wrapped to 0).
+        Math.multiplyExact(Math.multiplyExact((long) conditionCount(prompts), samples), candidates);
+    }
+
+    private static int conditionCount(List<String> prompts) {
+        return prompts.isEmpty() ? 1 : prompts.size();
     }
 
     /**
@@ -93,6 +141,37 @@ public record SampleRequest(
         return new Builder(null);
     }
 
+    /** An unbound builder holding every field of this request, seed included. */
+    public Builder toBuilder() {
+        return toBuilder(null);
+    }
+
+    /** A builder bound to {@code model} holding every field of this request. */
+    Builder toBuilder(Clip2Latent model) {
+        Builder b = new Builder(model);
+        if (!prompts.isEmpty()) {
+            b.prompts(prompts);
+        } else if (image != null) {
+            b.image(image);
+        } else {
+            b.embedding(embedding);
+        }
+        b.negativePrompt = negativePrompt;
+        b.guidance = guidance;
+        b.truncation = truncation;
+        b.steps = steps;
+        b.skip = skip;
+        b.sampler = sampler;
+        b.samples = samples;
+        b.candidates = candidates;
+        b.seed = seed;
+        b.styleMix = styleMix;
+        b.edits.addAll(edits);
+        b.promptTruncation = promptTruncation;
+        b.chunkRows = chunkRows;
+        return b;
+    }
+
     @Override
     public float[] embedding() {
         return embedding == null ? null : embedding.clone();
@@ -105,7 +184,17 @@ public record SampleRequest(
 
     /** Number of conditions: prompts, or 1 for an image or embedding. */
     public int conditionCount() {
-        return prompts.isEmpty() ? 1 : prompts.size();
+        return conditionCount(prompts);
+    }
+
+    /** Images the request returns: conditions x samples, computed exactly. */
+    public long outputCount() {
+        return Math.multiplyExact((long) conditionCount(), samples);
+    }
+
+    /** Rows the prior and generator run: conditions x samples x candidates, computed exactly. */
+    public long rowCount() {
+        return Math.multiplyExact(outputCount(), candidates);
     }
 
     /** One line describing the request, as written into PNG metadata. */
@@ -142,6 +231,13 @@ public record SampleRequest(
         for (LatentEdit edit : edits) {
             sb.append(", edit=").append(edit.direction()).append(" x ").append(edit.strength());
         }
+        if (promptTruncation != TruncationPolicy.ERROR) {
+            sb.append(", promptTruncation=").append(promptTruncation);
+        }
+        if (rowCount() > chunkRows) {
+            // The chunk size decides the order of the random draws, so it is part of the recipe.
+            sb.append(", chunkRows=").append(chunkRows);
+        }
         return sb.toString();
     }
 
@@ -149,25 +245,28 @@ public record SampleRequest(
     public boolean equals(Object o) {
         return o instanceof SampleRequest r
                 && prompts.equals(r.prompts)
+                && sameImage(image, r.image)
                 && Arrays.equals(embedding, r.embedding)
-                && java.util.Objects.equals(negativePrompt, r.negativePrompt)
-                && guidance == r.guidance
-                && truncation == r.truncation
+                && Objects.equals(negativePrompt, r.negativePrompt)
+                && Float.compare(guidance, r.guidance) == 0
+                && Float.compare(truncation, r.truncation) == 0
                 && steps == r.steps
                 && skip == r.skip
                 && sampler == r.sampler
                 && samples == r.samples
                 && candidates == r.candidates
                 && seed == r.seed
-                && java.util.Objects.equals(styleMix, r.styleMix)
+                && Objects.equals(styleMix, r.styleMix)
                 && edits.equals(r.edits)
-                && (image == null) == (r.image == null);
+                && promptTruncation == r.promptTruncation
+                && chunkRows == r.chunkRows;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(
+        return Objects.hash(
                 prompts,
+                image == null ? 0 : Arrays.hashCode(pixels(image)),
                 Arrays.hashCode(embedding),
                 negativePrompt,
                 guidance,
@@ -179,12 +278,63 @@ public record SampleRequest(
                 candidates,
                 seed,
                 styleMix,
-                edits);
+                edits,
+                promptTruncation,
+                chunkRows);
+    }
+
+    /** Images are compared by size and RGB pixels (both are the constructor's INT_RGB copies). */
+    private static boolean sameImage(BufferedImage a, BufferedImage b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.getWidth() == b.getWidth()
+                && a.getHeight() == b.getHeight()
+                && Arrays.equals(pixels(a), pixels(b));
+    }
+
+    private static int[] pixels(BufferedImage rgb) {
+        return ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
     }
 
     @Override
     public String toString() {
         return "SampleRequest[" + describe() + "]";
+    }
+
+    static String checkPrompt(String value, String what) {
+        checkArgument(
+                value != null && !value.isBlank(),
+                "%s must not be empty, got %s",
+                what,
+                value == null ? "null" : "\"" + value + "\"");
+        return value;
+    }
+
+    static void checkEmbedding(float[] value) {
+        checkArgument(value != null && value.length > 0, "embedding must not be empty");
+        for (int i = 0; i < value.length; i++) {
+            checkArgument(
+                    Float.isFinite(value[i]),
+                    "embedding[%s] is not finite: %s",
+                    i,
+                    (Object) value[i]);
+        }
+    }
+
+    static void checkGuidance(double value) {
+        checkArgument(
+                Double.isFinite(value) && value >= 0,
+                "guidance must be a finite value >= 0, got %s",
+                value);
+    }
+
+    static void checkTruncation(double psi) {
+        checkArgument(psi >= 0 && psi <= 1, "truncate psi must be in [0, 1], got %s", psi);
+    }
+
+    static void checkStrength(double strength) {
+        checkArgument(Double.isFinite(strength), "edit strength must be finite, got %s", strength);
     }
 
     /**
@@ -208,6 +358,7 @@ public record SampleRequest(
         private StyleMix styleMix;
         private final List<LatentEdit> edits = new ArrayList<>();
         private TruncationPolicy promptTruncation = TruncationPolicy.ERROR;
+        private int chunkRows = DEFAULT_CHUNK_ROWS;
 
         Builder(Clip2Latent model) {
             this.model = model;
@@ -249,14 +400,7 @@ public record SampleRequest(
 
         /** Condition on a raw CLIP embedding (replaces any earlier condition). */
         public Builder embedding(float[] value) {
-            checkArgument(value != null && value.length > 0, "embedding must not be empty");
-            for (int i = 0; i < value.length; i++) {
-                checkArgument(
-                        Float.isFinite(value[i]),
-                        "embedding[%s] is not finite: %s",
-                        i,
-                        (Object) value[i]);
-            }
+            checkEmbedding(value);
             clearCondition();
             this.embedding = value.clone();
             return this;
@@ -272,17 +416,14 @@ public record SampleRequest(
          * Classifier-free guidance scale, >= 0; 1 is the conditional prediction alone. Default 2.
          */
         public Builder guidance(double value) {
-            checkArgument(
-                    Double.isFinite(value) && value >= 0,
-                    "guidance must be a finite value >= 0, got %s",
-                    value);
+            checkGuidance(value);
             this.guidance = (float) value;
             return this;
         }
 
         /** Truncation psi in [0, 1] towards the training mean of w; 1 (default) is none. */
         public Builder truncate(double psi) {
-            checkArgument(psi >= 0 && psi <= 1, "truncate psi must be in [0, 1], got %s", psi);
+            checkTruncation(psi);
             this.truncation = (float) psi;
             return this;
         }
@@ -348,8 +489,7 @@ public record SampleRequest(
 
         /** Adds an edit of a layer range. */
         public Builder edit(EditDirection direction, double strength, LayerRange layers) {
-            checkArgument(
-                    Double.isFinite(strength), "edit strength must be finite, got %s", strength);
+            checkStrength(strength);
             edits.add(
                     new LatentEdit(checkNotNull(direction, "direction"), (float) strength, layers));
             return this;
@@ -364,6 +504,17 @@ public record SampleRequest(
          */
         public Builder promptTruncation(TruncationPolicy value) {
             this.promptTruncation = checkNotNull(value, "promptTruncation");
+            return this;
+        }
+
+        /**
+         * Rows (images x candidates) sampled together, >= 1 (default {@value #DEFAULT_CHUNK_ROWS}):
+         * memory grows with the chunk, not the request. The chunk size is part of the recipe: it
+         * fixes the order of the random draws.
+         */
+        public Builder chunkRows(int value) {
+            checkArgument(value >= 1, "chunkRows must be >= 1, got %s", value);
+            this.chunkRows = value;
             return this;
         }
 
@@ -384,7 +535,9 @@ public record SampleRequest(
                     candidates,
                     chosenSeed,
                     styleMix,
-                    edits);
+                    edits,
+                    promptTruncation,
+                    chunkRows);
         }
 
         /** Builds the request and samples it with the model this builder is bound to. */
@@ -393,6 +546,19 @@ public record SampleRequest(
                     model != null,
                     "this builder is not bound to a model; use Clip2Latent.sample(request)");
             return model.sample(build());
+        }
+
+        /**
+         * Builds the request and samples it chunk by chunk with the model this builder is bound to,
+         * handing each chunk's images to {@code sink}: for requests whose results would not fit in
+         * memory at once. See {@link Clip2Latent#sampleEach(SampleRequest, SampleSink)}.
+         */
+        public void sampleEach(SampleSink sink) throws java.io.IOException {
+            checkState(
+                    model != null,
+                    "this builder is not bound to a model; use Clip2Latent.sampleEach(request,"
+                            + " sink)");
+            model.sampleEach(build(), sink);
         }
 
         /** {@code prompt}, or with {@code TRUNCATE} its start that fits in the context. */
@@ -424,15 +590,6 @@ public record SampleRequest(
             prompts.clear();
             image = null;
             embedding = null;
-        }
-
-        private static String checkPrompt(String value, String what) {
-            checkArgument(
-                    value != null && !value.isBlank(),
-                    "%s must not be empty, got %s",
-                    what,
-                    value == null ? "null" : "\"" + value + "\"");
-            return value;
         }
     }
 }

@@ -4,10 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.conditioning.Similarity;
-import io.github.clip2latent.diffusion.ClassifierFreeGuidance;
-import io.github.clip2latent.diffusion.DdimSampler;
-import io.github.clip2latent.diffusion.DdpmSampler;
-import io.github.clip2latent.diffusion.Sampler;
+import io.github.clip2latent.diffusion.GuidedSampling;
+import io.github.clip2latent.diffusion.NoiseSource;
 import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayerRange;
@@ -16,22 +14,38 @@ import io.github.clip2latent.latent.Truncation;
 import io.github.clip2latent.runtime.PriorNetwork;
 import io.github.clip2latent.schedule.SamplingPlan;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
  * One {@code sample()} call: condition, prior sampling with guidance, latent operations, synthesis
  * and CLIP re-ranking. Rows are laid out condition-major: row {@code (c * samples + s) * candidates
- * + k}. All randomness comes from one {@link SplittableRandom} seeded by the request, drawn in a
- * fixed order (initial noise, then the sampler's noise), so a seed reproduces the same bits.
+ * + k}.
+ *
+ * <p>The rows go through every stage in chunks of whole images (all candidates of an image in one
+ * chunk), {@code max(1, chunkRows / candidates)} images at a time, so the memory of a call is
+ * bounded by the chunk plus its results. All randomness comes from one {@link SplittableRandom}
+ * seeded by the request, drawn chunk after chunk in a fixed order (the chunk's initial noise, then
+ * the sampler's noise), so a seed reproduces the same bits for the same chunk size, and a request
+ * of one chunk draws exactly as before chunking.
  */
 final class SamplingCall {
+
+    /** The largest Java array, in elements (a few header words below Integer.MAX_VALUE). */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final Clip2Latent model;
     private final SampleRequest request;
     private final BundleManifest manifest;
     private final int dim;
     private final int numWs;
+    private final int embeddingDim;
+    private final int size;
+    private final long outputs;
+    private final int outputsPerChunk;
 
     SamplingCall(Clip2Latent model, SampleRequest request) {
         this.model = model;
@@ -39,34 +53,278 @@ final class SamplingCall {
         this.manifest = model.bundle().manifest();
         this.dim = manifest.latentDim();
         this.numWs = manifest.numWs();
+        this.embeddingDim = manifest.embeddingDim();
+        this.size = manifest.imageSize();
+        this.outputs = request.outputCount();
+        this.outputsPerChunk = Math.max(1, request.chunkRows() / request.candidates());
+        checkFitsBundle();
+        // One chunk's rows must index Java arrays: candidates alone may exceed the chunk.
+        long chunkRows = (long) outputsPerChunk * request.candidates();
+        checkArgument(
+                chunkRows * 3L * size * size <= MAX_ARRAY
+                        && chunkRows * numWs * (long) dim <= MAX_ARRAY,
+                "one chunk of %s rows (%s candidates per image) needs more than %s values per"
+                        + " array at image size %s; lower candidates or chunkRows",
+                chunkRows,
+                request.candidates(),
+                MAX_ARRAY,
+                size);
     }
 
+    /** Values per image in a {@link SampleResult}: pixels, w, ws and the score. */
+    private long valuesPerOutput() {
+        return 3L * size * size + dim + (long) numWs * dim + 1;
+    }
+
+    /**
+     * The whole request into one result.
+     *
+     * @throws IllegalArgumentException before any stage runs if the results alone would not fit in
+     *     a Java array or in the free heap
+     */
     SampleResult run() {
-        long start = System.nanoTime();
-        int outputs = request.conditionCount() * request.samples();
-        int rows = outputs * request.candidates();
-
-        float[] conditions = conditionEmbeddings();
-        int embeddingDim = manifest.embeddingDim();
-        float[] rowConditions =
-                repeatRows(
-                        conditions,
-                        request.conditionCount(),
-                        embeddingDim,
-                        request.samples() * request.candidates());
-        float[] rowNegatives = null;
-        if (request.negativePrompt() != null) {
-            float[] negative = model.textEncoder().encode(List.of(request.negativePrompt()));
-            rowNegatives = repeatRows(negative, 1, embeddingDim, rows);
+        long perOutput = valuesPerOutput();
+        long pixelValues = Math.multiplyExact(outputs, 3L * size * size);
+        long wsValues = Math.multiplyExact(outputs, (long) numWs * dim);
+        long bytes = Math.multiplyExact(Math.multiplyExact(outputs, perOutput), (long) Float.BYTES);
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        // The result record copies its arrays once, so twice the results must fit.
+        if (pixelValues > MAX_ARRAY || wsValues > MAX_ARRAY || 2 * (double) bytes > free) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "the request's %,d images (%,d prompts x %,d samples) need %,d MB for"
+                                    + " their results alone (pixels, w, ws and scores; twice that"
+                                    + " while the result is built), more than fit (%,d MB of heap"
+                                    + " free, at most %,d values per Java array); use"
+                                    + " Clip2Latent.sampleEach(request, sink) to receive them"
+                                    + " chunk by chunk, or ask for fewer",
+                            outputs,
+                            request.conditionCount(),
+                            request.samples(),
+                            bytes >> 20,
+                            Math.max(0, free) >> 20,
+                            MAX_ARRAY));
         }
-        long conditioned = System.nanoTime();
+        int n = (int) outputs;
+        float[] pixels = new float[(int) pixelValues];
+        float[] w = new float[n * dim];
+        float[] ws = new float[(int) wsValues];
+        float[] scores = new float[n];
+        long[] nanos = new long[5];
+        try {
+            forEachChunk(
+                    (first, chunk) -> {
+                        int at = (int) first;
+                        int count = chunk.count;
+                        int px = 3 * size * size;
+                        System.arraycopy(chunk.pixels, 0, pixels, at * px, count * px);
+                        System.arraycopy(chunk.w, 0, w, at * dim, count * dim);
+                        System.arraycopy(chunk.ws, 0, ws, at * numWs * dim, count * numWs * dim);
+                        System.arraycopy(chunk.scores, 0, scores, at, count);
+                        add(nanos, chunk.timings);
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not reached: the consumer above does no I/O
+        }
+        return new SampleResult(
+                request,
+                manifest.id(),
+                n,
+                size,
+                size,
+                numWs,
+                dim,
+                pixels,
+                w,
+                ws,
+                scores,
+                new StageTimings(nanos[0], nanos[1], nanos[2], nanos[3], nanos[4]));
+    }
 
-        float[] w = samplePrior(rowConditions, rowNegatives, rows);
-        long sampled = System.nanoTime();
+    /** The request chunk by chunk into {@code sink}. */
+    void runEach(SampleSink sink) throws IOException {
+        forEachChunk(
+                (first, chunk) ->
+                        sink.accept(
+                                first,
+                                new SampleResult(
+                                        request,
+                                        manifest.id(),
+                                        chunk.count,
+                                        size,
+                                        size,
+                                        numWs,
+                                        dim,
+                                        chunk.pixels,
+                                        chunk.w,
+                                        chunk.ws,
+                                        chunk.scores,
+                                        chunk.timings)));
+    }
 
-        float[] ws = LayeredLatents.broadcast(w, rows, numWs, dim);
+    private static void add(long[] nanos, StageTimings t) {
+        nanos[0] += t.conditionNanos();
+        nanos[1] += t.priorNanos();
+        nanos[2] += t.synthesisNanos();
+        nanos[3] += t.scoringNanos();
+        nanos[4] += t.totalNanos();
+    }
+
+    /** One chunk's chosen images: {@code count} of them, arrays sized to the chunk. */
+    private record Chunk(
+            int count,
+            float[] pixels,
+            float[] w,
+            float[] ws,
+            float[] scores,
+            StageTimings timings) {}
+
+    private interface ChunkConsumer {
+        void accept(long firstOutput, Chunk chunk) throws IOException;
+    }
+
+    private void forEachChunk(ChunkConsumer consumer) throws IOException {
+        long start = System.nanoTime();
+        float[] fixedCondition = null;
+        if (request.prompts().isEmpty()) {
+            fixedCondition =
+                    request.image() != null
+                            ? model.imageEncoder().encode(request.image())
+                            : checkedEmbedding();
+        }
+        float[] negative =
+                request.negativePrompt() == null
+                        ? null
+                        : model.textEncoder()
+                                .encode(
+                                        List.of(request.negativePrompt()),
+                                        request.promptTruncation());
+        float[] donor = request.styleMix() == null ? null : styleDonor(request.styleMix());
+        SamplingPlan plan =
+                request.steps() > 0
+                        ? SamplingPlan.consistent(model.schedule(), request.steps())
+                        : SamplingPlan.referenceSkip(model.schedule(), request.skip());
+        GuidedSampling sampling =
+                new GuidedSampling(plan, request.sampler().create(), request.guidance());
+        NoiseSource noise = NoiseSource.gaussian(new SplittableRandom(request.seed()));
+        long setup = System.nanoTime() - start;
+
+        int candidates = request.candidates();
+        int samples = request.samples();
+        try (PriorNetwork.Runner runner = model.prior().newRunner()) {
+            for (long first = 0; first < outputs; first += outputsPerChunk) {
+                if (model.closing()) {
+                    throw new IllegalStateException(
+                            "this Clip2Latent handle is closed: the call stopped after "
+                                    + first
+                                    + " of "
+                                    + outputs
+                                    + " images");
+                }
+                long t0 = System.nanoTime();
+                int count = (int) Math.min(outputsPerChunk, outputs - first);
+                int rows = count * candidates;
+                float[] rowConditions = new float[rows * embeddingDim];
+                if (fixedCondition != null) {
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(
+                                fixedCondition, 0, rowConditions, r * embeddingDim, embeddingDim);
+                    }
+                } else {
+                    int c0 = (int) (first / samples);
+                    int c1 = (int) ((first + count - 1) / samples);
+                    float[] encoded =
+                            model.textEncoder()
+                                    .encode(
+                                            request.prompts().subList(c0, c1 + 1),
+                                            request.promptTruncation());
+                    for (int r = 0; r < rows; r++) {
+                        int c = (int) ((first + r / candidates) / samples) - c0;
+                        System.arraycopy(
+                                encoded,
+                                c * embeddingDim,
+                                rowConditions,
+                                r * embeddingDim,
+                                embeddingDim);
+                    }
+                }
+                float[] rowNegatives = negative == null ? null : repeat(negative, rows);
+                long conditioned = System.nanoTime();
+
+                // Reference section 4: x_T ~ N(0, I), guided x0 prediction, sampler steps, then
+                // w = x std + mean, truncation.
+                float[] w = sampling.sample(runner, rowConditions, rowNegatives, rows, noise);
+                LatentStats stats = model.bundle().latentStats();
+                stats.denormalizeInPlace(w, rows);
+                Truncation.applyInPlace(w, rows, stats.mean(), request.truncation());
+                long sampled = System.nanoTime();
+
+                float[] ws = LayeredLatents.broadcast(w, rows, numWs, dim);
+                if (donor != null) {
+                    LayeredLatents.styleMixInPlace(
+                            ws,
+                            LayeredLatents.broadcast(repeat(donor, rows), rows, numWs, dim),
+                            rows,
+                            numWs,
+                            dim,
+                            request.styleMix().layers());
+                }
+                for (LatentEdit edit : request.edits()) {
+                    LayerRange layers =
+                            edit.layers() != null ? edit.layers() : LayerRange.all(numWs);
+                    edit.direction().applyInPlace(ws, rows, numWs, edit.strength(), layers);
+                }
+                float[] pixels = model.generator().synthesize(ws, rows);
+                long synthesized = System.nanoTime();
+
+                float[] embeddings = model.imageEncoder().encode(pixels, rows, size, size);
+                float[] scores = new float[rows];
+                for (int r = 0; r < rows; r++) {
+                    scores[r] =
+                            (float)
+                                    Similarity.cosine(
+                                            embeddings,
+                                            r * embeddingDim,
+                                            rowConditions,
+                                            r * embeddingDim,
+                                            embeddingDim);
+                }
+                int[] best = bestCandidates(scores, count, candidates);
+                long scored = System.nanoTime();
+                long conditionNanos = conditioned - t0 + (first == 0 ? setup : 0);
+                consumer.accept(
+                        first,
+                        new Chunk(
+                                count,
+                                pickRows(pixels, best, 3 * size * size),
+                                pickRows(w, best, dim),
+                                pickRows(ws, best, numWs * dim),
+                                pickScores(scores, best),
+                                new StageTimings(
+                                        conditionNanos,
+                                        sampled - conditioned,
+                                        synthesized - sampled,
+                                        scored - synthesized,
+                                        scored - t0 + (first == 0 ? setup : 0))));
+            }
+        }
+    }
+
+    /** Checks what depends on the bundle before any stage runs. */
+    private void checkFitsBundle() {
+        if (request.embedding() != null) {
+            checkedEmbedding();
+        }
         if (request.styleMix() != null) {
-            mixStyles(ws, rows, request.styleMix());
+            LayerRange layers = request.styleMix().layers();
+            checkArgument(
+                    layers.end() <= numWs,
+                    "style-mix layers [%s, %s) exceed the generator's %s layers",
+                    layers.start(),
+                    layers.end(),
+                    numWs);
         }
         for (LatentEdit edit : request.edits()) {
             LayerRange layers = edit.layers() != null ? edit.layers() : LayerRange.all(numWs);
@@ -81,113 +339,32 @@ final class SamplingCall {
                     "edit direction has dim %s, the bundle's latent dim is %s",
                     edit.direction().dim(),
                     dim);
-            edit.direction().applyInPlace(ws, rows, numWs, edit.strength(), layers);
         }
-        float[] pixels = model.generator().synthesize(ws, rows);
-        long synthesized = System.nanoTime();
-
-        int size = manifest.imageSize();
-        float[] embeddings = model.imageEncoder().encode(pixels, rows, size, size);
-        float[] scores = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            scores[r] =
-                    (float)
-                            Similarity.cosine(
-                                    embeddings,
-                                    r * embeddingDim,
-                                    rowConditions,
-                                    r * embeddingDim,
-                                    embeddingDim);
-        }
-        int[] best = bestCandidates(scores, outputs, request.candidates());
-        long scored = System.nanoTime();
-
-        return new SampleResult(
-                request,
-                manifest.id(),
-                outputs,
-                size,
-                size,
-                numWs,
-                dim,
-                pickRows(pixels, best, 3 * size * size),
-                pickRows(w, best, dim),
-                pickRows(ws, best, numWs * dim),
-                pickScores(scores, best),
-                new StageTimings(
-                        conditioned - start,
-                        sampled - conditioned,
-                        synthesized - sampled,
-                        scored - synthesized,
-                        scored - start));
     }
 
-    private float[] conditionEmbeddings() {
-        if (!request.prompts().isEmpty()) {
-            return model.textEncoder().encode(request.prompts());
-        }
-        if (request.image() != null) {
-            return model.imageEncoder().encode(request.image());
-        }
+    private float[] checkedEmbedding() {
         float[] embedding = request.embedding();
         checkArgument(
-                embedding.length == manifest.embeddingDim(),
+                embedding.length == embeddingDim,
                 "embedding has %s values, the bundle's CLIP embedding width is %s",
                 embedding.length,
-                manifest.embeddingDim());
+                embeddingDim);
         return embedding;
-    }
-
-    /**
-     * Reference section 4: x_T ~ N(0, I), guided x0 prediction, sampler steps, then w = x std +
-     * mean, truncation.
-     */
-    private float[] samplePrior(float[] conditions, float[] negatives, int rows) {
-        SamplingPlan plan =
-                request.steps() > 0
-                        ? SamplingPlan.consistent(model.schedule(), request.steps())
-                        : SamplingPlan.referenceSkip(model.schedule(), request.skip());
-        Sampler sampler =
-                request.sampler() == SamplerKind.DDIM
-                        ? DdimSampler.deterministic()
-                        : DdpmSampler.INSTANCE;
-        SplittableRandom random = new SplittableRandom(request.seed());
-        float[] x = StandardNormal.sample(random, rows * dim);
-        try (PriorNetwork.Runner runner = model.prior().newRunner()) {
-            ClassifierFreeGuidance guidance =
-                    ClassifierFreeGuidance.withNegative(
-                            runner, request.guidance(), conditions, negatives, rows);
-            sampler.sample(plan, guidance, x, rows, dim, random);
-        }
-        LatentStats stats = model.bundle().latentStats();
-        stats.denormalizeInPlace(x, rows);
-        Truncation.applyInPlace(x, rows, stats.mean(), request.truncation());
-        return x;
     }
 
     /**
      * Reference section 6: the chosen layers take the w of a random z (one donor for every row).
      */
-    private void mixStyles(float[] ws, int rows, StyleMix mix) {
-        checkArgument(
-                mix.layers().end() <= numWs,
-                "style-mix layers [%s, %s) exceed the generator's %s layers",
-                mix.layers().start(),
-                mix.layers().end(),
-                numWs);
+    private float[] styleDonor(StyleMix mix) {
         float[] z = StandardNormal.sample(new SplittableRandom(mix.seed()), manifest.zDim());
-        float[] donorW = model.generator().map(z, 1);
-        float[] donor =
-                LayeredLatents.broadcast(repeatRows(donorW, 1, dim, rows), rows, numWs, dim);
-        LayeredLatents.styleMixInPlace(ws, donor, rows, numWs, dim, mix.layers());
+        return model.generator().map(z, 1);
     }
 
-    private static float[] repeatRows(float[] values, int count, int width, int times) {
-        float[] out = new float[count * times * width];
-        for (int c = 0; c < count; c++) {
-            for (int t = 0; t < times; t++) {
-                System.arraycopy(values, c * width, out, (c * times + t) * width, width);
-            }
+    /** {@code times} copies of one row. */
+    private static float[] repeat(float[] row, int times) {
+        float[] out = new float[times * row.length];
+        for (int t = 0; t < times; t++) {
+            System.arraycopy(row, 0, out, t * row.length, row.length);
         }
         return out;
     }

@@ -9,10 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.conditioning.Similarity;
+import io.github.clip2latent.diffusion.SamplerKind;
+import io.github.clip2latent.fixtures.RandomBundles;
 import io.github.clip2latent.latent.EditDirection;
 import io.github.clip2latent.latent.LayerRange;
 import io.github.clip2latent.latent.LayeredLatents;
-import io.github.clip2latent.fixtures.RandomBundles;
 import io.github.clip2latent.runtime.ExecutionProvider;
 import io.github.clip2latent.runtime.Generator;
 import io.github.clip2latent.runtime.ImageEncoder;

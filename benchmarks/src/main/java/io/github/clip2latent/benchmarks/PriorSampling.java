@@ -3,8 +3,10 @@ package io.github.clip2latent.benchmarks;
 import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.diffusion.ClassifierFreeGuidance;
-import io.github.clip2latent.diffusion.DdpmSampler;
 import io.github.clip2latent.diffusion.Denoiser;
+import io.github.clip2latent.diffusion.GuidedSampling;
+import io.github.clip2latent.diffusion.NoiseSource;
+import io.github.clip2latent.diffusion.SamplerKind;
 import io.github.clip2latent.diffusion.StandardNormal;
 import io.github.clip2latent.runtime.PriorNetwork;
 import io.github.clip2latent.runtime.RuntimeOptions;
@@ -17,9 +19,10 @@ import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
 /**
- * The prior's sampling loop as {@code sample()} runs it (a runner, guidance and DDPM per call, x_T
- * from the seed), without the other stages, so its cost can be measured alone. Holds the open
- * network and the per-benchmark inputs; {@link #close()} frees the session.
+ * The prior's sampling loop as {@code sample()} runs it (a runner per call and the core's {@link
+ * GuidedSampling} with DDPM, x_T from the seed), without the other stages, so that its cost can be
+ * measured alone. Holds the open network and the per-benchmark inputs; {@link #close()} frees the
+ * session.
  */
 public final class PriorSampling implements AutoCloseable {
 
@@ -99,8 +102,8 @@ public final class PriorSampling implements AutoCloseable {
     }
 
     /**
-     * One sampling call as {@code SamplingCall.samplePrior} makes it: a fresh runner (closed
-     * after), guidance, x_T and the sampler's noise from one seeded stream.
+     * One sampling call as {@code SamplingCall} makes it: a fresh runner (closed after), then
+     * {@link GuidedSampling} with x_T and the sampler's noise from one seeded stream.
      *
      * @param wrap wraps the runner, e.g. in a {@link TimedDenoiser}
      */
@@ -108,15 +111,16 @@ public final class PriorSampling implements AutoCloseable {
             SamplingPlan plan,
             ClassifierFreeGuidance.Batching batching,
             UnaryOperator<Denoiser> wrap) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] x = StandardNormal.sample(random, rows * dim);
+        GuidedSampling sampling =
+                new GuidedSampling(plan, SamplerKind.DDPM.create(), GUIDANCE, batching);
         try (PriorNetwork.Runner runner = network.newRunner()) {
-            ClassifierFreeGuidance guidance =
-                    ClassifierFreeGuidance.create(
-                            wrap.apply(runner), GUIDANCE, conditions, null, rows, batching);
-            DdpmSampler.INSTANCE.sample(plan, guidance, x, rows, dim, random);
+            return sampling.sample(
+                    wrap.apply(runner),
+                    conditions,
+                    null,
+                    rows,
+                    NoiseSource.gaussian(new SplittableRandom(seed)));
         }
-        return x;
     }
 
     @Override

@@ -130,6 +130,35 @@ public final class AtomicFiles {
         Files.setPosixFilePermissions(temp, permissions);
     }
 
+    /**
+     * Deletes the temporary files that writes killed before their rename left in {@code dir}
+     * ({@code .<name>.<random>.tmp}); no reader ever opens them.
+     *
+     * @return the files deleted
+     * @throws IOException if the folder cannot be listed or a file cannot be deleted
+     */
+    public static java.util.List<Path> removeOrphans(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        java.util.List<Path> orphans;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            orphans =
+                    files.filter(
+                                    p -> {
+                                        String name = p.getFileName().toString();
+                                        return name.startsWith(".")
+                                                && name.endsWith(".tmp")
+                                                && Files.isRegularFile(p);
+                                    })
+                            .toList();
+        }
+        for (Path orphan : orphans) {
+            Files.deleteIfExists(orphan);
+        }
+        return orphans;
+    }
+
     /** Writes bytes to {@code target} atomically. */
     public static void write(Path target, byte[] bytes) throws IOException {
         Objects.requireNonNull(bytes, "bytes");

@@ -82,10 +82,7 @@ public final class Npy {
                     file + ": Fortran-order arrays are not supported; save with C order");
         }
         long[] shape = parseShape(find(SHAPE, header, "shape", file), file);
-        long count = 1;
-        for (long d : shape) {
-            count = Math.multiplyExact(count, d);
-        }
+        long count = count(shape, file);
         if (count > Integer.MAX_VALUE - 8) {
             throw new IOException(
                     file + ": array of " + count + " values is too large for one float[]");
@@ -126,6 +123,87 @@ public final class Npy {
             }
         }
         return new NpyArray(shape, data);
+    }
+
+    /** The number of values of a shape, or an IOException naming the file if it overflows. */
+    private static long count(long[] shape, Path file) throws IOException {
+        long count = 1;
+        try {
+            for (long d : shape) {
+                count = Math.multiplyExact(count, d);
+            }
+        } catch (ArithmeticException e) {
+            throw new IOException(
+                    file + ": .npy shape " + NpyArray.shapeString(shape) + " overflows a long", e);
+        }
+        return count;
+    }
+
+    /**
+     * Reads only the header of a float .npy file and checks that the file holds exactly the data
+     * bytes the header declares: a cheap completeness check of a large file.
+     *
+     * @return the shape
+     * @throws IOException naming the file if it is not a .npy file, or is shorter or longer than
+     *     its header says
+     */
+    public static long[] readShape(Path file) throws IOException {
+        byte[] head = new byte[12];
+        long size;
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            size = channel.size();
+            int n = channel.read(ByteBuffer.wrap(head));
+            if (n < 10) {
+                throw new IOException(file + ": not a .npy file (" + size + " bytes)");
+            }
+            for (int i = 0; i < MAGIC.length; i++) {
+                if (head[i] != MAGIC[i]) {
+                    throw new IOException(file + ": not a .npy file (bad magic string)");
+                }
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+            int major = head[6];
+            int headerStart = major == 1 ? 10 : 12;
+            long headerLength =
+                    major == 1
+                            ? Short.toUnsignedInt(buffer.getShort(8))
+                            : Integer.toUnsignedLong(buffer.getInt(8));
+            if (major < 1
+                    || major > 3
+                    || headerStart + headerLength > size
+                    || headerLength > 1 << 20) {
+                throw new IOException(file + ": bad or truncated .npy header");
+            }
+            ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+            channel.read(header, headerStart);
+            String text =
+                    new String(
+                            header.array(),
+                            0,
+                            header.position(),
+                            major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            String descr = find(DESCR, text, "descr", file);
+            int width = "<f8".equals(descr) ? 8 : 4;
+            long[] shape = parseShape(find(SHAPE, text, "shape", file), file);
+            long expected =
+                    headerStart + headerLength + Math.multiplyExact(count(shape, file), width);
+            if (size != expected) {
+                throw new IOException(
+                        file
+                                + ": "
+                                + size
+                                + " bytes, its header (shape "
+                                + NpyArray.shapeString(shape)
+                                + " of "
+                                + descr
+                                + ") needs "
+                                + expected
+                                + ": the file is truncated or damaged");
+            }
+            return shape;
+        } catch (ArithmeticException e) {
+            throw new IOException(file + ": .npy shape overflows", e);
+        }
     }
 
     private static String find(Pattern pattern, String header, String key, Path file)

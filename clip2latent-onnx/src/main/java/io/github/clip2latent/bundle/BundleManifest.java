@@ -31,6 +31,9 @@ import java.util.TreeMap;
  * @param stages every stage's graph and I/O
  * @param directions named edit directions, {@code .npy} of shape (D) or (numWs, D)
  * @param provenance free key/value facts (how the bundle was made)
+ * @param checksums the lowercase hex SHA-256 of every file the manifest names, by its relative path
+ *     (written by {@link BundleWriter}, verified at load); empty for bundles written before
+ *     checksums existed, which load unverified
  */
 public record BundleManifest(
         int formatVersion,
@@ -50,13 +53,20 @@ public record BundleManifest(
         TokenizerFiles tokenizer,
         Map<Stage, StageSpec> stages,
         Map<String, String> directions,
-        Map<String, String> provenance) {
+        Map<String, String> provenance,
+        Map<String, String> checksums) {
 
     /** The manifest file name inside a bundle. */
     public static final String FILE_NAME = "clip2latent.json";
 
     /** The format version this library reads and writes. */
     public static final int FORMAT_VERSION = 1;
+
+    /**
+     * The most diffusion steps a manifest may declare: the reference trains with 1000; the schedule
+     * tables take 64 bytes per step.
+     */
+    public static final int MAX_TIMESTEPS = 100_000;
 
     /** The only prediction objective the library samples: the network predicts x0. */
     public static final String OBJECTIVE = "x0";
@@ -71,7 +81,11 @@ public record BundleManifest(
         checkNotNull(id, "id");
         description = description == null ? "" : description;
         checkDimensions(latentDim, numWs, zDim, embeddingDim, imageSize);
-        checkArgument(timesteps >= 2, "timesteps must be >= 2, got %s", timesteps);
+        checkArgument(
+                timesteps >= 2 && timesteps <= MAX_TIMESTEPS,
+                "schedule.timesteps must be in [2, %s], got %s",
+                MAX_TIMESTEPS,
+                timesteps);
         checkNotNull(betaSchedule, "betaSchedule");
         checkNotNull(latentMean, "latentMean");
         checkNotNull(latentStd, "latentStd");
@@ -85,6 +99,65 @@ public record BundleManifest(
         stages = java.util.Collections.unmodifiableMap(copy);
         directions = java.util.Collections.unmodifiableMap(new TreeMap<>(directions));
         provenance = java.util.Collections.unmodifiableMap(new TreeMap<>(provenance));
+        checksums =
+                java.util.Collections.unmodifiableMap(
+                        new TreeMap<>(checksums == null ? Map.of() : checksums));
+        for (Map.Entry<String, String> e : checksums.entrySet()) {
+            checkArgument(
+                    e.getValue().matches("[0-9a-f]{64}"),
+                    "checksums.%s must be 64 lowercase hex digits (SHA-256), got '%s'",
+                    e.getKey(),
+                    e.getValue());
+        }
+    }
+
+    /**
+     * Every file this manifest names, relative to the bundle folder: stage graphs, tokenizer files,
+     * latent stats, w_avg and directions.
+     */
+    public java.util.List<String> files() {
+        java.util.List<String> files = new java.util.ArrayList<>();
+        for (Stage stage : Stage.values()) {
+            files.add(stages.get(stage).file());
+        }
+        if (tokenizer.tokenizerJson() != null) {
+            files.add(tokenizer.tokenizerJson());
+        }
+        if (tokenizer.vocab() != null) {
+            files.add(tokenizer.vocab());
+            files.add(tokenizer.merges());
+        }
+        files.add(latentMean);
+        files.add(latentStd);
+        if (wAvg != null) {
+            files.add(wAvg);
+        }
+        files.addAll(directions.values());
+        return java.util.List.copyOf(new java.util.LinkedHashSet<>(files));
+    }
+
+    /** A copy with the given checksums. */
+    public BundleManifest withChecksums(Map<String, String> newChecksums) {
+        return new BundleManifest(
+                formatVersion,
+                id,
+                description,
+                latentDim,
+                numWs,
+                zDim,
+                embeddingDim,
+                imageSize,
+                timesteps,
+                betaSchedule,
+                latentMean,
+                latentStd,
+                wAvg,
+                preprocessing,
+                tokenizer,
+                stages,
+                directions,
+                provenance,
+                newChecksums);
     }
 
     /** The spec of one stage. */

@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * renamed to the target: a failed or killed write never leaves a partial bundle under the final
  * name.
  *
+ * <p>The manifest records the SHA-256 of every file, which {@link ModelBundle#open(Path)} checks.
+ *
  * <p>Required: {@link #id}, {@link #dimensions}, a graph for every {@link Stage}, the tokenizer
  * files and the latent stats. Each setter checks its value; {@link #write()} checks completeness.
  */
@@ -46,6 +48,7 @@ public final class BundleWriter {
     private LatentStats latentStats;
     private float[] wAvg;
     private final Map<Stage, byte[]> graphs = new EnumMap<>(Stage.class);
+    private final Map<Stage, Path> graphFiles = new EnumMap<>(Stage.class);
 
     /** The name OpenAI gives its vocabulary file; bundles keep it. */
     private static final String OPENAI_BPE_FILE = "bpe_simple_vocab_16e6.txt.gz";
@@ -158,6 +161,25 @@ public final class BundleWriter {
         checkNotNull(stage, "stage");
         checkArgument(onnx != null && onnx.length > 0, "graph of stage %s is empty", stage.key());
         graphs.put(stage, onnx);
+        graphFiles.remove(stage);
+        return this;
+    }
+
+    /**
+     * The ONNX graph of a stage as a file, copied into the bundle by {@link #write()} (streamed:
+     * published-size graphs of hundreds of MB never sit in the heap). The file must exist until
+     * {@link #write()} returns; it is not changed.
+     */
+    public BundleWriter graph(Stage stage, Path onnxFile) throws IOException {
+        checkNotNull(stage, "stage");
+        checkNotNull(onnxFile, "onnxFile");
+        checkArgument(
+                Files.isRegularFile(onnxFile) && Files.size(onnxFile) > 0,
+                "graph of stage %s: %s is not a non-empty file",
+                stage.key(),
+                onnxFile);
+        graphFiles.put(stage, onnxFile);
+        graphs.remove(stage);
         return this;
     }
 
@@ -234,7 +256,10 @@ public final class BundleWriter {
                 latentDim);
         checkState(!tokenizerFiles.isEmpty(), "tokenizer files not set");
         for (Stage stage : Stage.values()) {
-            checkState(graphs.containsKey(stage), "no graph for stage %s", stage.key());
+            checkState(
+                    graphs.containsKey(stage) || graphFiles.containsKey(stage),
+                    "no graph for stage %s",
+                    stage.key());
         }
         if (Files.isDirectory(target)) {
             try (Stream<Path> entries = Files.list(target)) {
@@ -268,7 +293,12 @@ public final class BundleWriter {
         Map<Stage, StageSpec> stages = new EnumMap<>(Stage.class);
         for (Stage stage : Stage.values()) {
             String file = stage.key() + ".onnx";
-            AtomicFiles.write(dir.resolve(file), graphs.get(stage));
+            if (graphFiles.containsKey(stage)) {
+                // The staging folder is deleted as a whole on failure: a plain copy suffices.
+                Files.copy(graphFiles.get(stage), dir.resolve(file));
+            } else {
+                AtomicFiles.write(dir.resolve(file), graphs.get(stage));
+            }
             stages.put(
                     stage,
                     new StageSpec(
@@ -331,8 +361,14 @@ public final class BundleWriter {
                                         "vocab.json", "merges.txt", contextLength),
                         stages,
                         directionFiles,
-                        provenance);
-        ManifestCodec.write(manifest, dir.resolve(BundleManifest.FILE_NAME));
+                        provenance,
+                        Map.of());
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (String file : manifest.files()) {
+            checksums.put(file, Checksums.sha256(dir.resolve(file)));
+        }
+        ManifestCodec.write(
+                manifest.withChecksums(checksums), dir.resolve(BundleManifest.FILE_NAME));
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

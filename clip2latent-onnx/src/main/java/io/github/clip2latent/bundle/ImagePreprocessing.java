@@ -28,8 +28,14 @@ public record ImagePreprocessing(int inputSize, float[] mean, float[] std, Norma
                 "preprocessing mean and std need 3 values, got %s and %s",
                 mean.length,
                 std.length);
+        for (float m : mean) {
+            checkArgument(Float.isFinite(m), "preprocessing mean must be finite, got %s", m);
+        }
         for (float s : std) {
-            checkArgument(s > 0, "preprocessing std must be > 0, got %s", s);
+            checkArgument(
+                    s > 0 && Float.isFinite(s),
+                    "preprocessing std must be finite and > 0, got %s",
+                    s);
         }
         mean = mean.clone();
         std = std.clone();

@@ -2,6 +2,7 @@ package io.github.clip2latent.bundle;
 
 import io.github.clip2latent.tensor.ElementType;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -30,7 +31,10 @@ import java.util.Map;
 public final class ManifestCodec {
 
     private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    // Text after the top-level object is an error, not ignored.
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ManifestCodec() {}
 
@@ -139,7 +143,8 @@ public final class ManifestCodec {
                                     : 0),
                     stages,
                     r.strings(root, "directions"),
-                    r.strings(root, "provenance"));
+                    r.strings(root, "provenance"),
+                    r.strings(root, "checksums"));
         } catch (IllegalArgumentException e) {
             throw new BundleException(file + ": " + e.getMessage(), e);
         }
@@ -207,6 +212,10 @@ public final class ManifestCodec {
         m.directions().forEach(directions::put);
         ObjectNode provenance = root.putObject("provenance");
         m.provenance().forEach(provenance::put);
+        if (!m.checksums().isEmpty()) {
+            ObjectNode checksums = root.putObject("checksums");
+            m.checksums().forEach(checksums::put);
+        }
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -295,6 +304,17 @@ public final class ManifestCodec {
                                     + node.get(i));
                 }
                 values[i] = node.get(i).floatValue();
+                if (!Float.isFinite(values[i])) {
+                    throw new BundleException(
+                            file
+                                    + ": '"
+                                    + path
+                                    + "["
+                                    + i
+                                    + "]' is "
+                                    + node.get(i)
+                                    + ", not a finite float32 value");
+                }
             }
             return values;
         }

@@ -44,6 +44,18 @@ public final class ModelBundle {
      *     a malformed manifest, a stats or direction array of the wrong shape
      */
     public static ModelBundle open(Path directory) throws BundleException {
+        return open(directory, true);
+    }
+
+    /**
+     * Opens the bundle in {@code directory}, verifying the SHA-256 of every file against the
+     * manifest's {@code checksums} when {@code verifyChecksums} is set (a bundle without checksums,
+     * written before they existed, loads unverified).
+     *
+     * @throws BundleException as {@link #open(Path)}, and naming a file whose bytes differ from its
+     *     recorded checksum
+     */
+    public static ModelBundle open(Path directory, boolean verifyChecksums) throws BundleException {
         Path dir = directory.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new BundleException(
@@ -63,9 +75,17 @@ public final class ModelBundle {
             requireFile(dir, tok.vocab(), "tokenizer");
             requireFile(dir, tok.merges(), "tokenizer");
         }
+        for (String file : manifest.files()) {
+            requireFile(dir, file, "bundle");
+        }
+        if (verifyChecksums && !manifest.checksums().isEmpty()) {
+            verifyChecksums(dir, manifest);
+        }
         int d = manifest.latentDim();
         float[] mean = readVector(dir, manifest.latentMean(), "latent mean", d);
         float[] std = readVector(dir, manifest.latentStd(), "latent std", d);
+        requireFinite(dir, manifest.latentMean(), "latent mean", mean);
+        requireFinite(dir, manifest.latentStd(), "latent std", std);
         LatentStats stats;
         try {
             stats = new LatentStats(mean, std);
@@ -80,6 +100,56 @@ public final class ModelBundle {
         }
         return new ModelBundle(
                 dir, manifest, stats, wAvg, java.util.Collections.unmodifiableMap(directions));
+    }
+
+    private static void verifyChecksums(Path dir, BundleManifest manifest) throws BundleException {
+        for (String relative : manifest.files()) {
+            String expected = manifest.checksums().get(relative);
+            Path file = dir.resolve(relative);
+            if (expected == null) {
+                throw new BundleException(
+                        dir.resolve(BundleManifest.FILE_NAME)
+                                + ": checksums has no SHA-256 for "
+                                + relative
+                                + " (every file of the bundle needs one)");
+            }
+            String actual;
+            try {
+                actual = Checksums.sha256(file);
+            } catch (IOException e) {
+                throw new BundleException(
+                        "bundle " + dir + ": cannot read " + file + ": " + e.getMessage(), e);
+            }
+            if (!actual.equals(expected)) {
+                throw new BundleException(
+                        file
+                                + ": SHA-256 is "
+                                + actual
+                                + ", the manifest records "
+                                + expected
+                                + ": the file is corrupt or was changed after the bundle was"
+                                + " written (rewrite the bundle, or load it with"
+                                + " RuntimeOptions.withChecksumVerification(false) to skip the"
+                                + " check)");
+            }
+        }
+    }
+
+    private static void requireFinite(Path dir, String relative, String what, float[] values)
+            throws BundleException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new BundleException(
+                        dir.resolve(relative)
+                                + ": "
+                                + what
+                                + "["
+                                + i
+                                + "] is "
+                                + values[i]
+                                + "; every value must be finite");
+            }
+        }
     }
 
     private static Path requireFile(Path dir, String relative, String what) throws BundleException {
@@ -105,9 +175,18 @@ public final class ModelBundle {
         Path file = requireFile(dir, relative, what);
         try {
             return Npy.read(file);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: a header whose shape overflows (ArithmeticException) or lies.
             throw new BundleException(
-                    "bundle " + dir + ": cannot read " + what + ": " + e.getMessage(), e);
+                    "bundle "
+                            + dir
+                            + ": cannot read "
+                            + what
+                            + " from "
+                            + file
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

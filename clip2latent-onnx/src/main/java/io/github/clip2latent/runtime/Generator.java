@@ -43,7 +43,7 @@ public final class Generator implements AutoCloseable {
             var m = bundle.manifest();
             return new Generator(
                     mapping, synthesis, m.zDim(), m.latentDim(), m.numWs(), m.imageSize());
-        } catch (BundleException | RuntimeException e) {
+        } catch (Throwable e) {
             mapping.close();
             throw e;
         }

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 import io.github.clip2latent.bundle.BundleException;
+import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.diffusion.Denoiser;
@@ -39,10 +40,48 @@ public final class PriorNetwork implements AutoCloseable {
     /** Opens and validates the prior graph of a bundle. */
     public static PriorNetwork open(ModelBundle bundle, SessionFactory sessions)
             throws BundleException {
-        return new PriorNetwork(
-                sessions.open(bundle, Stage.PRIOR),
-                bundle.manifest().latentDim(),
-                bundle.manifest().embeddingDim());
+        PriorNetwork network =
+                new PriorNetwork(
+                        sessions.open(bundle, Stage.PRIOR),
+                        bundle.manifest().latentDim(),
+                        bundle.manifest().embeddingDim());
+        try {
+            network.probeTimesteps(bundle);
+        } catch (Throwable e) {
+            network.close();
+            throw e;
+        }
+        return network;
+    }
+
+    /**
+     * Runs the last diffusion step, {@code t = timesteps - 1}, through the graph once: a manifest
+     * declaring more steps than the prior's time table otherwise loads and fails later inside ONNX
+     * Runtime.
+     */
+    private void probeTimesteps(ModelBundle bundle) throws BundleException {
+        int last = bundle.manifest().timesteps() - 1;
+        try (Runner runner = newRunner()) {
+            runner.predictX0(
+                    new float[latentDim],
+                    new long[] {last},
+                    new float[conditionDim],
+                    new boolean[] {true},
+                    1,
+                    new float[latentDim]);
+        } catch (IllegalStateException e) {
+            throw new BundleException(
+                    bundle.directory().resolve(BundleManifest.FILE_NAME)
+                            + ": schedule.timesteps is "
+                            + bundle.manifest().timesteps()
+                            + ", but the prior "
+                            + bundle.stageFile(Stage.PRIOR)
+                            + " rejects the step t = "
+                            + last
+                            + " (its time table is shorter?): "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     /** Width D of x. */
@@ -166,11 +205,9 @@ public final class PriorNetwork implements AutoCloseable {
                 for (int r = 0; r < rows; r++) {
                     keepBuffer.put(keep[r] ? 1f : 0f);
                 }
-                try (OrtSession.Result ignored = session.session().run(inputs, pinned)) {
+                try (OrtSession.Result ignored = session.run(inputs, pinned, rows)) {
                     outBuffer.clear();
                     outBuffer.get(x0, 0, rows * latentDim);
-                } catch (OrtException e) {
-                    throw session.runFailure(e, rows);
                 }
             }
 

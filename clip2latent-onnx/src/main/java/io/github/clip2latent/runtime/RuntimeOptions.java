@@ -15,13 +15,16 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  * @param optimizationLevel graph optimization level
  * @param memoryPattern whether ONNX Runtime pre-plans memory for repeated input shapes
  * @param cudaDevice the CUDA device id
+ * @param verifyChecksums whether loading checks every bundle file against the SHA-256 in its
+ *     manifest (default true; costs one read of the bundle, see docs/reliability.md)
  */
 public record RuntimeOptions(
         ExecutionProvider provider,
         int intraOpThreads,
         OptLevel optimizationLevel,
         boolean memoryPattern,
-        int cudaDevice) {
+        int cudaDevice,
+        boolean verifyChecksums) {
 
     /** Validates. */
     public RuntimeOptions {
@@ -31,9 +34,28 @@ public record RuntimeOptions(
         checkArgument(cudaDevice >= 0, "cudaDevice must be >= 0, got %s", cudaDevice);
     }
 
-    /** AUTO provider, ONNX Runtime's thread default, all optimizations, memory pattern on. */
+    /** Options that verify checksums. */
+    public RuntimeOptions(
+            ExecutionProvider provider,
+            int intraOpThreads,
+            OptLevel optimizationLevel,
+            boolean memoryPattern,
+            int cudaDevice) {
+        this(provider, intraOpThreads, optimizationLevel, memoryPattern, cudaDevice, true);
+    }
+
+    /**
+     * AUTO provider, ONNX Runtime's thread default, all optimizations, memory pattern on, checksums
+     * verified.
+     */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(ExecutionProvider.AUTO, 0, OptLevel.ALL_OPT, true, 0);
+        return new RuntimeOptions(ExecutionProvider.AUTO, 0, OptLevel.ALL_OPT, true, 0, true);
+    }
+
+    /** A copy that verifies bundle checksums at load, or skips them. */
+    public RuntimeOptions withChecksumVerification(boolean enabled) {
+        return new RuntimeOptions(
+                provider, intraOpThreads, optimizationLevel, memoryPattern, cudaDevice, enabled);
     }
 
     /** CPU only, as tests and CI machines use. */
@@ -44,22 +66,30 @@ public record RuntimeOptions(
     /** A copy with another provider. */
     public RuntimeOptions withProvider(ExecutionProvider newProvider) {
         return new RuntimeOptions(
-                newProvider, intraOpThreads, optimizationLevel, memoryPattern, cudaDevice);
+                newProvider,
+                intraOpThreads,
+                optimizationLevel,
+                memoryPattern,
+                cudaDevice,
+                verifyChecksums);
     }
 
     /** A copy with another intra-op thread count. */
     public RuntimeOptions withIntraOpThreads(int threads) {
-        return new RuntimeOptions(provider, threads, optimizationLevel, memoryPattern, cudaDevice);
+        return new RuntimeOptions(
+                provider, threads, optimizationLevel, memoryPattern, cudaDevice, verifyChecksums);
     }
 
     /** A copy with another optimization level. */
     public RuntimeOptions withOptimizationLevel(OptLevel level) {
-        return new RuntimeOptions(provider, intraOpThreads, level, memoryPattern, cudaDevice);
+        return new RuntimeOptions(
+                provider, intraOpThreads, level, memoryPattern, cudaDevice, verifyChecksums);
     }
 
     /** A copy with memory pattern optimization on or off. */
     public RuntimeOptions withMemoryPattern(boolean enabled) {
-        return new RuntimeOptions(provider, intraOpThreads, optimizationLevel, enabled, cudaDevice);
+        return new RuntimeOptions(
+                provider, intraOpThreads, optimizationLevel, enabled, cudaDevice, verifyChecksums);
     }
 
     /** The provider after applying the system property override, if set. */

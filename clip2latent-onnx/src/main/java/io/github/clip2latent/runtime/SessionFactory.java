@@ -204,7 +204,8 @@ public final class SessionFactory {
                             + " with ONNX Runtime (corrupt or unsupported ONNX file?): "
                             + e.getMessage(),
                     e);
-        } catch (BundleException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Also on an Error (OutOfMemoryError): the session and its options are freed.
             closeQuietly(session);
             sessionOptions.close();
             throw e;

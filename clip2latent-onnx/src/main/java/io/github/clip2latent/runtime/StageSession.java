@@ -24,7 +24,7 @@ final class StageSession implements AutoCloseable {
     private final StageSpec spec;
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
-    private boolean closed;
+    private final CallTracker calls;
 
     /**
      * Sessions created and not yet closed, across the JVM; see {@link
@@ -44,6 +44,7 @@ final class StageSession implements AutoCloseable {
         this.spec = spec;
         this.session = session;
         this.options = options;
+        this.calls = new CallTracker("the session of stage " + stage.key() + " (" + file + ")");
         OPEN.incrementAndGet();
     }
 
@@ -59,8 +60,24 @@ final class StageSession implements AutoCloseable {
         return spec;
     }
 
-    OrtSession session() {
-        return session;
+    /**
+     * Runs the session with pinned outputs; the call is tracked, so {@link #close()} waits for it.
+     *
+     * @throws IllegalStateException if the session is closed, or ONNX Runtime fails (naming the
+     *     stage and file)
+     */
+    OrtSession.Result run(
+            Map<String, ? extends ai.onnxruntime.OnnxTensorLike> inputs,
+            Map<String, ? extends ai.onnxruntime.OnnxValue> pinned,
+            int rows) {
+        calls.enter();
+        try {
+            return session.run(inputs, pinned);
+        } catch (OrtException e) {
+            throw runFailure(e, rows);
+        } finally {
+            calls.exit();
+        }
     }
 
     /** Name of the i-th declared input. */
@@ -81,22 +98,28 @@ final class StageSession implements AutoCloseable {
      */
     float[] runFloat(float[] values, long[] shape) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        calls.enter();
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
                 OrtSession.Result result = session.run(Map.of(input(0), tensor))) {
             return readFloats(result);
         } catch (OrtException e) {
             throw runFailure(e, (int) shape[0]);
+        } finally {
+            calls.exit();
         }
     }
 
     /** Runs a one-input int64 graph and returns its first declared output. */
     float[] runLong(long[] values, long[] shape) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        calls.enter();
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape);
                 OrtSession.Result result = session.run(Map.of(input(0), tensor))) {
             return readFloats(result);
         } catch (OrtException e) {
             throw runFailure(e, (int) shape[0]);
+        } finally {
+            calls.exit();
         }
     }
 
@@ -134,12 +157,12 @@ final class StageSession implements AutoCloseable {
                 e);
     }
 
+    /** Refuses new runs, waits for the running ones, then frees the session; idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
+    public void close() {
+        if (!calls.close()) {
             return;
         }
-        closed = true;
         OPEN.decrementAndGet();
         try {
             session.close();

@@ -7,6 +7,7 @@ import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.tokenizer.ClipTokenizer;
+import io.github.clip2latent.tokenizer.TruncationPolicy;
 
 import java.io.IOException;
 import java.util.List;
@@ -52,10 +53,50 @@ public final class TextEncoder implements AutoCloseable {
                             + e.getMessage(),
                     e);
         }
-        return new TextEncoder(
-                tokenizer,
-                sessions.open(bundle, Stage.TEXT_ENCODER),
-                bundle.manifest().embeddingDim());
+        StageSession session = sessions.open(bundle, Stage.TEXT_ENCODER);
+        try {
+            probeVocabulary(bundle, files, tokenizer, session);
+        } catch (Throwable e) {
+            session.close();
+            throw e;
+        }
+        return new TextEncoder(tokenizer, session, bundle.manifest().embeddingDim());
+    }
+
+    /**
+     * Runs the largest token id of the vocabulary through the graph once: an id beyond the
+     * encoder's embedding table otherwise fails inside ONNX Runtime on the first prompt that uses
+     * it, naming the graph instead of the vocabulary.
+     */
+    private static void probeVocabulary(
+            ModelBundle bundle,
+            BundleManifest.TokenizerFiles files,
+            ClipTokenizer tokenizer,
+            StageSession session)
+            throws BundleException {
+        int context = tokenizer.contextLength();
+        long[] ids = new long[context];
+        ids[0] = tokenizer.startOfTextId();
+        ids[1] = tokenizer.maxTokenId();
+        ids[2] = tokenizer.endOfTextId();
+        try {
+            session.runLong(ids, new long[] {1, context});
+        } catch (IllegalStateException e) {
+            throw new BundleException(
+                    "bundle "
+                            + bundle.directory()
+                            + ": the vocabulary "
+                            + (files.tokenizerJson() != null
+                                    ? files.tokenizerJson()
+                                    : files.vocab())
+                            + " has token ids up to "
+                            + tokenizer.maxTokenId()
+                            + ", which the text encoder "
+                            + bundle.stageFile(Stage.TEXT_ENCODER)
+                            + " rejects (is its token table smaller?): "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     /** The tokenizer. */
@@ -74,8 +115,22 @@ public final class TextEncoder implements AutoCloseable {
      * @throws IllegalArgumentException for an empty list, or a prompt too long for the context
      */
     public float[] encode(List<String> prompts) {
+        return encode(prompts, tokenizer.truncationPolicy());
+    }
+
+    /**
+     * Embeds prompts, treating prompts longer than the context by {@code policy}.
+     *
+     * @throws IllegalArgumentException for an empty list, or a prompt too long for the context
+     *     under {@link TruncationPolicy#ERROR}
+     */
+    public float[] encode(List<String> prompts, TruncationPolicy policy) {
         checkArgument(!prompts.isEmpty(), "no prompt to encode");
-        long[] ids = tokenizer.tokenizeBatch(prompts);
+        ClipTokenizer chosen =
+                policy == tokenizer.truncationPolicy()
+                        ? tokenizer
+                        : tokenizer.withTruncationPolicy(policy);
+        long[] ids = chosen.tokenizeBatch(prompts);
         return session.runLong(ids, new long[] {prompts.size(), tokenizer.contextLength()});
     }
 

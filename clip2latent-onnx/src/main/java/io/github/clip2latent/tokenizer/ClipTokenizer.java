@@ -362,8 +362,9 @@ public final class ClipTokenizer {
             throw new IllegalArgumentException(
                     String.format(
                             "prompt is too long: %d tokens with start and end tokens, but the"
-                                + " context length is %d (use TruncationPolicy.TRUNCATE to keep the"
-                                + " first %d); the prompt starts with \"%s\"",
+                                + " context length is %d (set TruncationPolicy.TRUNCATE, e.g. with"
+                                + " SampleRequest.Builder.promptTruncation, to keep the first %d);"
+                                + " the prompt starts with \"%s\"",
                             needed, contextLength, contextLength - 2, startOf(prompt)));
         }
         int kept = Math.min(tokens.length, contextLength - 2);
@@ -511,6 +512,11 @@ public final class ClipTokenizer {
     /** {@return the number of tokens in the vocabulary, special tokens included} */
     public int vocabularySize() {
         return tables.vocab().size();
+    }
+
+    /** {@return the largest token id of the vocabulary: the text encoder's table needs that row} */
+    public int maxTokenId() {
+        return java.util.Collections.max(tables.vocab().values());
     }
 
     /** {@return the number of merges in use} */

@@ -1,10 +1,11 @@
 package io.github.clip2latent.convert.graph;
 
-import io.github.clip2latent.tensor.ElementType;
 import ai.onnx.proto.OnnxMl;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+
+import io.github.clip2latent.tensor.ElementType;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -710,6 +711,53 @@ public final class GraphBuilder {
     }
 
     /**
+     * 2-D transposed convolution without output padding, as PyTorch's {@code conv_transpose2d};
+     * see ONNX ConvTranspose. The output size is {@code (in - 1) stride + k - pads}.
+     *
+     * @param x NCHW input
+     * @param weight {@code [in, out / group, kh, kw]}
+     * @param stride step in both axes
+     * @param pads {@code [top, left, bottom, right]} removed from the full output, each {@code >=
+     *     0}
+     * @param group number of channel groups
+     * @return the transposed convolution
+     */
+    public GraphValue convTranspose(GraphValue x, GraphValue weight, long stride, long[] pads, long group) {
+        checkPads(pads);
+        return node1(
+                "ConvTranspose",
+                List.of(x, weight),
+                Attribute.ints("strides", stride, stride),
+                Attribute.ints("pads", pads),
+                Attribute.of("group", group));
+    }
+
+    /**
+     * Slices with steps (ONNX Slice); an end beyond the axis is clamped.
+     *
+     * @param x input
+     * @param axes the axes sliced
+     * @param starts first index per axis
+     * @param ends index after the last per axis ({@link Long#MAX_VALUE} for "to the end")
+     * @param steps step per axis ({@code >= 1})
+     * @return the slice
+     */
+    public GraphValue slice(
+            GraphValue x, long[] axes, long[] starts, long[] ends, long[] steps) {
+        if (starts.length != axes.length || ends.length != axes.length || steps.length != axes.length) {
+            throw new IllegalArgumentException("slice: starts, ends, axes and steps differ in length");
+        }
+        return node1(
+                "Slice",
+                List.of(
+                        x,
+                        int64Vector("starts", starts),
+                        int64Vector("ends", ends),
+                        int64Vector("axes", axes),
+                        int64Vector("steps", steps)));
+    }
+
+    /**
      * Layer normalization over the last axis with a gain and a bias (opset 17 LayerNormalization),
      * PyTorch's {@code nn.LayerNorm} with {@code elementwise_affine=True}.
      *
@@ -796,6 +844,38 @@ public final class GraphBuilder {
      */
     public GraphValue slice(GraphValue x, GraphValue starts, GraphValue ends, GraphValue axes) {
         return node1("Slice", List.of(x, starts, ends, axes));
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as PyTorch's {@code conv2d}); see ONNX Conv.
+     *
+     * @param x NCHW input
+     * @param weight {@code [out, in / group, kh, kw]}
+     * @param bias optional {@code [out]}, or {@code null}
+     * @param stride step in both axes
+     * @param pads {@code [top, left, bottom, right]}, each {@code >= 0}
+     * @param group number of channel groups (the channel count for a depthwise convolution)
+     * @return the convolved value
+     */
+    public GraphValue conv(
+            GraphValue x, GraphValue weight, GraphValue bias, long stride, long[] pads, long group) {
+        checkPads(pads);
+        List<GraphValue> in = bias == null ? List.of(x, weight) : List.of(x, weight, bias);
+        return node1(
+                "Conv",
+                in,
+                Attribute.ints("strides", stride, stride),
+                Attribute.ints("pads", pads),
+                Attribute.of("group", group));
+    }
+
+    private static void checkPads(long[] pads) {
+        for (long p : pads) {
+            if (p < 0) {
+                throw new IllegalArgumentException(
+                        "pads must be >= 0 (crop with slice), got " + Arrays.toString(pads));
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------

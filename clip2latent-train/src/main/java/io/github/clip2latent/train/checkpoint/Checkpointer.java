@@ -91,6 +91,23 @@ public final class Checkpointer {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
+    /**
+     * Every complete-named checkpoint in a directory, newest first: resuming tries them in this
+     * order, so a corrupt newest one falls back to the older ones kept.
+     *
+     * @param directory a checkpoint directory
+     * @return the files by descending step; empty if the directory does not exist
+     * @throws IOException if the directory cannot be listed
+     */
+    public static List<Path> newestFirst(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        List<Path> all = new ArrayList<>(list(directory));
+        java.util.Collections.reverse(all);
+        return all;
+    }
+
     /** Checkpoint files sorted by step; zero-padded names make the lexical order the step order. */
     private static List<Path> list(Path directory) throws IOException {
         List<Path> out = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.NormalizationMode;
 import io.github.clip2latent.diffusion.StandardNormal;
+import io.github.clip2latent.files.AtomicFiles;
 import io.github.clip2latent.image.Images;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayeredLatents;
@@ -61,7 +62,7 @@ public final class DatasetGenerator implements AutoCloseable {
                             sessions,
                             bundle.manifest().preprocessing().withMode(NormalizationMode.SINGLE));
             return new DatasetGenerator(bundle, generator, encoder);
-        } catch (BundleException | RuntimeException e) {
+        } catch (Throwable e) {
             generator.close();
             throw e;
         }
@@ -84,6 +85,11 @@ public final class DatasetGenerator implements AutoCloseable {
                         bundle.manifest().embeddingDim(),
                         spec);
         Files.createDirectories(dir);
+        if (Files.isWritable(dir)) {
+            for (Path orphan : AtomicFiles.removeOrphans(dir)) {
+                progress.progress("generate: removed " + orphan + ", left by an interrupted write");
+            }
+        }
         if (Files.exists(dir.resolve(DatasetManifest.FILE_NAME))) {
             DatasetManifest existing = DatasetManifest.read(dir);
             String why = existing.incompatibility(manifest);
@@ -126,13 +132,26 @@ public final class DatasetGenerator implements AutoCloseable {
                             rate,
                             ProgressListener.eta((todoRows - doneRows) / rate)));
         }
-        if (statsReady(dir, spec)) {
+        // Stats are written once: a complete dataset on a read-only disk stays usable.
+        if (statsReady(dir, spec) && (generated > 0 || !statsPresent(dir))) {
             writeStats(dir, spec);
         }
         return generated;
     }
 
     private void generateShard(Path dir, DatasetSpec spec, int k) throws IOException {
+        generateShard(spec, k, ShardOutput.directory(dir));
+    }
+
+    /**
+     * Generates shard {@code k} of {@code spec} and writes its two files through {@code output},
+     * the embeddings first and the latents last, with the same bytes as {@link #generate} writes.
+     * This is the unit of work of a distributed run (one task per shard); it neither reads nor
+     * writes the manifest or the stats.
+     *
+     * @throws IOException if writing fails
+     */
+    public void generateShard(DatasetSpec spec, int k, ShardOutput output) throws IOException {
         int rows = spec.rowsInShard(k);
         int zDim = generator.zDim();
         int d = generator.latentDim();
@@ -158,8 +177,10 @@ public final class DatasetGenerator implements AutoCloseable {
             System.arraycopy(batchE, 0, e, offset * c, n * c);
         }
         // e first, w last: a shard counts as complete only once both exist.
-        Npy.write(dir.resolve(DatasetManifest.embeddingFile(k)), NpyArray.matrix(e, rows, c));
-        Npy.write(dir.resolve(DatasetManifest.latentFile(k)), NpyArray.matrix(w, rows, d));
+        NpyArray embeddings = NpyArray.matrix(e, rows, c);
+        NpyArray latents = NpyArray.matrix(w, rows, d);
+        output.write(DatasetManifest.embeddingFile(k), out -> Npy.writeTo(out, embeddings));
+        output.write(DatasetManifest.latentFile(k), out -> Npy.writeTo(out, latents));
     }
 
     /**
@@ -173,10 +194,26 @@ public final class DatasetGenerator implements AutoCloseable {
         return x ^ (x >>> 31);
     }
 
-    /** Whether both files of shard k exist. */
+    /**
+     * Whether both files of shard k exist and hold exactly the data their headers declare: a shard
+     * truncated under its final name (a copy cut short, a full disk outside the atomic writes)
+     * counts as incomplete and is generated again.
+     */
     public static boolean isComplete(Path dir, int k) {
-        return Files.isRegularFile(dir.resolve(DatasetManifest.latentFile(k)))
-                && Files.isRegularFile(dir.resolve(DatasetManifest.embeddingFile(k)));
+        return isWhole(dir.resolve(DatasetManifest.latentFile(k)))
+                && isWhole(dir.resolve(DatasetManifest.embeddingFile(k)));
+    }
+
+    private static boolean isWhole(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            Npy.readShape(file);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean statsReady(Path dir, DatasetSpec spec) {
@@ -207,6 +244,10 @@ public final class DatasetGenerator implements AutoCloseable {
         Npy.write(dir.resolve(LATENT_MEAN), NpyArray.vector(stats.mean()));
         Npy.write(dir.resolve(LATENT_STD), NpyArray.vector(stats.std()));
         return stats;
+    }
+
+    private static boolean statsPresent(Path dir) {
+        return isWhole(dir.resolve(LATENT_MEAN)) && isWhole(dir.resolve(LATENT_STD));
     }
 
     /** Reads the stats written by {@link #writeStats}. */

@@ -165,7 +165,17 @@ public final class ShardedDataset implements SampleSource {
             return shard;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(
-                    "cannot read shard " + k + " of the dataset at " + dir, e);
+                    "cannot read shard "
+                            + k
+                            + " of the dataset at "
+                            + dir
+                            + " ("
+                            + DatasetManifest.latentFile(k)
+                            + ", "
+                            + DatasetManifest.embeddingFile(k)
+                            + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 

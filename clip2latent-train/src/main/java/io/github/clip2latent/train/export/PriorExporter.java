@@ -137,6 +137,16 @@ public final class PriorExporter {
                             + " timesteps, the trained prior has "
                             + model.timesteps());
         }
+        if (m.betaSchedule() != state.config().betaSchedule()) {
+            throw new IOException(
+                    "bundle "
+                            + source.directory()
+                            + " declares the "
+                            + m.betaSchedule().manifestName()
+                            + " noise schedule, the prior was trained on "
+                            + state.config().betaSchedule().manifestName()
+                            + "; export it with a bundle of the training schedule");
+        }
         byte[] graph = priorGraph(state, dataset).toByteArray();
         return BundleWriter.basedOn(source, target)
                 .id(id)

@@ -56,6 +56,9 @@ public final class TrainingRun {
     /** The best checkpoint's step and validation. */
     public static final String BEST_INFO = "best.json";
 
+    /** The next best checkpoint while it is being committed. */
+    static final String BEST_NEXT = "best.ckpt.next";
+
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -89,6 +92,14 @@ public final class TrainingRun {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(progress, "progress");
+        if (config.betaSchedule() != bundle.manifest().betaSchedule()) {
+            // The bundle's schedule is the one the prior is sampled with: train on it.
+            progress.progress(
+                    "fit: training on the bundle's "
+                            + bundle.manifest().betaSchedule().manifestName()
+                            + " noise schedule");
+            config = config.withBetaSchedule(bundle.manifest().betaSchedule());
+        }
         ShardedDataset dataset = ShardedDataset.open(datasetDir);
         checkCompatible(dataset, bundle, config);
         long rows = dataset.size();
@@ -106,6 +117,9 @@ public final class TrainingRun {
         RowRange heldOut = RowRange.of(dataset, rows - options.holdout(), rows);
 
         Files.createDirectories(runDir);
+        removeOrphans(runDir, progress);
+        removeOrphans(runDir.resolve(CHECKPOINTS), progress);
+        recoverBest(runDir);
         checkOrWriteRunFile(runDir, dataset, options.holdout());
         Checkpointer checkpointer =
                 new Checkpointer(
@@ -113,9 +127,43 @@ public final class TrainingRun {
                         options.checkpointEvery(),
                         options.keepCheckpoints());
         Trainer trainer;
-        Optional<Path> latest = Checkpointer.latest(runDir.resolve(CHECKPOINTS));
+        Optional<Path> latest = Optional.empty();
+        TrainerState state = null;
+        List<String> unreadable = new ArrayList<>();
+        for (Path candidate : Checkpointer.newestFirst(runDir.resolve(CHECKPOINTS))) {
+            try {
+                state = CheckpointFiles.read(candidate);
+                latest = Optional.of(candidate);
+                break;
+            } catch (IOException | RuntimeException e) {
+                // A corrupt newest checkpoint: fall back to the older ones kept.
+                unreadable.add(candidate + ": " + e.getMessage());
+                progress.progress(
+                        "fit: cannot read "
+                                + candidate
+                                + " ("
+                                + e.getMessage()
+                                + "); trying an older checkpoint");
+            }
+        }
+        if (state == null && !unreadable.isEmpty()) {
+            throw new IOException(
+                    "no readable checkpoint in "
+                            + runDir.resolve(CHECKPOINTS)
+                            + ": "
+                            + String.join("; ", unreadable));
+        }
         if (latest.isPresent()) {
-            TrainerState state = CheckpointFiles.read(latest.get());
+            if (state.config().betaSchedule() != bundle.manifest().betaSchedule()) {
+                throw new IOException(
+                        latest.get()
+                                + " was trained on the "
+                                + state.config().betaSchedule().manifestName()
+                                + " noise schedule, bundle "
+                                + bundle.directory()
+                                + " declares "
+                                + bundle.manifest().betaSchedule().manifestName());
+            }
             trainer = Trainer.resume(state, train);
             progress.progress("fit: resuming from " + latest.get() + " at step " + state.step());
             if (!state.config().equals(config)) {
@@ -181,9 +229,9 @@ public final class TrainingRun {
                     windowSteps = 0;
                     windowStart = System.nanoTime();
                 }
-                checkpointer
-                        .maybeSave(trainer)
-                        .ifPresent(file -> progress.progress("fit: saved " + file));
+                // Validate first, then checkpoint: a resume starts from the newest checkpoint and
+                // does not validate it again, so a step must not be checkpointed before its
+                // validation has reached best.ckpt (a kill in between left best.ckpt at step 0).
                 if (step % options.validateEvery() == 0 || step == options.steps()) {
                     best =
                             validate(
@@ -195,6 +243,9 @@ public final class TrainingRun {
                                     validations,
                                     progress);
                 }
+                checkpointer
+                        .maybeSave(trainer)
+                        .ifPresent(file -> progress.progress("fit: saved " + file));
             }
         }
         long endStep = trainer.stepCount();
@@ -222,6 +273,7 @@ public final class TrainingRun {
      * @throws IOException naming the folder if it holds no checkpoint
      */
     public static Path exportCheckpoint(Path runDir) throws IOException {
+        recoverBest(runDir);
         Path best = runDir.resolve(BEST_FILE);
         if (Files.isRegularFile(best)) {
             return best;
@@ -288,7 +340,11 @@ public final class TrainingRun {
             // Checkpoint first, then the record naming it: a crash in between leaves an older
             // record
             // whose score is no better than the file's.
-            CheckpointFiles.write(runDir.resolve(BEST_FILE), trainer.state());
+            // best.ckpt and best.json change together or not at all: the checkpoint goes to
+            // best.ckpt.next, the record naming its step is the commit point, then the rename.
+            // recoverBest finishes or rolls back a pair cut by a kill.
+            Path next = runDir.resolve(BEST_NEXT);
+            CheckpointFiles.write(next, trainer.state());
             Best updated = new Best(result.step(), score);
             ObjectNode root = JSON.createObjectNode();
             root.put("step", result.step());
@@ -297,6 +353,7 @@ public final class TrainingRun {
             root.set("validation", JSON.valueToTree(result));
             AtomicFiles.writeString(
                     runDir.resolve(BEST_INFO), JSON.writeValueAsString(root) + "\n");
+            AtomicFiles.move(next, runDir.resolve(BEST_FILE));
             progress.progress(
                     String.format(
                             Locale.ROOT,
@@ -380,6 +437,41 @@ public final class TrainingRun {
         }
         wanted.put("dataset", describeDataset(dataset.directory(), m));
         AtomicFiles.writeString(file, JSON.writeValueAsString(wanted) + "\n");
+    }
+
+    /**
+     * Finishes or rolls back a best-checkpoint commit cut short: {@code best.ckpt.next} is renamed
+     * to {@code best.ckpt} if {@code best.json} already names its step (the commit happened), else
+     * deleted. Afterwards best.ckpt and best.json agree.
+     */
+    static void recoverBest(Path runDir) throws IOException {
+        Path next = runDir.resolve(BEST_NEXT);
+        if (!Files.exists(next)) {
+            return;
+        }
+        long recorded = -1;
+        Path info = runDir.resolve(BEST_INFO);
+        if (Files.isRegularFile(info)) {
+            recorded = JSON.readTree(info.toFile()).path("step").asLong(-1);
+        }
+        long staged;
+        try {
+            staged = CheckpointFiles.read(next).step();
+        } catch (IOException | RuntimeException e) {
+            staged = -2; // partial: never committed
+        }
+        if (staged == recorded) {
+            AtomicFiles.move(next, runDir.resolve(BEST_FILE));
+        } else {
+            Files.delete(next);
+        }
+    }
+
+    /** Deletes the temporary files of writes a kill cut short, saying so. */
+    private static void removeOrphans(Path dir, ProgressListener progress) throws IOException {
+        for (Path orphan : AtomicFiles.removeOrphans(dir)) {
+            progress.progress("fit: removed " + orphan + ", left by an interrupted write");
+        }
     }
 
     /** The best validation so far: step -1 when there is none. */

@@ -1,8 +1,8 @@
 package io.github.clip2latent.train.loop;
 
 import io.github.clip2latent.conditioning.PseudoTextNoise;
-import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.convert.prior.PriorConfig;
+import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.schedule.NoiseSchedule;
 import io.github.clip2latent.train.model.TrainablePrior;
 import io.github.clip2latent.train.optim.AdamW;
@@ -58,7 +58,7 @@ public final class Trainer {
         this.optimizer =
                 new AdamW(config.optimizer(), TrainablePrior.parameterShapes(config.model()));
         this.ema = new Ema(config.ema(), network.parameterArrays());
-        this.schedule = NoiseSchedule.cosine(config.model().timesteps());
+        this.schedule = NoiseSchedule.of(config.betaSchedule(), config.model().timesteps());
         this.pseudoText =
                 config.pseudoTextAlpha() > 0 ? new PseudoTextNoise(config.pseudoTextAlpha()) : null;
         this.step = step;

@@ -1,6 +1,7 @@
 package io.github.clip2latent.train.loop;
 
 import io.github.clip2latent.convert.prior.PriorConfig;
+import io.github.clip2latent.schedule.BetaSchedule;
 import io.github.clip2latent.train.optim.AdamWConfig;
 import io.github.clip2latent.train.optim.EmaConfig;
 
@@ -9,7 +10,7 @@ import java.util.Objects;
 /**
  * Everything that determines a training run, so that a checkpoint plus its data reproduce it.
  *
- * @param model network shape; its {@code timesteps} is also the length of the cosine schedule
+ * @param model network shape; its {@code timesteps} is also the length of the noise schedule
  * @param optimizer AdamW hyperparameters
  * @param ema parameter averaging
  * @param batchSize samples per step, {@code >= 1} (512 in the reference)
@@ -21,6 +22,9 @@ import java.util.Objects;
  * @param shuffleBufferSize slots of the shuffle buffer, {@code >= 1}
  * @param statsSamples leading rows used to estimate the latent mean and std, {@code >= 2} (10,000
  *     in the reference)
+ * @param betaSchedule the noise schedule, the bundle's {@code schedule.betaSchedule} (cosine in the
+ *     reference); a checkpoint written before this field existed reads as cosine, the only schedule
+ *     training used then
  */
 public record TrainerConfig(
         PriorConfig model,
@@ -31,10 +35,12 @@ public record TrainerConfig(
         double pseudoTextAlpha,
         long seed,
         int shuffleBufferSize,
-        int statsSamples) {
+        int statsSamples,
+        BetaSchedule betaSchedule) {
 
     /** Validates every field; messages name the bad value. */
     public TrainerConfig {
+        betaSchedule = betaSchedule == null ? BetaSchedule.COSINE : betaSchedule;
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(ema, "ema");
@@ -56,6 +62,50 @@ public record TrainerConfig(
         if (statsSamples < 2) {
             throw new IllegalArgumentException("statsSamples must be >= 2, got " + statsSamples);
         }
+    }
+
+    /** A configuration on the cosine schedule, the reference's. */
+    public TrainerConfig(
+            PriorConfig model,
+            AdamWConfig optimizer,
+            EmaConfig ema,
+            int batchSize,
+            double conditionDropProbability,
+            double pseudoTextAlpha,
+            long seed,
+            int shuffleBufferSize,
+            int statsSamples) {
+        this(
+                model,
+                optimizer,
+                ema,
+                batchSize,
+                conditionDropProbability,
+                pseudoTextAlpha,
+                seed,
+                shuffleBufferSize,
+                statsSamples,
+                BetaSchedule.COSINE);
+    }
+
+    /**
+     * A copy on another noise schedule.
+     *
+     * @param schedule the bundle's schedule
+     * @return the new configuration
+     */
+    public TrainerConfig withBetaSchedule(BetaSchedule schedule) {
+        return new TrainerConfig(
+                model,
+                optimizer,
+                ema,
+                batchSize,
+                conditionDropProbability,
+                pseudoTextAlpha,
+                seed,
+                shuffleBufferSize,
+                statsSamples,
+                Objects.requireNonNull(schedule, "schedule"));
     }
 
     /**
@@ -96,6 +146,7 @@ public record TrainerConfig(
                 pseudoTextAlpha,
                 seed,
                 shuffleBufferSize,
-                statsSamples);
+                statsSamples,
+                betaSchedule);
     }
 }

@@ -4,14 +4,14 @@ import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.NormalizationMode;
 import io.github.clip2latent.conditioning.Similarity;
-import io.github.clip2latent.diffusion.ClassifierFreeGuidance;
-import io.github.clip2latent.diffusion.DdpmSampler;
+import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.diffusion.Denoiser;
+import io.github.clip2latent.diffusion.GuidedSampling;
+import io.github.clip2latent.diffusion.NoiseSource;
+import io.github.clip2latent.diffusion.SamplerKind;
 import io.github.clip2latent.diffusion.StandardNormal;
-import io.github.clip2latent.diffusion.X0Predictor;
 import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayeredLatents;
-import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.runtime.Generator;
 import io.github.clip2latent.runtime.ImageEncoder;
 import io.github.clip2latent.runtime.RuntimeOptions;
@@ -82,13 +82,15 @@ public final class Validator implements AutoCloseable {
             ImageEncoder imageEncoder,
             TextEncoder textEncoder,
             SampleSource heldOut,
-            int timesteps) {
+            NoiseSchedule schedule) {
         this.options = options;
         this.generator = generator;
         this.imageEncoder = imageEncoder;
         this.textEncoder = textEncoder;
         this.dim = heldOut.latentDim();
-        this.plan = SamplingPlan.referenceSkip(NoiseSchedule.cosine(timesteps), options.skip());
+        int timesteps = schedule.timesteps();
+        // The bundle's schedule, the one the prior is trained and sampled with.
+        this.plan = SamplingPlan.referenceSkip(schedule, options.skip());
         SplittableRandom random = new SplittableRandom(options.seed());
 
         this.lossRows = (int) Math.min(options.lossPairs(), heldOut.size());
@@ -175,8 +177,14 @@ public final class Validator implements AutoCloseable {
                 textEncoder = TextEncoder.open(bundle, sessions);
             }
             return new Validator(
-                    options, generator, imageEncoder, textEncoder, heldOut, m.timesteps());
-        } catch (BundleException | RuntimeException e) {
+                    options,
+                    generator,
+                    imageEncoder,
+                    textEncoder,
+                    heldOut,
+                    NoiseSchedule.of(m.betaSchedule(), m.timesteps()));
+        } catch (Throwable e) {
+            // Also on an Error (an OutOfMemoryError while opening): nothing stays open.
             if (textEncoder != null) {
                 textEncoder.close();
             }
@@ -289,29 +297,18 @@ public final class Validator implements AutoCloseable {
 
     /**
      * DDPM samples from the given initial noise, guided by the condition or unconditional (key
-     * masked).
+     * masked), through the one prior-sampling path ({@link GuidedSampling}).
      */
     private float[] sample(
             Denoiser denoiser, float[] condition, float[] noise, int rows, boolean conditioned) {
-        float[] x = Arrays.copyOf(noise, rows * dim);
-        X0Predictor model;
-        if (conditioned) {
-            model =
-                    ClassifierFreeGuidance.of(
-                            denoiser, (float) options.guidance(), condition, rows);
-        } else {
-            boolean[] drop = new boolean[rows];
-            long[] steps = new long[rows];
-            model =
-                    (xt, timestep, out) -> {
-                        Arrays.fill(steps, timestep);
-                        denoiser.predictX0(xt, steps, condition, drop, rows, out);
-                    };
-        }
+        GuidedSampling sampling =
+                new GuidedSampling(plan, SamplerKind.DDPM.create(), (float) options.guidance());
         // The sampler's own noise is seeded too, so every validation draws the same.
-        DdpmSampler.INSTANCE.sample(
-                plan, model, x, rows, dim, new SplittableRandom(options.seed() ^ rows));
-        return x;
+        NoiseSource start =
+                GuidedSampling.startingFrom(noise, new SplittableRandom(options.seed() ^ rows));
+        return conditioned
+                ? sampling.sample(denoiser, condition, null, rows, start)
+                : sampling.sampleUnconditional(denoiser, condition, rows, start);
     }
 
     /**

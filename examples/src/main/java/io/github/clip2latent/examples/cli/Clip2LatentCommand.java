@@ -88,7 +88,8 @@ public final class Clip2LatentCommand implements Runnable {
                                         .addSubcommand(new TrainCommand.Eval()))
                         .addSubcommand(new BuildShapesCommand())
                         .addSubcommand(new QualityCommand())
-                        .addSubcommand(new FiguresCommand());
+                        .addSubcommand(new FiguresCommand())
+                        .addSubcommand(new ImportCommand());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(Clip2LatentCommand::usageError);
         cli.setExecutionExceptionHandler(Clip2LatentCommand::failure);

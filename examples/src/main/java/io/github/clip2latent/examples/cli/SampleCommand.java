@@ -204,20 +204,12 @@ final class SampleCommand implements Callable<Integer> {
      * candidates} samples are exactly the rows re-ranking chose from.
      */
     static SampleRequest allCandidates(SampleRequest r) {
-        return new SampleRequest(
-                r.prompts(),
-                r.image(),
-                r.embedding(),
-                r.negativePrompt(),
-                r.guidance(),
-                r.truncation(),
-                r.steps(),
-                r.skip(),
-                r.sampler(),
-                Math.multiplyExact(r.samples(), r.candidates()),
-                1,
-                r.seed(),
-                r.styleMix(),
-                r.edits());
+        // The same chunk boundaries in rows, so the random draws are the same.
+        int chunkRows = Math.max(1, r.chunkRows() / r.candidates()) * r.candidates();
+        return r.toBuilder()
+                .samples(Math.multiplyExact(r.samples(), r.candidates()))
+                .candidates(1)
+                .chunkRows(chunkRows)
+                .build();
     }
 }

@@ -1,7 +1,7 @@
 package io.github.clip2latent.examples.cli;
 
 import io.github.clip2latent.SampleRequest;
-import io.github.clip2latent.SamplerKind;
+import io.github.clip2latent.diffusion.SamplerKind;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;

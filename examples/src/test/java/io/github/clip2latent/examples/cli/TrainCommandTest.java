@@ -321,7 +321,7 @@ class TrainCommandTest {
         // No absolute path of the building machine (here a temporary folder) in the bundle.
         String where = dir.toAbsolutePath().toString();
         try (var files = Files.list(out)) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
                 assertFalse(text.contains(where), file + " mentions " + where);
             }

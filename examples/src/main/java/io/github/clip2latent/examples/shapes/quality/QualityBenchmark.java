@@ -1,7 +1,7 @@
 package io.github.clip2latent.examples.shapes.quality;
 
 import io.github.clip2latent.Clip2Latent;
-import io.github.clip2latent.SamplerKind;
+import io.github.clip2latent.diffusion.SamplerKind;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.examples.shapes.Caption;
 import io.github.clip2latent.examples.shapes.CaptionAttribute;

@@ -5,7 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import io.github.clip2latent.Clip2Latent;
 import io.github.clip2latent.SampleRequest;
 import io.github.clip2latent.SampleResult;
-import io.github.clip2latent.SamplerKind;
+import io.github.clip2latent.diffusion.SamplerKind;
 import io.github.clip2latent.examples.shapes.Caption;
 import io.github.clip2latent.examples.shapes.CaptionAttribute;
 import io.github.clip2latent.examples.shapes.CaptionCheck;
