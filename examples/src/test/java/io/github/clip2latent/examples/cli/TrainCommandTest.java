@@ -42,6 +42,25 @@ class TrainCommandTest {
         return Cli.run(withTrain);
     }
 
+    /** {@code train fit} with its four required options and {@code more}. */
+    static Outcome fit(Path dataset, Path bundleDir, Path runDir, String steps, String... more) {
+        String[] args = new String[9 + more.length];
+        String[] required = {
+            "fit",
+            "--dataset",
+            dataset.toString(),
+            "--bundle",
+            bundleDir.toString(),
+            "--run",
+            runDir.toString(),
+            "--steps",
+            steps
+        };
+        System.arraycopy(required, 0, args, 0, required.length);
+        System.arraycopy(more, 0, args, required.length, more.length);
+        return run(args);
+    }
+
     @Test
     void helpDescribesEveryCommand() {
         Outcome main = run("--help");
@@ -64,17 +83,7 @@ class TrainCommandTest {
     @Test
     void badPathsAndOptionsAreNamed() throws IOException {
         Path missing = dir.resolve("no-such-dataset");
-        Outcome bad =
-                run(
-                        "fit",
-                        "--dataset",
-                        missing.toString(),
-                        "--bundle",
-                        bundle.toString(),
-                        "--run",
-                        dir.resolve("r").toString(),
-                        "--steps",
-                        "1");
+        Outcome bad = fit(missing, bundle, dir.resolve("r"), "1");
         assertEquals(2, bad.code());
         assertTrue(
                 bad.err().contains(missing.toAbsolutePath().toString())
@@ -83,34 +92,14 @@ class TrainCommandTest {
                 bad.err());
 
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        Outcome noManifest =
-                run(
-                        "fit",
-                        "--dataset",
-                        empty.toString(),
-                        "--bundle",
-                        bundle.toString(),
-                        "--run",
-                        dir.resolve("r").toString(),
-                        "--steps",
-                        "1");
+        Outcome noManifest = fit(empty, bundle, dir.resolve("r"), "1");
         assertEquals(1, noManifest.code());
         assertTrue(
                 noManifest.err().contains(empty.toString())
                         && noManifest.err().contains("dataset.json is missing"),
                 noManifest.err());
 
-        Outcome steps =
-                run(
-                        "fit",
-                        "--dataset",
-                        empty.toString(),
-                        "--bundle",
-                        bundle.toString(),
-                        "--run",
-                        dir.resolve("r").toString(),
-                        "--steps",
-                        "ten");
+        Outcome steps = fit(empty, bundle, dir.resolve("r"), "ten");
         assertEquals(2, steps.code());
         assertTrue(
                 steps.err().contains("Invalid value for option '--steps': 'ten' is not a long"),
@@ -180,19 +169,7 @@ class TrainCommandTest {
                                 "--shard-size",
                                 "20")
                         .code());
-        Outcome mixed =
-                run(
-                        "fit",
-                        "--dataset",
-                        data.toString(),
-                        "--bundle",
-                        bundle.toString(),
-                        "--run",
-                        dir.resolve("mixed-run").toString(),
-                        "--steps",
-                        "1",
-                        "--model",
-                        "tiny");
+        Outcome mixed = fit(data, bundle, dir.resolve("mixed-run"), "1", "--model", "tiny");
         assertEquals(1, mixed.code());
         assertTrue(
                 mixed.err().contains(data.toString())
@@ -242,15 +219,10 @@ class TrainCommandTest {
 
         Path runDir = dir.resolve("run");
         Outcome fit =
-                run(
-                        "fit",
-                        "--dataset",
-                        data.toString(),
-                        "--bundle",
-                        bundle.toString(),
-                        "--run",
-                        runDir.toString(),
-                        "--steps",
+                fit(
+                        data,
+                        bundle,
+                        runDir,
                         "4",
                         "--model",
                         "tiny",
@@ -280,22 +252,7 @@ class TrainCommandTest {
         assertTrue(Files.isRegularFile(runDir.resolve("best.ckpt")));
 
         Outcome again =
-                run(
-                        "fit",
-                        "--dataset",
-                        data.toString(),
-                        "--bundle",
-                        bundle.toString(),
-                        "--run",
-                        runDir.toString(),
-                        "--steps",
-                        "4",
-                        "--model",
-                        "tiny",
-                        "--batch",
-                        "8",
-                        "--holdout",
-                        "8");
+                fit(data, bundle, runDir, "4", "--model", "tiny", "--batch", "8", "--holdout", "8");
         assertEquals(0, again.code(), again.err());
         assertTrue(
                 again.out().contains("resuming from") && again.out().contains("steps 4 -> 4"),
@@ -320,7 +277,7 @@ class TrainCommandTest {
                 exported.manifest().provenance().toString());
         // No absolute path of the building machine (here a temporary folder) in the bundle.
         String where = dir.toAbsolutePath().toString();
-        try (var files = Files.list(out)) {
+        try (var files = Files.walk(out)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
                 assertFalse(text.contains(where), file + " mentions " + where);
