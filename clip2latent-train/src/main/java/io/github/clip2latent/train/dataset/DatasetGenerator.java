@@ -133,6 +133,18 @@ public final class DatasetGenerator implements AutoCloseable {
     }
 
     private void generateShard(Path dir, DatasetSpec spec, int k) throws IOException {
+        generateShard(spec, k, ShardOutput.directory(dir));
+    }
+
+    /**
+     * Generates shard {@code k} of {@code spec} and writes its two files through {@code output},
+     * the embeddings first and the latents last, with the same bytes as {@link #generate} writes.
+     * This is the unit of work of a distributed run (one task per shard); it neither reads nor
+     * writes the manifest or the stats.
+     *
+     * @throws IOException if writing fails
+     */
+    public void generateShard(DatasetSpec spec, int k, ShardOutput output) throws IOException {
         int rows = spec.rowsInShard(k);
         int zDim = generator.zDim();
         int d = generator.latentDim();
@@ -158,8 +170,10 @@ public final class DatasetGenerator implements AutoCloseable {
             System.arraycopy(batchE, 0, e, offset * c, n * c);
         }
         // e first, w last: a shard counts as complete only once both exist.
-        Npy.write(dir.resolve(DatasetManifest.embeddingFile(k)), NpyArray.matrix(e, rows, c));
-        Npy.write(dir.resolve(DatasetManifest.latentFile(k)), NpyArray.matrix(w, rows, d));
+        NpyArray embeddings = NpyArray.matrix(e, rows, c);
+        NpyArray latents = NpyArray.matrix(w, rows, d);
+        output.write(DatasetManifest.embeddingFile(k), out -> Npy.writeTo(out, embeddings));
+        output.write(DatasetManifest.latentFile(k), out -> Npy.writeTo(out, latents));
     }
 
     /**

@@ -124,7 +124,7 @@ public record DatasetManifest(String bundleId, int latentDim, int embeddingDim, 
     }
 
     /** Why {@code other} cannot add shards to this dataset, or null if it can. */
-    String incompatibility(DatasetManifest other) {
+    public String incompatibility(DatasetManifest other) {
         if (!bundleId.equals(other.bundleId)) {
             return "bundle '" + bundleId + "' vs '" + other.bundleId + "'";
         }
