@@ -1,0 +1,76 @@
+package io.github.clip2latent.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.clip2latent.train.dataset.DatasetSpec;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** The command line mirrors {@code train generate}'s options and defaults. */
+class GenerateOptionsTest {
+
+    @Test
+    void defaultsAreThoseOfTrainGenerate() {
+        GenerateOptions o =
+                GenerateOptions.parse("--bundle", "b", "--out", "hdfs:///d", "--samples", "50000");
+        assertEquals(new DatasetSpec(50_000, 10_000, 0, 10_000, 0, 64), o.spec());
+        assertEquals(0, o.threads());
+        assertFalse(o.sharedBundle());
+        GenerateOptions all =
+                GenerateOptions.parse(
+                        "--bundle=b", "--out", "s3a://x/y", "--samples", "9", "--shard-size", "4",
+                        "--seed", "-3", "--stats-samples", "5", "--pre-resize", "224", "--batch",
+                        "2", "--threads", "1", "--shared-bundle");
+        assertEquals(new DatasetSpec(9, 4, -3, 5, 224, 2), all.spec());
+        assertEquals(1, all.threads());
+        assertTrue(all.sharedBundle());
+    }
+
+    @Test
+    void badCommandLinesNameTheOptionAndExitWithTwo() {
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> GenerateOptions.parse("--bundle", "b", "--out", "o"))
+                        .getMessage()
+                        .contains("--samples"));
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () ->
+                                        GenerateOptions.parse(
+                                                "--bundle", "b", "--out", "o", "--samples", "x"))
+                        .getMessage()
+                        .contains("'x'"));
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> GenerateOptions.parse("--pairs", "5"))
+                        .getMessage()
+                        .contains("unknown option --pairs"));
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () ->
+                                        GenerateOptions.parse(
+                                                "--bundle", "b", "--out", "o", "--samples", "10",
+                                                "--shard-size", "0"))
+                        .getMessage()
+                        .contains("shardSize"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                SparkGenerate.run(
+                        new String[] {"--out", "o"},
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(SparkGenerate.USAGE, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage:"));
+    }
+}
