@@ -104,10 +104,9 @@ public final class SparkGenerate {
                         bundle.manifest().embeddingDim(),
                         spec);
         HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
-        HadoopDatasetFolder folder =
-                HadoopDatasetFolder.open(options.out(), conf.get(), StreamWrapper.NONE);
         Path local = Files.createTempDirectory("clip2latent-spark");
-        try {
+        try (HadoopDatasetFolder folder =
+                HadoopDatasetFolder.open(options.out(), conf.get(), StreamWrapper.NONE)) {
             writeOrCheckManifest(folder, manifest, local);
             String archive = null;
             if (!options.sharedBundle()) {
