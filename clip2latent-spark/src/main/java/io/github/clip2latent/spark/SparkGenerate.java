@@ -126,14 +126,10 @@ public final class SparkGenerate {
             long start = System.nanoTime();
             List<ShardReport> reports;
             try {
+                // One partition, hence one task, per shard.
                 reports =
                         sc.parallelize(shards, shards.size())
-                                .map(
-                                        new ShardTask(
-                                                options,
-                                                conf,
-                                                archive,
-                                                wrapper))
+                                .map(new ShardTask(options, conf, archive, wrapper))
                                 .collect();
             } catch (RuntimeException e) {
                 throw new IOException(
