@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.clip2latent.image.Images;
-import io.github.clip2latent.train.cli.TrainCommand;
+import io.github.clip2latent.bundle.ModelBundle;
+import io.github.clip2latent.runtime.RuntimeOptions;
+import io.github.clip2latent.train.dataset.DatasetGenerator;
+import io.github.clip2latent.train.dataset.DatasetSpec;
+import io.github.clip2latent.train.dataset.ShardSelection;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -64,14 +68,16 @@ class SparkThroughputTest {
             report("SparkContext start", (System.nanoTime() - contextStart) / 1e9, 0);
             for (int round = 0; round < rounds; round++) {
                 Path single = dir.resolve("single-" + round);
-                List<String> args = new ArrayList<>(List.of("generate", "--bundle"));
-                args.addAll(List.of(bundle.toString(), "--out", single.toString()));
-                args.addAll(dataset);
                 long start = System.nanoTime();
-                assertEquals(
-                        0,
-                        TrainCommand.run(args.toArray(String[]::new), quiet(), System.err),
-                        "train generate");
+                // What 'train generate' runs: one process, ONNX Runtime's default threads.
+                try (DatasetGenerator generator =
+                        DatasetGenerator.open(ModelBundle.open(bundle), RuntimeOptions.cpu())) {
+                    generator.generate(
+                            single,
+                            new DatasetSpec(pairs, pairs / 8, 0, 10_000, 0, 64),
+                            ShardSelection.ALL,
+                            line -> {});
+                }
                 report("round " + round + " train generate", seconds(start), pairs);
                 first = first == null ? single : first;
                 assertSameFolder(first, single);
@@ -80,7 +86,7 @@ class SparkThroughputTest {
                     List<String> options = new ArrayList<>(List.of("--bundle", bundle.toString()));
                     options.addAll(List.of("--out", out.toUri().toString(), "--threads", threads));
                     options.addAll(dataset);
-                    start = System.nanoTime();
+                    long sparkStart = System.nanoTime();
                     GenerateSummary summary =
                             SparkGenerate.run(
                                     sc, GenerateOptions.parse(options.toArray(String[]::new)),
@@ -89,7 +95,7 @@ class SparkThroughputTest {
                             "round " + round + " spark local[2] --threads " + threads
                                     + " (job only: " + String.format(Locale.ROOT, "%.2f",
                                     summary.pairsPerSecond()) + " pairs/s)",
-                            seconds(start),
+                            seconds(sparkStart),
                             pairs);
                     assertSameFolder(first, out);
                 }
