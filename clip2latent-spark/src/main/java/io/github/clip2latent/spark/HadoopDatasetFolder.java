@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * atomic; on S3A it is a server-side copy, so the final name still appears only with the whole
  * content.
  */
-final class HadoopDatasetFolder implements ShardOutput {
+final class HadoopDatasetFolder implements ShardOutput, AutoCloseable {
 
     /** Temporary files this class writes: a dot, the final name, a UUID, ".tmp". */
     private static final Pattern TEMPORARY =
@@ -54,17 +54,29 @@ final class HadoopDatasetFolder implements ShardOutput {
     static HadoopDatasetFolder open(String uri, Configuration conf, StreamWrapper wrapper)
             throws IOException {
         Path dir = new Path(uri);
+        FileSystem fs = null;
         try {
-            FileSystem fs = dir.getFileSystem(conf);
+            // An instance of our own, not the JVM-wide cached one that Spark also uses, since
+            // checksums are switched off on it.
+            fs = FileSystem.newInstance(dir.toUri(), conf);
             // The local file system would write a .crc file beside each shard; the .npy files are
             // the dataset, exactly as 'train generate' leaves them.
             fs.setWriteChecksum(false);
             Path qualified = fs.makeQualified(dir);
             fs.mkdirs(qualified);
             return new HadoopDatasetFolder(fs, qualified, wrapper);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (fs != null) {
+                fs.close();
+            }
             throw new IOException("cannot open dataset folder " + uri + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Closes this folder's file system instance. */
+    @Override
+    public void close() throws IOException {
+        fs.close();
     }
 
     /** The qualified folder URI. */

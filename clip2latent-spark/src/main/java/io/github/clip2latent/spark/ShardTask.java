@@ -43,15 +43,17 @@ final class ShardTask implements Function<Integer, ShardReport> {
         DatasetSpec spec = options.spec();
         TaskContext task = TaskContext.get();
         int attempt = task == null ? 0 : task.attemptNumber();
-        HadoopDatasetFolder folder = HadoopDatasetFolder.open(options.out(), conf.get(), wrapper);
-        if (folder.isComplete(k)) {
-            return new ShardReport(k, spec.rowsInShard(k), false, attempt, seconds(start));
-        }
-        ModelBundle bundle = ModelBundle.open(bundleDirectory());
-        try (DatasetGenerator generator =
-                DatasetGenerator.open(
-                        bundle, RuntimeOptions.cpu().withIntraOpThreads(options.threads()))) {
-            generator.generateShard(spec, k, folder);
+        try (HadoopDatasetFolder folder =
+                HadoopDatasetFolder.open(options.out(), conf.get(), wrapper)) {
+            if (folder.isComplete(k)) {
+                return new ShardReport(k, spec.rowsInShard(k), false, attempt, seconds(start));
+            }
+            ModelBundle bundle = ModelBundle.open(bundleDirectory());
+            try (DatasetGenerator generator =
+                    DatasetGenerator.open(
+                            bundle, RuntimeOptions.cpu().withIntraOpThreads(options.threads()))) {
+                generator.generateShard(spec, k, folder);
+            }
         }
         return new ShardReport(k, spec.rowsInShard(k), true, attempt, seconds(start));
     }

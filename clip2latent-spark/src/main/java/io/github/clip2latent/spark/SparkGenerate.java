@@ -104,10 +104,9 @@ public final class SparkGenerate {
                         bundle.manifest().embeddingDim(),
                         spec);
         HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
-        HadoopDatasetFolder folder =
-                HadoopDatasetFolder.open(options.out(), conf.get(), StreamWrapper.NONE);
         Path local = Files.createTempDirectory("clip2latent-spark");
-        try {
+        try (HadoopDatasetFolder folder =
+                HadoopDatasetFolder.open(options.out(), conf.get(), StreamWrapper.NONE)) {
             writeOrCheckManifest(folder, manifest, local);
             String archive = null;
             if (!options.sharedBundle()) {
@@ -127,14 +126,10 @@ public final class SparkGenerate {
             long start = System.nanoTime();
             List<ShardReport> reports;
             try {
+                // One partition, hence one task, per shard.
                 reports =
                         sc.parallelize(shards, shards.size())
-                                .map(
-                                        new ShardTask(
-                                                options,
-                                                conf,
-                                                archive,
-                                                wrapper))
+                                .map(new ShardTask(options, conf, archive, wrapper))
                                 .collect();
             } catch (RuntimeException e) {
                 throw new IOException(

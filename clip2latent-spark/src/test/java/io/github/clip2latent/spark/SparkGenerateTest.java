@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.fixtures.RandomBundles;
+import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.train.dataset.DatasetGenerator;
 import io.github.clip2latent.train.dataset.DatasetManifest;
+import io.github.clip2latent.train.dataset.DatasetSpec;
+import io.github.clip2latent.train.dataset.ShardSelection;
 import io.github.clip2latent.train.dataset.ShardedDataset;
 
 import org.apache.spark.SparkConf;
@@ -51,20 +55,18 @@ class SparkGenerateTest {
     @BeforeAll
     static void setUp() throws IOException {
         bundleDir = dir.resolve("bundle");
-        RandomBundles.write(bundleDir, RandomBundles.Spec.tiny(), 2);
+        ModelBundle bundle = RandomBundles.write(bundleDir, RandomBundles.Spec.tiny(), 2);
+        // What 'train generate' runs for the options in DATASET (its defaults: batch 64, no
+        // pre-resize), on the library's local files.
         reference = dir.resolve("reference");
-        // The single-JVM reference: the same dataset as DATASET's options describe.
-        try (DatasetGenerator generator =
-                DatasetGenerator.open(
-                        io.github.clip2latent.bundle.ModelBundle.open(bundleDir),
-                        io.github.clip2latent.runtime.RuntimeOptions.cpu())) {
-            generator.generate(
-                    reference,
-                    io.github.clip2latent.train.dataset.DatasetSpec.of(100, 30, 5)
-                            .withStatsSamples(70)
-                            .withBatchSize(16),
-                    io.github.clip2latent.train.dataset.ShardSelection.ALL,
-                    line -> {});
+        try (DatasetGenerator generator = DatasetGenerator.open(bundle, RuntimeOptions.cpu())) {
+            assertEquals(
+                    4,
+                    generator.generate(
+                            reference,
+                            new DatasetSpec(100, 30, 5, 70, 0, 16),
+                            ShardSelection.ALL,
+                            line -> {}));
         }
         // Two task threads; a task may fail 4 times before the job does (spark.task.maxFailures).
         SparkConf conf =
