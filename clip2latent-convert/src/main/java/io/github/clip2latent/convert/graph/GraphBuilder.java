@@ -785,7 +785,7 @@ public final class GraphBuilder {
      * @return the NCHW output
      */
     public GraphValue conv(GraphValue x, GraphValue weight, long stride) {
-        return node1("Conv", List.of(x, weight), Attribute.ints("strides", stride, stride));
+        return conv(x, weight, null, stride, new long[] {0, 0, 0, 0}, 1);
     }
 
     /**
@@ -938,13 +938,9 @@ public final class GraphBuilder {
                             + ", ends "
                             + Arrays.toString(ends));
         }
-        return node1(
-                "Slice",
-                List.of(
-                        x,
-                        int64Vector("starts", starts),
-                        int64Vector("ends", ends),
-                        int64Vector("axes", axes)));
+        long[] steps = new long[axes.length];
+        Arrays.fill(steps, 1L);
+        return slice(x, axes, starts, ends, steps);
     }
 
     /**
