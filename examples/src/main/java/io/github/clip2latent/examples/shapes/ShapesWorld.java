@@ -310,6 +310,90 @@ public final class ShapesWorld {
     }
 
     /**
+     * The same scene with object and background colors exchanged, for hard negatives in the world
+     * CLIP's training: the fine layers (which decide only the colors) move by the least change
+     * that exchanges the two colors' entries in both color read-outs, {@code dx = F (F^T F)^-1 (t -
+     * l)} with F the fine read-out matrix, l its logits and t the exchanged logits. Shape, size
+     * and position stay exactly as they were.
+     *
+     * @param ws {@code [rows, NUM_WS, W_DIM]}
+     * @param row the row to change
+     * @return the new {@code [NUM_WS, W_DIM]} latent, or {@code null} when the exchanged scene
+     *     does not come out with both colors clear and exchanged
+     */
+    public float[] withSwappedColors(float[] ws, int row) {
+        requireRow(ws, row);
+        int stride = NUM_WS * W_DIM;
+        float[] out = Arrays.copyOfRange(ws, row * stride, (row + 1) * stride);
+        WorldAttributes before = attributes(out);
+        int o = before.objectColor().ordinal();
+        int b = before.backgroundColor().ordinal();
+        double[] x = layerMean(out, 0, FINE_LAYERS);
+        double[] l = affine(x, fineWeights, fineBias, FINE_OUTPUTS);
+        double[] d = new double[FINE_OUTPUTS];
+        d[o] = l[b] - l[o];
+        d[b] = l[o] - l[b];
+        d[COLORS + o] = l[COLORS + b] - l[COLORS + o];
+        d[COLORS + b] = l[COLORS + o] - l[COLORS + b];
+        // G = F^T F (outputs x outputs), solve G y = d by Gaussian elimination, dx = F y.
+        int k = FINE_OUTPUTS;
+        double[][] g = new double[k][k + 1];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                double sum = 0;
+                for (int dim = 0; dim < W_DIM; dim++) {
+                    sum += (double) fineWeights[dim * k + i] * fineWeights[dim * k + j];
+                }
+                g[i][j] = sum;
+            }
+            g[i][k] = d[i];
+        }
+        for (int col = 0; col < k; col++) {
+            int pivot = col;
+            for (int r = col + 1; r < k; r++) {
+                if (Math.abs(g[r][col]) > Math.abs(g[pivot][col])) {
+                    pivot = r;
+                }
+            }
+            double[] swap = g[col];
+            g[col] = g[pivot];
+            g[pivot] = swap;
+            for (int r = 0; r < k; r++) {
+                if (r != col && g[col][col] != 0) {
+                    double f = g[r][col] / g[col][col];
+                    for (int c = col; c <= k; c++) {
+                        g[r][c] -= f * g[col][c];
+                    }
+                }
+            }
+        }
+        double[] y = new double[k];
+        for (int i = 0; i < k; i++) {
+            y[i] = g[i][k] / g[i][i];
+        }
+        for (int dim = 0; dim < W_DIM; dim++) {
+            double dx = 0;
+            for (int i = 0; i < k; i++) {
+                dx += fineWeights[dim * k + i] * y[i];
+            }
+            for (int layer = FINE_LAYERS.start(); layer < FINE_LAYERS.end(); layer++) {
+                out[layer * W_DIM + dim] += (float) dx;
+            }
+        }
+        WorldAttributes after = attributes(out);
+        boolean ok =
+                after.objectColor() == before.backgroundColor()
+                        && after.backgroundColor() == before.objectColor()
+                        && after.objectColorIsClear()
+                        && after.backgroundColorIsClear()
+                        && after.shape() == before.shape()
+                        && Math.abs(after.size() - before.size()) < 1e-3
+                        && Math.abs(after.centerX() - before.centerX()) < 1e-3
+                        && Math.abs(after.centerY() - before.centerY()) < 1e-3;
+        return ok ? out : null;
+    }
+
+    /**
      * The synthesis, as the synthesis graph computes it (in double precision).
      *
      * @param ws {@code [rows, NUM_WS, W_DIM]}

@@ -133,8 +133,14 @@ public final class ShapesBundleBuilder {
             ShapesWorld world, BuildPlan plan, Path work, Path stage1, ProgressListener progress)
             throws IOException {
         Path tokenizerDir = work.resolve("tokenizer");
-        ClipTokenizer tokenizer = WorldClip.writeVocabulary(world, tokenizerDir);
-        progress.progress("vocabulary: " + tokenizer.vocabularySize() + " tokens");
+        Files.createDirectories(tokenizerDir);
+        ClipTokenizer tokenizer = WorldClip.writeTokenizer(tokenizerDir);
+        progress.progress(
+                "tokenizer: OpenAI CLIP BPE, "
+                        + tokenizer.vocabularySize()
+                        + " tokens, "
+                        + WorldClip.trainedTokens(tokenizer).size()
+                        + " trained");
         // The trained CLIP is kept in the work folder first, so a failure after the longest stage
         // does not cost the training again.
         Path clipDir = work.resolve("clip");
@@ -171,10 +177,10 @@ public final class ShapesBundleBuilder {
                                                 PriorWeights.random(plan.prior(), plan.seed()),
                                                 "untrained placeholder")
                                         .toByteArray())
-                        .tokenizer(
-                                tokenizerDir.resolve("vocab.json"),
-                                tokenizerDir.resolve("merges.txt"),
-                                77)
+                        .openAiTokenizer(
+                                tokenizerDir.resolve(WorldClip.BPE_FILE),
+                                tokenizer.mergeCount(),
+                                WorldClip.CONTEXT_LENGTH)
                         .latentStats(world.latentStats(10_000, plan.seed()))
                         .provenance("shapes.worldSeed", Long.toString(plan.worldSeed()))
                         .provenance("shapes.buildSeed", Long.toString(plan.seed()))

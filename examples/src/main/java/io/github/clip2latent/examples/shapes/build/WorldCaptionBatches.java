@@ -1,32 +1,48 @@
 package io.github.clip2latent.examples.shapes.build;
 
-import io.github.clip2latent.examples.shapes.quality.BenchmarkPrompts;
-import io.github.clip2latent.examples.shapes.Caption;
+import io.github.clip2latent.examples.shapes.CaptionAttribute;
+import io.github.clip2latent.examples.shapes.CaptionWriter;
+import io.github.clip2latent.examples.shapes.SceneCaption;
 import io.github.clip2latent.examples.shapes.ShapesWorld;
 import io.github.clip2latent.examples.shapes.WorldAttributes;
-import io.github.clip2latent.latent.LayeredLatents;
 import io.github.clip2latent.examples.shapes.clip.ContrastiveBatch;
 import io.github.clip2latent.examples.shapes.clip.ContrastiveBatchSource;
+import io.github.clip2latent.latent.LayeredLatents;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * (image, caption) pairs from the shapes world for training its CLIP: random latents, rendered with
- * the world's own renderer, each with a random caption that names only what the image shows
- * clearly. Captions never pair a held-out color with its held-out shape ({@link
- * BenchmarkPrompts#HELD_OUT}), so the benchmark can test combinations the CLIP never read.
+ * (image, caption) pairs from the shapes world for training its CLIP. Half of each batch are random
+ * latents; the other half are their color-swapped twins ({@link ShapesWorld#withSwappedColors}:
+ * the same scene with object and background colors exchanged), captioned with the same attributes,
+ * so that a caption naming both colors always meets its swapped reading in the batch (a hard
+ * negative that only word order tells apart). Captions come from {@link CaptionWriter} and never
+ * name a held-out color-shape pair. A few captions get one filler word the CLIP is not trained on,
+ * which teaches the shared unknown-token row to be neutral. The batch carries the full match
+ * matrix (which caption is true of which image), so the loss never pushes a true caption away.
  */
 public final class WorldCaptionBatches implements ContrastiveBatchSource {
+
+    /** Words outside the caption vocabulary, inserted into a few captions (unknown-row training). */
+    static final List<String> FILLERS =
+            List.of("image", "picture", "photo", "drawing", "of", "showing", "simple", "and");
+
+    /** Probability that a caption gets one filler word. */
+    static final double FILLER_PROBABILITY = 0.05;
 
     private final ShapesWorld world;
     private final int batchSize;
 
-    /** Batches of {@code batchSize} pairs from {@code world}. */
+    /** Batches of {@code batchSize} pairs (even, at least 4) from {@code world}. */
     public WorldCaptionBatches(ShapesWorld world, int batchSize) {
+        if (batchSize < 4 || batchSize % 2 != 0) {
+            throw new IllegalArgumentException("batchSize must be even and >= 4, got " + batchSize);
+        }
         this.world = world;
         this.batchSize = batchSize;
     }
@@ -34,28 +50,80 @@ public final class WorldCaptionBatches implements ContrastiveBatchSource {
     @Override
     public ContrastiveBatch next(RandomGenerator random) {
         SplittableRandom draw = new SplittableRandom(random.nextLong());
+        int half = batchSize / 2;
+        int stride = ShapesWorld.NUM_WS * ShapesWorld.W_DIM;
         float[] z = ShapesWorld.sampleZ(draw, batchSize);
         float[] w = world.map(z, batchSize);
         float[] ws = LayeredLatents.broadcast(w, batchSize, ShapesWorld.NUM_WS, ShapesWorld.W_DIM);
+        // Rows half.. become the twins of rows 0..half where the swap works; else they stay the
+        // independent latents drawn for them.
+        boolean[] twin = new boolean[batchSize];
+        for (int i = 0; i < half; i++) {
+            float[] swapped = world.withSwappedColors(ws, i);
+            if (swapped != null) {
+                System.arraycopy(swapped, 0, ws, (half + i) * stride, stride);
+                twin[half + i] = true;
+            }
+        }
         float[] images = world.render(ws, batchSize);
+        WorldAttributes[] truth = new WorldAttributes[batchSize];
+        SceneCaption[] said = new SceneCaption[batchSize];
         List<String> captions = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
-            captions.add(caption(world.attributes(ws, i), draw));
+            truth[i] = world.attributes(ws, i);
+        }
+        for (int i = 0; i < batchSize; i++) {
+            if (twin[i] && said[i - half] != null) {
+                said[i] = CaptionWriter.describe(truth[i], named(said[i - half]), draw);
+            } else {
+                said[i] = CaptionWriter.describe(truth[i], draw);
+            }
+            captions.add(said[i] == null ? "a shape" : withFiller(CaptionWriter.write(said[i], draw), draw));
+        }
+        boolean[] matches = new boolean[batchSize * batchSize];
+        for (int i = 0; i < batchSize; i++) {
+            for (int j = 0; j < batchSize; j++) {
+                matches[i * batchSize + j] =
+                        i == j || said[j] == null || said[j].matches(truth[i]);
+            }
         }
         return new ContrastiveBatch(
-                images, batchSize, ShapesWorld.IMAGE_SIZE, ShapesWorld.IMAGE_SIZE, captions);
+                images,
+                batchSize,
+                ShapesWorld.IMAGE_SIZE,
+                ShapesWorld.IMAGE_SIZE,
+                captions,
+                matches);
     }
 
-    /** A random truthful caption without a held-out pair; "a shape" if nothing is unambiguous. */
-    static String caption(WorldAttributes truth, SplittableRandom random) {
-        Optional<Caption> described = Caption.describe(truth, random);
-        if (described.isEmpty()) {
-            return "a shape";
+    private static Set<CaptionAttribute> named(SceneCaption c) {
+        Set<CaptionAttribute> out = EnumSet.noneOf(CaptionAttribute.class);
+        if (c.shape() != null) {
+            out.add(CaptionAttribute.SHAPE);
         }
-        Caption c = described.get();
-        if (BenchmarkPrompts.namesHeldOutPair(c)) {
-            c = new Caption(null, c.size(), c.color(), c.position(), c.background(), c.template());
+        if (c.size() != null) {
+            out.add(CaptionAttribute.SIZE);
         }
-        return c.text();
+        if (c.color() != null) {
+            out.add(CaptionAttribute.COLOR);
+        }
+        if (!c.positions().isEmpty()) {
+            out.add(CaptionAttribute.POSITION);
+        }
+        if (c.background() != null) {
+            out.add(CaptionAttribute.BACKGROUND);
+        }
+        return out;
+    }
+
+    private static String withFiller(String caption, SplittableRandom random) {
+        if (random.nextDouble() >= FILLER_PROBABILITY) {
+            return caption;
+        }
+        String[] words = caption.split(" ");
+        int at = random.nextInt(words.length + 1);
+        List<String> out = new ArrayList<>(List.of(words));
+        out.add(at, FILLERS.get(random.nextInt(FILLERS.size())));
+        return String.join(" ", out);
     }
 }

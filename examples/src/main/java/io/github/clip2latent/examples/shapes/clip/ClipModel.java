@@ -3,47 +3,66 @@ package io.github.clip2latent.examples.shapes.clip;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import io.github.clip2latent.convert.clip.ClipConfig;
+import io.github.clip2latent.convert.clip.ClipWeights;
 import io.github.clip2latent.convert.graph.NamedTensor;
 
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.VariableType;
-import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * The small CLIP of {@link ClipConfig} as a SameDiff graph: both encoders, the symmetric InfoNCE
- * loss with a learned temperature, and the parameters. Training goes through {@link ClipTrainer};
- * export through {@link ClipOnnxExporter}.
+ * A CLIP of OpenAI's architecture ({@code clip/model.py}: text transformer with token and
+ * positional embeddings, causal mask, pre-LN residual attention blocks with QuickGELU MLPs, {@code
+ * ln_final}, end-of-text pooling and {@code text_projection}; ViT image tower with a patchifying
+ * {@code conv1}, class embedding, positional embedding, {@code ln_pre}, blocks, {@code ln_post} on
+ * the class token and {@code proj}) as a SameDiff graph, with the symmetric contrastive loss and
+ * learned logit scale of CLIP's training.
  *
- * <p>Not thread-safe: SameDiff sessions and the parameter arrays are shared state.
+ * <p>Every parameter has the name and shape of OpenAI's state dict, with one exception: the token
+ * table is trained in the compact form of {@link TrainedTokens} ({@value #COMPACT_TOKEN_TABLE},
+ * {@code [trained ids + 1, width]}), and {@link #weights()} expands it to the full {@code
+ * token_embedding.weight}. So {@link ClipWeights} and {@code ClipGraphWriter}, which convert
+ * OpenAI's published models, export this one unchanged: one architecture, two sources of weights,
+ * one runtime path.
+ *
+ * <p>Both embeddings are raw (not normalized), as OpenAI's {@code encode_text} / {@code
+ * encode_image}; the loss normalizes them. Not thread-safe: SameDiff sessions and the parameter
+ * arrays are shared state.
  */
 public final class ClipModel {
 
-    /** Graph input: preprocessed pixels {@code [B, 3, S, S]}. */
+    /** Graph input: preprocessed pixels {@code [B, 3, R, R]}. */
     public static final String PIXEL_VALUES = "pixel_values";
 
-    /** Graph input: token ids {@code [B, T]}. */
-    public static final String INPUT_IDS = "input_ids";
+    /** Graph input: compact token rows {@code [B, T]} (see {@link TrainedTokens#compactRow}). */
+    static final String COMPACT_IDS = "compact_ids";
 
-    /** Graph output: L2-normalized image embeddings {@code [B, C]}. */
+    /** Graph input: one-hot of each row's end-of-text position {@code [B, T]}. */
+    static final String EOT_ONE_HOT = "eot_one_hot";
+
+    /** Graph input: image-to-text soft targets {@code [B, B]}, rows summing to 1. */
+    static final String IMAGE_TARGETS = "image_targets";
+
+    /** Graph input: text-to-image soft targets {@code [B, B]}, rows summing to 1. */
+    static final String TEXT_TARGETS = "text_targets";
+
+    /** Graph output: raw image embeddings {@code [B, E]}. */
     public static final String IMAGE_EMBEDS = "image_embeds";
 
-    /** Graph output: L2-normalized text embeddings {@code [B, C]}. */
+    /** Graph output: raw text embeddings {@code [B, E]}. */
     public static final String TEXT_EMBEDS = "text_embeds";
 
-    /** The learned log temperature, a {@code [1, 1]} parameter. */
-    public static final String LOGIT_SCALE = "logit_scale";
+    /** The compact token table {@code [trained ids + 1, width]}, row 0 the unknown row. */
+    public static final String COMPACT_TOKEN_TABLE = "token_embedding.compact";
 
     /** CLIP's initial logit scale, {@code log(1 / 0.07)}. */
     public static final double INITIAL_LOGIT_SCALE = Math.log(1 / 0.07);
@@ -51,167 +70,250 @@ public final class ClipModel {
     /** CLIP's cap on the logit scale, {@code log(100)}; enforced after each update. */
     public static final double MAX_LOGIT_SCALE = Math.log(100);
 
-    /**
-     * Added to the squared norm before the square root, so a zero vector does not divide by zero.
-     */
+    /** Added to the squared norm before the square root in the loss's normalization. */
     public static final float NORM_EPSILON = 1e-12f;
 
-    static final String TOKEN_WEIGHTS = "token_weights";
-    static final String TARGETS = "targets";
+    /** {@code nn.LayerNorm}'s default epsilon, as every CLIP LayerNorm. */
+    static final double LN_EPS = 1e-5;
+
+    /** QuickGELU's slope: {@code x * sigmoid(1.702 x)} (model.py {@code QuickGELU}). */
+    static final double QUICK_GELU = 1.702;
+
+    /** Stands in for -inf in the causal mask; exp underflows to exactly 0 either way. */
+    static final float MASKED = -1e9f;
+
     static final String LOGITS = "logits";
     static final String LOSS = "loss";
 
-    /** Convolution geometry: kernel 4, stride 2, padding 1 halves the side exactly. */
-    static final int KERNEL = 4;
-
-    static final int STRIDE = 2;
-    static final int PADDING = 1;
-
     private final ClipConfig config;
+    private final TrainedTokens tokens;
+    private final int endOfTextId;
     private final SameDiff sd;
 
-    private ClipModel(ClipConfig config, SameDiff sd) {
+    private ClipModel(ClipConfig config, TrainedTokens tokens, int endOfTextId, SameDiff sd) {
         this.config = config;
+        this.tokens = tokens;
+        this.endOfTextId = endOfTextId;
         this.sd = sd;
     }
 
     /**
-     * A freshly initialized model: He-normal matrices and kernels, zero biases, token table {@code
-     * N(0, 1)}, logit scale {@link #INITIAL_LOGIT_SCALE}.
+     * A freshly initialized model at the scales of {@code CLIP.initialize_parameters} ({@link
+     * ClipWeights#random}, seeded from {@code random}).
      *
-     * @param config the architecture
+     * @param config the architecture; its vocabulary size must be the tokens'
+     * @param tokens the trained token ids
+     * @param endOfTextId the tokenizer's end-of-text id, which must be the largest id (as in CLIP,
+     *     so that the arg-max pooling of the exported graph finds it)
      * @param random the only source of the initial weights
      * @return the model
      */
-    public static ClipModel initialize(ClipConfig config, RandomGenerator random) {
+    public static ClipModel initialize(
+            ClipConfig config, TrainedTokens tokens, int endOfTextId, RandomGenerator random) {
         checkNotNull(config, "config");
+        checkNotNull(tokens, "tokens");
         checkNotNull(random, "random");
+        checkArgument(
+                config.vocabSize() == tokens.vocabularySize(),
+                "config vocabulary %s differs from the trained tokens' %s",
+                config.vocabSize(),
+                tokens.vocabularySize());
+        checkArgument(
+                endOfTextId == config.vocabSize() - 1,
+                "the end-of-text id must be the largest id %s (arg-max pooling), got %s",
+                config.vocabSize() - 1,
+                endOfTextId);
+        checkArgument(
+                tokens.contains(endOfTextId), "the end-of-text id must be among the trained ids");
+        ClipWeights init = ClipWeights.random(config, random.nextLong());
         SameDiff sd = SameDiff.create();
-        Init init = new Init(sd, random);
-        SDVariable textEmbeds = buildText(sd, config, init);
-        SDVariable imageEmbeds = buildImage(sd, config, init);
-        SDVariable logitScale =
-                sd.var(
-                        LOGIT_SCALE,
-                        Nd4j.valueArrayOf(new long[] {1, 1}, (float) INITIAL_LOGIT_SCALE));
-        // CLIP: logits_per_image = exp(logit_scale) * image_embeds @ text_embeds^T.
-        SDVariable logits =
-                sd.mmul(imageEmbeds, textEmbeds, false, true, false)
-                        .mul(sd.math.exp(logitScale))
-                        .rename(LOGITS);
-        // Soft targets T[i, j] = 1 / n_i when captions i and j are equal (n_i copies in the batch):
-        // the usual identity when captions are distinct, and no pushing apart of equal captions
-        // otherwise. T is symmetric (so it also serves the transposed logits) and its rows sum to
-        // 1,
-        // so sum(T) = B.
-        SDVariable targets = sd.placeHolder(TARGETS, DataType.FLOAT, -1, -1);
-        // logSoftmax(x, dim) fails to clone for the gradient graph in M2.1 (a property setter
-        // error), so both directions use the last-axis form; the text side on the transpose.
-        SDVariable perImage = sd.sum(targets.mul(sd.nn.logSoftmax(logits)));
-        SDVariable perText = sd.sum(targets.mul(sd.nn.logSoftmax(logits.permute(1, 0))));
-        perImage.add(perText).neg().div(sd.sum(targets).mul(2.0)).rename(LOSS);
-        sd.setLossVariables(LOSS);
-        return new ClipModel(config, sd);
-    }
-
-    private static SDVariable buildText(SameDiff sd, ClipConfig c, Init init) {
-        SDVariable ids = sd.placeHolder(INPUT_IDS, DataType.INT64, -1, c.contextLength());
-        // Pooling weights 1 / (eotIndex + 1) at positions 0 .. eotIndex, else 0 (see tokenWeights).
-        SDVariable weights = sd.placeHolder(TOKEN_WEIGHTS, DataType.FLOAT, -1, c.contextLength());
-        SDVariable table = init.normal("text.token_table", 1.0, c.vocabularySize(), c.tokenDim());
-        // Mean of table rows = (weighted bag of one-hots) x table, by linearity; pooling before the
-        // product makes it [B, V] x [V, D] instead of [B T, V] x [V, D]. oneHot rather than gather,
-        // which breaks fit() on a trainable table (dependencies.md).
-        SDVariable oneHot = sd.oneHot(ids, c.vocabularySize(), -1, 1.0, 0.0, DataType.FLOAT);
-        SDVariable bag = sd.sum(oneHot.mul(sd.expandDims(weights, 2)), 1);
-        SDVariable pooled = sd.mmul(bag, table);
-        SDVariable hidden =
-                sd.nn.relu(
-                        dense(sd, init, "text.fc1", pooled, c.tokenDim(), c.textHidden(), true), 0);
-        SDVariable out =
-                dense(sd, init, "text.fc2", hidden, c.textHidden(), c.embeddingDim(), false);
-        return l2Normalize(sd, out).rename(TEXT_EMBEDS);
-    }
-
-    private static SDVariable buildImage(SameDiff sd, ClipConfig c, Init init) {
-        SDVariable x =
-                sd.placeHolder(PIXEL_VALUES, DataType.FLOAT, -1, 3, c.imageSize(), c.imageSize());
-        int in = 3;
-        for (int i = 0; i < c.convChannels().size(); i++) {
-            int out = c.convChannels().get(i);
-            String name = "image.conv" + i;
-            // YXIO = [kH, kW, in, out], SameDiff's default; the exporter permutes to ONNX's OIYX.
-            SDVariable w =
-                    init.normal(
-                            name + ".w",
-                            Math.sqrt(2.0 / (in * KERNEL * KERNEL)),
-                            KERNEL,
-                            KERNEL,
-                            in,
-                            out);
-            SDVariable b = init.zeros(name + ".b", out);
-            Conv2DConfig conv =
-                    Conv2DConfig.builder()
-                            .kH(KERNEL)
-                            .kW(KERNEL)
-                            .sH(STRIDE)
-                            .sW(STRIDE)
-                            .pH(PADDING)
-                            .pW(PADDING)
-                            .dH(1)
-                            .dW(1)
-                            .paddingMode(PaddingMode.VALID)
-                            .dataFormat(Conv2DConfig.NCHW)
-                            .weightsFormat(WeightsFormat.YXIO)
-                            .build();
-            x = sd.nn.relu(sd.cnn.conv2d(x, w, b, conv), 0);
-            in = out;
+        Map<String, SDVariable> p = new LinkedHashMap<>();
+        for (NamedTensor t : init.tensors().values()) {
+            String name = t.name();
+            if (name.equals(ClipWeights.TOKEN_EMBEDDING)) {
+                int w = config.textWidth();
+                float[] full = t.data();
+                float[] compact = new float[tokens.compactRows() * w];
+                // Row 0 (unknown) starts as id 0's row; row 1 + k as the k-th trained id's.
+                System.arraycopy(full, 0, compact, 0, w);
+                int[] ids = tokens.ids();
+                for (int k = 0; k < ids.length; k++) {
+                    System.arraycopy(full, ids[k] * w, compact, (k + 1) * w, w);
+                }
+                p.put(
+                        name,
+                        sd.var(
+                                COMPACT_TOKEN_TABLE,
+                                Nd4j.create(compact, new long[] {tokens.compactRows(), w}, 'c')));
+            } else if (name.equals(ClipWeights.LOGIT_SCALE)) {
+                p.put(
+                        name,
+                        sd.var(
+                                name,
+                                Nd4j.valueArrayOf(
+                                        new long[] {1, 1}, (float) INITIAL_LOGIT_SCALE)));
+            } else {
+                p.put(name, sd.var(name, Nd4j.create(t.data(), t.shape(), 'c')));
+            }
         }
-        // Flatten NCHW in (channel, y, x) order, as ONNX Flatten does; keeps where things are.
-        SDVariable flat = x.reshape(-1, c.flatFeatures());
-        SDVariable hidden =
-                sd.nn.relu(
-                        dense(sd, init, "image.fc1", flat, c.flatFeatures(), c.imageHidden(), true),
-                        0);
-        SDVariable out =
-                dense(sd, init, "image.fc2", hidden, c.imageHidden(), c.embeddingDim(), false);
-        return l2Normalize(sd, out).rename(IMAGE_EMBEDS);
+        SDVariable text = buildText(sd, config, tokens, p);
+        SDVariable image = buildImage(sd, config, p);
+        // CLIP: logits_per_image = exp(logit_scale) * normalize(image) @ normalize(text)^T.
+        SDVariable logits =
+                sd.mmul(l2Normalize(sd, image), l2Normalize(sd, text), false, true, false)
+                        .mul(sd.math.exp(p.get(ClipWeights.LOGIT_SCALE)))
+                        .rename(LOGITS);
+        // Symmetric cross-entropy with soft targets (one-hot when each image has exactly one true
+        // caption in the batch, as in CLIP); logSoftmax on the last axis only (the dim form fails
+        // to clone for the gradient graph in M2.1), the text side on the transpose.
+        SDVariable imageTargets = sd.placeHolder(IMAGE_TARGETS, DataType.FLOAT, -1, -1);
+        SDVariable textTargets = sd.placeHolder(TEXT_TARGETS, DataType.FLOAT, -1, -1);
+        SDVariable perImage = sd.sum(imageTargets.mul(sd.nn.logSoftmax(logits)));
+        SDVariable perText = sd.sum(textTargets.mul(sd.nn.logSoftmax(logits.permute(1, 0))));
+        perImage.add(perText)
+                .neg()
+                .div(sd.sum(imageTargets).add(sd.sum(textTargets)))
+                .rename(LOSS);
+        sd.setLossVariables(LOSS);
+        return new ClipModel(config, tokens, endOfTextId, sd);
     }
 
-    private static SDVariable dense(
-            SameDiff sd, Init init, String name, SDVariable x, int in, int out, boolean relu) {
-        // He-normal before a ReLU, LeCun-normal (1 / fan-in) before the normalization.
-        double std = Math.sqrt((relu ? 2.0 : 1.0) / in);
-        SDVariable w = init.normal(name + ".w", std, in, out);
-        SDVariable b = init.zeros(name + ".b", out);
-        return sd.mmul(x, w).add(b);
+    /** {@code CLIP.encode_text}, on rows of compact token ids. */
+    private static SDVariable buildText(
+            SameDiff sd, ClipConfig c, TrainedTokens tokens, Map<String, SDVariable> p) {
+        int t = c.contextLength();
+        int w = c.textWidth();
+        int rows = tokens.compactRows();
+        SDVariable ids = sd.placeHolder(COMPACT_IDS, DataType.INT64, -1, t);
+        SDVariable eot = sd.placeHolder(EOT_ONE_HOT, DataType.FLOAT, -1, t);
+        // token_embedding(text): a one-hot product rather than gather, which breaks fit() on a
+        // trainable table in M2.1 (dependencies.md).
+        SDVariable oneHot = sd.oneHot(ids, rows, -1, 1.0, 0.0, DataType.FLOAT).reshape(-1, rows);
+        SDVariable x = sd.mmul(oneHot, p.get(ClipWeights.TOKEN_EMBEDDING)); // [B T, w]
+        // + positional_embedding.
+        x = x.reshape(-1, t, w).add(p.get(ClipWeights.TEXT_POSITIONAL).reshape(1, t, w));
+        x = x.reshape(-1, w);
+        // build_attention_mask: a token sees itself and the tokens before it.
+        float[] mask = new float[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = i + 1; j < t; j++) {
+                mask[i * t + j] = MASKED;
+            }
+        }
+        SDVariable causal = sd.constant("causal_mask", Nd4j.create(mask, new long[] {1, t, t}, 'c'));
+        for (int i = 0; i < c.textLayers(); i++) {
+            x = block(sd, p, ClipWeights.TEXT_BLOCKS + i + ".", x, t, w, c.textHeads(), causal);
+        }
+        // x[arange(B), text.argmax(-1)]: the one-hot of the end-of-text position selects the row;
+        // ln_final acts per token, so normalizing after the selection gives the same values.
+        SDVariable pooled = sd.sum(x.reshape(-1, t, w).mul(sd.expandDims(eot, 2)), 1);
+        pooled = layerNorm(sd, p, "ln_final", pooled);
+        return sd.mmul(pooled, p.get(ClipWeights.TEXT_PROJECTION)).rename(TEXT_EMBEDS);
     }
 
-    /** {@code x / sqrt(sum(x^2) + eps)} over the last axis, written the same way in ONNX. */
-    private static SDVariable l2Normalize(SameDiff sd, SDVariable x) {
-        SDVariable norm = sd.math.sqrt(sd.sum(x.mul(x), true, 1).add(NORM_EPSILON));
-        return x.div(norm);
+    /** {@code VisionTransformer.forward}. */
+    private static SDVariable buildImage(SameDiff sd, ClipConfig c, Map<String, SDVariable> p) {
+        int r = c.imageResolution();
+        int patch = c.visionPatchSize();
+        int grid = c.grid();
+        int w = c.visionWidth();
+        int tokens = c.visionTokens();
+        SDVariable px = sd.placeHolder(PIXEL_VALUES, DataType.FLOAT, -1, 3, r, r);
+        // conv1 (kernel = stride = patch, no bias) as a product of flattened patches with the
+        // kernel: patch (gy, gx) becomes token gy * grid + gx, features in (channel, ky, kx) order,
+        // the order of conv1.weight's trailing axes.
+        SDVariable patches =
+                px.reshape(-1, 3, grid, patch, grid, patch)
+                        .permute(0, 2, 4, 1, 3, 5)
+                        .reshape(-1, 3L * patch * patch);
+        SDVariable kernel = p.get(ClipWeights.CONV1).reshape(w, 3L * patch * patch);
+        SDVariable x = sd.mmul(patches, kernel, false, true, false).reshape(-1, grid * grid, w);
+        // cat([class_embedding + zeros(B, 1, width), x], dim=1) + positional_embedding.
+        SDVariable cls =
+                sd.sum(x, true, 1)
+                        .mul(0.0)
+                        .add(p.get(ClipWeights.CLASS_EMBEDDING).reshape(1, 1, w));
+        x = sd.concat(1, cls, x).add(p.get(ClipWeights.VISION_POSITIONAL).reshape(1, tokens, w));
+        x = layerNorm(sd, p, "visual.ln_pre", x.reshape(-1, w));
+        for (int i = 0; i < c.visionLayers(); i++) {
+            x = block(sd, p, ClipWeights.VISION_BLOCKS + i + ".", x, tokens, w, c.visionHeads(), null);
+        }
+        // ln_post(x[:, 0, :]) @ proj: a constant one-hot picks the class token.
+        float[] first = new float[tokens];
+        first[0] = 1;
+        SDVariable select =
+                sd.constant("class_token", Nd4j.create(first, new long[] {1, tokens, 1}, 'c'));
+        SDVariable y = sd.sum(x.reshape(-1, tokens, w).mul(select), 1);
+        y = layerNorm(sd, p, "visual.ln_post", y);
+        return sd.mmul(y, p.get(ClipWeights.VISION_PROJECTION)).rename(IMAGE_EMBEDS);
     }
 
     /**
-     * Seeded parameter creation; every draw comes from the caller's generator, in a fixed order.
+     * {@code ResidualAttentionBlock.forward}: {@code x + attn(ln_1(x))}, then {@code x +
+     * mlp(ln_2(x))}, on tokens flattened to {@code [B L, width]}.
      */
-    private record Init(SameDiff sd, RandomGenerator random) {
-        SDVariable normal(String name, double std, long... shape) {
-            int n = 1;
-            for (long d : shape) {
-                n = Math.multiplyExact(n, (int) d);
-            }
-            float[] data = new float[n];
-            for (int i = 0; i < n; i++) {
-                data[i] = (float) (random.nextGaussian() * std);
-            }
-            return sd.var(name, Nd4j.create(data, shape, 'c'));
+    private static SDVariable block(
+            SameDiff sd,
+            Map<String, SDVariable> p,
+            String prefix,
+            SDVariable x,
+            int length,
+            int width,
+            int heads,
+            SDVariable mask) {
+        int dh = width / heads;
+        // nn.MultiheadAttention: packed in-projection, softmax(q k^T / sqrt(dh) + mask) v.
+        SDVariable h = layerNorm(sd, p, prefix + "ln_1", x);
+        SDVariable qkv = linear(sd, p, h, prefix + "attn.in_proj_weight", prefix + "attn.in_proj_bias");
+        SDVariable q = heads(qkv.get(SDIndex.all(), SDIndex.interval(0, width)), length, heads, dh);
+        SDVariable k =
+                heads(qkv.get(SDIndex.all(), SDIndex.interval(width, 2 * width)), length, heads, dh);
+        SDVariable v =
+                heads(
+                        qkv.get(SDIndex.all(), SDIndex.interval(2 * width, 3 * width)),
+                        length,
+                        heads,
+                        dh);
+        SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(dh));
+        if (mask != null) {
+            scores = scores.add(mask);
         }
+        SDVariable out = sd.mmul(sd.nn.softmax(scores, 2), v); // [B H, L, dh]
+        out = out.reshape(-1, heads, length, dh).permute(0, 2, 1, 3).reshape(-1, width);
+        x = x.add(linear(sd, p, out, prefix + "attn.out_proj.weight", prefix + "attn.out_proj.bias"));
+        // c_fc -> QuickGELU -> c_proj.
+        h = layerNorm(sd, p, prefix + "ln_2", x);
+        h = linear(sd, p, h, prefix + "mlp.c_fc.weight", prefix + "mlp.c_fc.bias");
+        h = h.mul(sd.nn.sigmoid(h.mul(QUICK_GELU)));
+        h = linear(sd, p, h, prefix + "mlp.c_proj.weight", prefix + "mlp.c_proj.bias");
+        return x.add(h);
+    }
 
-        SDVariable zeros(String name, long... shape) {
-            return sd.var(name, Nd4j.zeros(DataType.FLOAT, shape));
-        }
+    /** {@code [B L, H dh]} to {@code [B H, L, dh]}. */
+    private static SDVariable heads(SDVariable x, int length, int heads, int dh) {
+        return x.reshape(-1, length, heads, dh).permute(0, 2, 1, 3).reshape(-1, length, dh);
+    }
+
+    /** {@code nn.Linear}: {@code x W^T + b}, W in PyTorch's {@code (out, in)} layout. */
+    private static SDVariable linear(
+            SameDiff sd, Map<String, SDVariable> p, SDVariable x, String weight, String bias) {
+        return sd.mmul(x, p.get(weight), false, true, false).add(p.get(bias));
+    }
+
+    /** {@code nn.LayerNorm} over the last axis of a 2-D input, epsilon 1e-5 (biased variance). */
+    private static SDVariable layerNorm(
+            SameDiff sd, Map<String, SDVariable> p, String prefix, SDVariable x) {
+        SDVariable centered = x.sub(sd.mean(x, true, 1));
+        SDVariable variance = sd.mean(centered.mul(centered), true, 1);
+        return centered
+                .div(sd.math.sqrt(variance.add(LN_EPS)))
+                .mul(p.get(prefix + ".weight"))
+                .add(p.get(prefix + ".bias"));
+    }
+
+    /** {@code x / sqrt(sum(x^2) + eps)} over the last axis. */
+    private static SDVariable l2Normalize(SameDiff sd, SDVariable x) {
+        return x.div(sd.math.sqrt(sd.sum(x.mul(x), true, 1).add(NORM_EPSILON)));
     }
 
     /** The architecture. */
@@ -219,68 +321,75 @@ public final class ClipModel {
         return config;
     }
 
+    /** The trained token ids. */
+    public TrainedTokens tokens() {
+        return tokens;
+    }
+
+    /** The end-of-text id. */
+    public int endOfTextId() {
+        return endOfTextId;
+    }
+
     /** The current logit scale parameter (log of the inverse temperature). */
     public double logitScale() {
-        return sd.getVariable(LOGIT_SCALE).getArr().getDouble(0);
+        return sd.getVariable(ClipWeights.LOGIT_SCALE).getArr().getDouble(0);
     }
 
-    /**
-     * A copy of one parameter, e.g. {@code "image.conv0.w"} ({@code [kH, kW, in, out]}) or {@code
-     * "text.token_table"} ({@code [V, tokenDim]}); see {@link #parameterNames()}.
-     *
-     * @param name the parameter
-     * @return its shape and values, row-major
-     * @throws IllegalArgumentException for an unknown name
-     */
-    public NamedTensor parameter(String name) {
-        checkArgument(
-                parameterNames().contains(name),
-                "no parameter '%s'; parameters are %s",
-                name,
-                parameterNames());
-        INDArray arr = sd.getVariable(name).getArr();
-        return new NamedTensor(name, arr.shape(), arr.dup('c').data().asFloat());
-    }
-
-    /** The names of the trainable parameters, in creation order. */
-    public List<String> parameterNames() {
-        List<String> names = new ArrayList<>();
-        for (SDVariable v : sd.variables()) {
-            if (v.getVariableType() == VariableType.VARIABLE) {
-                names.add(v.name());
-            }
-        }
-        return Collections.unmodifiableList(names);
-    }
-
-    /** The number of trainable scalars. */
+    /** The number of trainable scalars (with the compact token table). */
     public long parameterCount() {
         long n = 0;
-        for (String name : parameterNames()) {
-            n += sd.getVariable(name).getArr().length();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+                n += v.getArr().length();
+            }
         }
         return n;
     }
 
     /**
+     * The current parameters under OpenAI's names and shapes, the token table expanded to the full
+     * vocabulary (every untrained id a copy of the unknown row), {@code logit_scale} a scalar.
+     *
+     * @return the weights, ready for {@code ClipGraphWriter}
+     */
+    public ClipWeights weights() {
+        Map<String, NamedTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : ClipWeights.expectedShapes(config).entrySet()) {
+            String name = e.getKey();
+            float[] data;
+            if (name.equals(ClipWeights.TOKEN_EMBEDDING)) {
+                data =
+                        tokens.expand(
+                                sd.getVariable(COMPACT_TOKEN_TABLE).getArr().dup('c').data().asFloat(),
+                                config.textWidth());
+            } else {
+                data = sd.getVariable(name).getArr().dup('c').data().asFloat();
+            }
+            out.put(name, new NamedTensor(name, e.getValue(), data));
+        }
+        return ClipWeights.of(config, out, "world CLIP trained in SameDiff");
+    }
+
+    /**
      * Embeds preprocessed images with the SameDiff graph.
      *
-     * @param pixels {@code [rows, 3, S, S]} as {@code ClipPreprocessor} makes them
+     * @param pixels {@code [rows, 3, R, R]} as {@code ClipPreprocessor} makes them
      * @param rows the batch size
-     * @return {@code [rows, C]}, L2-normalized
+     * @return {@code [rows, E]}, raw
      */
     public float[] embedImages(float[] pixels, int rows) {
-        int s = config.imageSize();
+        int r = config.imageResolution();
         checkArgument(rows >= 1, "rows must be >= 1, got %s", rows);
         checkArgument(
-                pixels.length == rows * 3 * s * s,
+                pixels.length == rows * 3 * r * r,
                 "pixels: need %s x 3 x %s x %s = %s values, got %s",
                 rows,
-                s,
-                s,
-                rows * 3 * s * s,
+                r,
+                r,
+                rows * 3 * r * r,
                 pixels.length);
-        INDArray x = Nd4j.create(pixels, new long[] {rows, 3, s, s}, 'c');
+        INDArray x = Nd4j.create(pixels, new long[] {rows, 3, r, r}, 'c');
         return sd.output(Map.of(PIXEL_VALUES, x), IMAGE_EMBEDS)
                 .get(IMAGE_EMBEDS)
                 .dup('c')
@@ -289,21 +398,23 @@ public final class ClipModel {
     }
 
     /**
-     * Embeds token id rows with the SameDiff graph.
+     * Embeds token id rows (full-vocabulary ids, as the tokenizer makes them) with the SameDiff
+     * graph.
      *
-     * @param ids {@code [rows, T]} as {@code ClipTokenizer.tokenizeBatch} makes them
+     * @param ids {@code [rows, T]}
      * @param rows the batch size
-     * @return {@code [rows, C]}, L2-normalized
-     * @throws IllegalArgumentException if an id is out of the vocabulary or a row has no end token
+     * @return {@code [rows, E]}, raw
+     * @throws IllegalArgumentException if an id is outside the vocabulary or a row has no end token
      */
     public float[] embedTexts(long[] ids, int rows) {
         checkArgument(rows >= 1, "rows must be >= 1, got %s", rows);
         Map<String, INDArray> feed =
-                Map.of(INPUT_IDS, idArray(ids, rows), TOKEN_WEIGHTS, tokenWeights(ids, rows));
+                Map.of(COMPACT_IDS, compactIds(ids, rows), EOT_ONE_HOT, endOfTextOneHot(ids, rows));
         return sd.output(feed, TEXT_EMBEDS).get(TEXT_EMBEDS).dup('c').data().asFloat();
     }
 
-    INDArray idArray(long[] ids, int rows) {
+    /** The compact rows of full-vocabulary ids {@code [rows, T]}. */
+    INDArray compactIds(long[] ids, int rows) {
         int t = config.contextLength();
         checkArgument(
                 ids.length == rows * t,
@@ -312,37 +423,34 @@ public final class ClipModel {
                 t,
                 rows * t,
                 ids.length);
+        long[] out = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            checkArgument(
-                    ids[i] >= 0 && ids[i] < config.vocabularySize(),
-                    "id %s at row %s, position %s is outside" + " the vocabulary [0, %s)",
-                    ids[i],
-                    i / t,
-                    i % t,
-                    config.vocabularySize());
+            out[i] = tokens.compactRow(ids[i]);
         }
-        return Nd4j.createFromArray(ids).reshape(rows, t);
+        return Nd4j.createFromArray(out).reshape(rows, t);
     }
 
     /**
-     * Mean-pooling weights: {@code 1 / (e + 1)} at positions {@code 0 .. e}, e the first end token
-     * of the row, as the exported graph computes them from the ids alone.
+     * One-hot of each row's arg-max id position (its first end-of-text token), the position
+     * {@code text.argmax(dim=-1)} reads in {@code encode_text}.
      */
-    INDArray tokenWeights(long[] ids, int rows) {
+    INDArray endOfTextOneHot(long[] ids, int rows) {
         int t = config.contextLength();
         float[] w = new float[rows * t];
         for (int r = 0; r < rows; r++) {
-            int eot = -1;
-            for (int p = 0; p < t; p++) {
-                if (ids[r * t + p] == config.endOfTextId()) {
-                    eot = p;
-                    break;
+            int best = 0;
+            for (int j = 1; j < t; j++) {
+                if (ids[r * t + j] > ids[r * t + best]) {
+                    best = j;
                 }
             }
-            checkArgument(eot >= 0, "row %s has no end token (id %s)", r, config.endOfTextId());
-            for (int p = 0; p <= eot; p++) {
-                w[r * t + p] = 1f / (eot + 1);
-            }
+            checkArgument(
+                    ids[r * t + best] == endOfTextId,
+                    "row %s has no end-of-text token (id %s): %s",
+                    r,
+                    endOfTextId,
+                    Arrays.toString(Arrays.copyOfRange(ids, r * t, r * t + t)));
+            w[r * t + best] = 1;
         }
         return Nd4j.create(w, new long[] {rows, t}, 'c');
     }

@@ -5,17 +5,20 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import io.github.clip2latent.bundle.BundleWriter;
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.bundle.Stage;
+import io.github.clip2latent.convert.clip.ClipGraphWriter;
+import io.github.clip2latent.convert.clip.ClipWeights;
 import io.github.clip2latent.convert.graph.OnnxModel;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The exported encoders of a {@link ClipModel}, ready for a bundle.
+ * The exported encoders of a {@link ClipModel}, written by the same {@link ClipGraphWriter} that
+ * converts OpenAI's published CLIP models, ready for a bundle.
  *
- * @param textEncoder {@code input_ids int64[B, T] -> text_embeds float[B, C]}, L2-normalized
- * @param imageEncoder {@code pixel_values float[B, 3, S, S] -> image_embeds float[B, C]},
- *     L2-normalized; the input is preprocessed as {@link #preprocessing()} says
+ * @param textEncoder {@code input_ids int64[B, T] -> text_embeds float[B, E]}, raw embeddings
+ * @param imageEncoder {@code pixel_values float[B, 3, R, R] -> image_embeds float[B, E]}, raw; the
+ *     input is preprocessed as {@link #preprocessing()} says
  * @param preprocessing the image preprocessing the image encoder was trained with
  */
 public record ClipOnnxModels(
@@ -35,6 +38,21 @@ public record ClipOnnxModels(
     }
 
     /**
+     * Exports a model's current weights through {@link ClipGraphWriter}.
+     *
+     * @param model the model
+     * @param provenance free text stored in the graphs' metadata
+     * @return both encoders and the preprocessing
+     */
+    public static ClipOnnxModels export(ClipModel model, String provenance) {
+        ClipWeights weights = model.weights();
+        return new ClipOnnxModels(
+                ClipGraphWriter.buildTextEncoder(weights, provenance),
+                ClipGraphWriter.buildImageEncoder(weights, provenance),
+                ImagePreprocessing.clip(model.config().imageResolution()));
+    }
+
+    /**
      * Writes {@value #TEXT_ENCODER_FILE} and {@value #IMAGE_ENCODER_FILE} into {@code directory}
      * (each atomically).
      *
@@ -49,7 +67,7 @@ public record ClipOnnxModels(
 
     /**
      * Sets both encoder graphs and the image preprocessing on a bundle writer; the caller still
-     * sets the tokenizer files (the ones the model was trained with), the generator and the prior.
+     * sets the tokenizer, the generator and the prior.
      *
      * @param writer the bundle writer
      * @return the same writer

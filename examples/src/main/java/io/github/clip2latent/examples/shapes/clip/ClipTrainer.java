@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.github.clip2latent.bundle.ImagePreprocessing;
+import io.github.clip2latent.convert.clip.ClipConfig;
+import io.github.clip2latent.convert.clip.ClipWeights;
 import io.github.clip2latent.image.ClipPreprocessor;
 import io.github.clip2latent.tokenizer.ClipTokenizer;
 
@@ -18,10 +20,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.FixedSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.RampSchedule;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -45,7 +48,7 @@ public final class ClipTrainer {
         this.tokenizer = tokenizer;
         this.options = options;
         this.preprocessor =
-                new ClipPreprocessor(ImagePreprocessing.clip(model.config().imageSize()));
+                new ClipPreprocessor(ImagePreprocessing.clip(model.config().imageResolution()));
     }
 
     /**
@@ -65,31 +68,38 @@ public final class ClipTrainer {
         checkNotNull(options, "options");
         ClipConfig c = model.config();
         checkArgument(
-                tokenizer.vocabularySize() == c.vocabularySize()
+                tokenizer.vocabularySize() == c.vocabSize()
                         && tokenizer.contextLength() == c.contextLength()
-                        && tokenizer.endOfTextId() == c.endOfTextId(),
+                        && tokenizer.endOfTextId() == model.endOfTextId(),
                 "tokenizer (vocabulary %s, context %s, end token %s) does not match the model (%s,"
                         + " %s, %s)",
                 tokenizer.vocabularySize(),
                 tokenizer.contextLength(),
                 tokenizer.endOfTextId(),
-                c.vocabularySize(),
+                c.vocabSize(),
                 c.contextLength(),
-                c.endOfTextId());
+                model.endOfTextId());
+        ISchedule rate =
+                options.warmupSteps() > 0
+                        ? new RampSchedule(
+                                new FixedSchedule(options.learningRate()), options.warmupSteps())
+                        : new FixedSchedule(options.learningRate());
         model.sameDiff()
                 .setTrainingConfig(
                         TrainingConfig.builder()
                                 .updater(
-                                        new Adam(
-                                                options.learningRate(),
-                                                options.beta1(),
-                                                options.beta2(),
-                                                options.epsilon()))
+                                        Adam.builder()
+                                                .learningRateSchedule(rate)
+                                                .beta1(options.beta1())
+                                                .beta2(options.beta2())
+                                                .epsilon(options.epsilon())
+                                                .build())
                                 .dataSetFeatureMapping(
                                         ClipModel.PIXEL_VALUES,
-                                        ClipModel.INPUT_IDS,
-                                        ClipModel.TOKEN_WEIGHTS,
-                                        ClipModel.TARGETS)
+                                        ClipModel.COMPACT_IDS,
+                                        ClipModel.EOT_ONE_HOT,
+                                        ClipModel.IMAGE_TARGETS,
+                                        ClipModel.TEXT_TARGETS)
                                 .markLabelsUnused()
                                 .build());
         return new ClipTrainer(model, tokenizer, options);
@@ -140,7 +150,7 @@ public final class ClipTrainer {
             long start = System.nanoTime();
             ContrastiveBatch batch = checkNotNull(source.next(random), "source returned no batch");
             capture.clear();
-            float[] targets = targets(batch.captions());
+            Targets targets = targets(batch);
             sd.fit(features(batch, targets), capture);
             clampLogitScale(sd);
             if (capture.image == null || capture.text == null || capture.logits == null) {
@@ -155,7 +165,7 @@ public final class ClipTrainer {
                             capture.image,
                             capture.text,
                             batch.rows(),
-                            model.config().embeddingDim(),
+                            model.config().embedDim(),
                             batch.captions());
             double seconds = (System.nanoTime() - start) / 1e9;
             if (step == 1) {
@@ -169,53 +179,85 @@ public final class ClipTrainer {
         return new TrainingSummary(steps, loss, accuracy, model.logitScale(), first, perStep);
     }
 
-    /** The four graph inputs of a batch, in the order of the feature mapping. */
+    /** The five graph inputs of a batch, in the order of the feature mapping. */
     MultiDataSet features(ContrastiveBatch batch) {
-        return features(batch, targets(batch.captions()));
+        return features(batch, targets(batch));
     }
 
-    private MultiDataSet features(ContrastiveBatch batch, float[] targets) {
+    private MultiDataSet features(ContrastiveBatch batch, Targets targets) {
         ClipConfig c = model.config();
         int rows = batch.rows();
-        int s = c.imageSize();
-        float[] pixels = new float[rows * 3 * s * s];
+        int r = c.imageResolution();
+        float[] pixels = new float[rows * 3 * r * r];
         preprocessor.apply(batch.images(), rows, batch.height(), batch.width(), pixels);
         long[] ids = tokenizer.tokenizeBatch(batch.captions());
         INDArray[] inputs = {
-            Nd4j.create(pixels, new long[] {rows, 3, s, s}, 'c'),
-            model.idArray(ids, rows),
-            model.tokenWeights(ids, rows),
-            Nd4j.create(targets, new long[] {rows, rows}, 'c'),
+            Nd4j.create(pixels, new long[] {rows, 3, r, r}, 'c'),
+            model.compactIds(ids, rows),
+            model.endOfTextOneHot(ids, rows),
+            Nd4j.create(targets.image(), new long[] {rows, rows}, 'c'),
+            Nd4j.create(targets.text(), new long[] {rows, rows}, 'c'),
         };
         return new MultiDataSet(inputs, new INDArray[0]);
     }
 
-    /** {@code T[i, j] = 1 / n_i} when captions i and j are equal, n_i the copies of caption i. */
-    static float[] targets(List<String> captions) {
-        int n = captions.size();
-        Map<String, Integer> counts = new HashMap<>();
-        for (String c : captions) {
-            counts.merge(c, 1, Integer::sum);
-        }
-        float[] t = new float[n * n];
-        for (int i = 0; i < n; i++) {
-            float w = 1f / counts.get(captions.get(i));
-            for (int j = 0; j < n; j++) {
-                if (captions.get(i).equals(captions.get(j))) {
-                    t[i * n + j] = w;
+    /**
+     * Soft targets of both directions, {@code [rows, rows]} each with rows summing to 1.
+     *
+     * @param image row i: the captions true of image i, each {@code 1 / count}
+     * @param text row j: the images caption j is true of, each {@code 1 / count}
+     */
+    record Targets(float[] image, float[] text) {}
+
+    /**
+     * The targets of a batch: with a match matrix M (M[i, j] = caption j is true of image i), image
+     * i's target spreads over the captions true of it and caption j's over the images it is true
+     * of; without one, equal captions match. With one true caption per image this is CLIP's
+     * identity target.
+     */
+    static Targets targets(ContrastiveBatch batch) {
+        int n = batch.rows();
+        boolean[] m = batch.matches();
+        if (m == null) {
+            m = new boolean[n * n];
+            List<String> captions = batch.captions();
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    m[i * n + j] = captions.get(i).equals(captions.get(j));
                 }
             }
         }
-        return t;
+        float[] image = new float[n * n];
+        float[] text = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            int count = 0;
+            for (int j = 0; j < n; j++) {
+                count += m[i * n + j] ? 1 : 0;
+            }
+            for (int j = 0; j < n; j++) {
+                image[i * n + j] = m[i * n + j] ? 1f / count : 0f;
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                count += m[i * n + j] ? 1 : 0;
+            }
+            for (int i = 0; i < n; i++) {
+                text[j * n + i] = m[i * n + j] ? 1f / count : 0f;
+            }
+        }
+        return new Targets(image, text);
     }
 
     /**
-     * The symmetric InfoNCE loss with soft targets, as ClipModel's graph computes it: {@code
-     * -(sum(T * logSoftmax_rows(L)) + sum(T * logSoftmax_columns(L))) / (2 B)}.
+     * The symmetric contrastive loss with soft targets, as ClipModel's graph computes it: {@code
+     * -(sum(T_image * logSoftmax_rows(L)) + sum(T_text * logSoftmax_rows(L^T))) / (2 B)}.
      */
-    static double infoNce(float[] logits, float[] targets, int n) {
+    static double infoNce(float[] logits, Targets targets, int n) {
         double total = 0;
         for (int pass = 0; pass < 2; pass++) {
+            float[] t = pass == 0 ? targets.image() : targets.text();
             for (int i = 0; i < n; i++) {
                 // pass 0: row i of L (image i against all texts); pass 1: column i (text i).
                 double max = Double.NEGATIVE_INFINITY;
@@ -229,7 +271,7 @@ public final class ClipTrainer {
                 double logZ = max + Math.log(sum);
                 for (int j = 0; j < n; j++) {
                     int k = pass == 0 ? i * n + j : j * n + i;
-                    total -= targets[k] * (logits[k] - logZ);
+                    total -= t[i * n + j] * (logits[k] - logZ);
                 }
             }
         }
@@ -238,7 +280,7 @@ public final class ClipTrainer {
 
     /** CLIP clamps the logit scale to at most log(100) after each step, so logits stay bounded. */
     private static void clampLogitScale(SameDiff sd) {
-        INDArray scale = sd.getVariable(ClipModel.LOGIT_SCALE).getArr();
+        INDArray scale = sd.getVariable(ClipWeights.LOGIT_SCALE).getArr();
         if (scale.getDouble(0) > ClipModel.MAX_LOGIT_SCALE) {
             scale.assign(ClipModel.MAX_LOGIT_SCALE);
         }

@@ -14,9 +14,17 @@ import java.util.List;
  * @param height image height
  * @param width image width
  * @param captions one caption per image; equal captions are allowed and treated as one class
+ * @param matches {@code [rows, rows]} row-major, entry {@code (i, j)} true when caption j is true of
+ *     image i (so the diagonal is all true), or {@code null} to treat only equal captions as
+ *     matching
  */
 public record ContrastiveBatch(
-        float[] images, int rows, int height, int width, List<String> captions) {
+        float[] images, int rows, int height, int width, List<String> captions, boolean[] matches) {
+
+    /** A batch where only equal captions match. */
+    public ContrastiveBatch(float[] images, int rows, int height, int width, List<String> captions) {
+        this(images, rows, height, width, captions, null);
+    }
 
     /** Validates and copies the caption list. */
     public ContrastiveBatch {
@@ -38,5 +46,16 @@ public record ContrastiveBatch(
                 "need %s captions, one per image, got %s",
                 rows,
                 captions.size());
+        if (matches != null) {
+            checkArgument(
+                    matches.length == rows * rows,
+                    "matches: need %s x %s values, got %s",
+                    rows,
+                    rows,
+                    matches.length);
+            for (int i = 0; i < rows; i++) {
+                checkArgument(matches[i * rows + i], "caption %s must match its own image", i);
+            }
+        }
     }
 }

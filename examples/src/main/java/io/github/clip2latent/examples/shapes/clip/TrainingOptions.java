@@ -9,8 +9,10 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param beta1 Adam first-moment decay, in [0, 1)
  * @param beta2 Adam second-moment decay, in [0, 1)
  * @param epsilon Adam denominator term, &gt; 0
+ * @param warmupSteps steps over which the learning rate ramps up linearly from 0 (0: none)
  */
-public record TrainingOptions(double learningRate, double beta1, double beta2, double epsilon) {
+public record TrainingOptions(
+        double learningRate, double beta1, double beta2, double epsilon, int warmupSteps) {
 
     /** Validates. */
     public TrainingOptions {
@@ -21,15 +23,24 @@ public record TrainingOptions(double learningRate, double beta1, double beta2, d
         checkArgument(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
         checkArgument(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
         checkArgument(epsilon > 0, "epsilon must be > 0, got %s", epsilon);
+        checkArgument(warmupSteps >= 0, "warmupSteps must be >= 0, got %s", warmupSteps);
     }
 
-    /** Learning rate 2e-3, betas 0.9 and 0.98 (CLIP's), epsilon 1e-6 (CLIP's). */
+    /**
+     * Learning rate 1e-3 after 100 warm-up steps, betas 0.9 and 0.98 (CLIP's), epsilon 1e-6
+     * (CLIP's).
+     */
     public static TrainingOptions defaults() {
-        return new TrainingOptions(2e-3, 0.9, 0.98, 1e-6);
+        return new TrainingOptions(1e-3, 0.9, 0.98, 1e-6, 100);
     }
 
     /** A copy with another learning rate. */
     public TrainingOptions withLearningRate(double value) {
-        return new TrainingOptions(value, beta1, beta2, epsilon);
+        return new TrainingOptions(value, beta1, beta2, epsilon, warmupSteps);
+    }
+
+    /** A copy with another warm-up length. */
+    public TrainingOptions withWarmupSteps(int steps) {
+        return new TrainingOptions(learningRate, beta1, beta2, epsilon, steps);
     }
 }
