@@ -30,6 +30,9 @@ import java.util.Map;
  * @param ws {@code [n, numWs, D]} as rendered
  * @param clipScores {@code [n]} cosine similarity of each image's CLIP embedding to the condition
  * @param timings per-stage wall-clock times
+ * @param warnings what the model could not read as written (words its text encoder was not trained
+ *     on, a truncated prompt), one sentence each; empty when the prompt was read as written. The
+ *     images are drawn either way.
  */
 public record SampleResult(
         SampleRequest request,
@@ -43,7 +46,8 @@ public record SampleResult(
         float[] w,
         float[] ws,
         float[] clipScores,
-        StageTimings timings) {
+        StageTimings timings,
+        List<String> warnings) {
 
     /** Copies the arrays. */
     public SampleResult {
@@ -51,6 +55,37 @@ public record SampleResult(
         w = w.clone();
         ws = ws.clone();
         clipScores = clipScores.clone();
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A result without warnings. */
+    public SampleResult(
+            SampleRequest request,
+            String bundleId,
+            int count,
+            int height,
+            int width,
+            int numWs,
+            int latentDim,
+            float[] pixels,
+            float[] w,
+            float[] ws,
+            float[] clipScores,
+            StageTimings timings) {
+        this(
+                request,
+                bundleId,
+                count,
+                height,
+                width,
+                numWs,
+                latentDim,
+                pixels,
+                w,
+                ws,
+                clipScores,
+                timings,
+                List.of());
     }
 
     /** The seed that reproduces this result with the same request and bundle. */

@@ -16,6 +16,8 @@ import io.github.clip2latent.schedule.SamplingPlan;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -140,7 +142,8 @@ final class SamplingCall {
                 w,
                 ws,
                 scores,
-                new StageTimings(nanos[0], nanos[1], nanos[2], nanos[3], nanos[4]));
+                new StageTimings(nanos[0], nanos[1], nanos[2], nanos[3], nanos[4]),
+                warnings());
     }
 
     /** The request chunk by chunk into {@code sink}. */
@@ -161,7 +164,22 @@ final class SamplingCall {
                                         chunk.w,
                                         chunk.ws,
                                         chunk.scores,
-                                        chunk.timings)));
+                                        chunk.timings,
+                                        first == 0 ? warnings() : List.of())));
+    }
+
+    /** The text encoder's warnings about the request's prompts and negative prompt. */
+    private List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        for (String prompt : new LinkedHashSet<>(request.prompts())) {
+            out.addAll(model.textEncoder().warnings(prompt, request.promptTruncation()));
+        }
+        if (request.negativePrompt() != null) {
+            out.addAll(
+                    model.textEncoder()
+                            .warnings(request.negativePrompt(), request.promptTruncation()));
+        }
+        return out;
     }
 
     private static void add(long[] nanos, StageTimings t) {

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import io.github.clip2latent.schedule.BetaSchedule;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -178,6 +179,9 @@ public record BundleManifest(
      *     the other files
      * @param bpeMergeCount how many merges of {@code bpeVocabulary} to use ({@value
      *     #OPENAI_MERGE_COUNT} for OpenAI CLIP); 0 when {@code bpeVocabulary} is null
+     * @param knownTokenIds the token ids the text encoder was trained on, ascending (manifest
+     *     field {@code tokenizer.knownTokenIds}); empty when every id of the vocabulary was (as for
+     *     OpenAI's models). A prompt with another id draws a warning naming its words.
      */
     public record TokenizerFiles(
             String vocab,
@@ -185,7 +189,8 @@ public record BundleManifest(
             String tokenizerJson,
             int contextLength,
             String bpeVocabulary,
-            int bpeMergeCount) {
+            int bpeMergeCount,
+            List<Integer> knownTokenIds) {
 
         /** OpenAI CLIP's merge count, {@code 49152 - 256 - 2}. */
         public static final int OPENAI_MERGE_COUNT = 49152 - 256 - 2;
@@ -211,6 +216,33 @@ public record BundleManifest(
                     contextLength >= 2,
                     "tokenizer contextLength must be >= 2, got %s",
                     contextLength);
+            knownTokenIds = knownTokenIds == null ? List.of() : List.copyOf(knownTokenIds);
+            for (int i = 0; i < knownTokenIds.size(); i++) {
+                checkArgument(
+                        knownTokenIds.get(i) >= 0
+                                && (i == 0 || knownTokenIds.get(i) > knownTokenIds.get(i - 1)),
+                        "tokenizer knownTokenIds must be ascending non-negative ids, got %s at"
+                                + " index %s",
+                        knownTokenIds.get(i),
+                        i);
+            }
+        }
+
+        /** The files without a known-token list (every id known). */
+        public TokenizerFiles(
+                String vocab,
+                String merges,
+                String tokenizerJson,
+                int contextLength,
+                String bpeVocabulary,
+                int bpeMergeCount) {
+            this(vocab, merges, tokenizerJson, contextLength, bpeVocabulary, bpeMergeCount, List.of());
+        }
+
+        /** A copy with another known-token list. */
+        public TokenizerFiles withKnownTokenIds(List<Integer> ids) {
+            return new TokenizerFiles(
+                    vocab, merges, tokenizerJson, contextLength, bpeVocabulary, bpeMergeCount, ids);
         }
 
         /** vocab.json + merges.txt, or tokenizer.json (the format before bpeVocabulary). */

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -57,6 +58,9 @@ public final class BundleWriter {
     private final Map<String, EditDirection> directions = new LinkedHashMap<>();
     private final Map<String, String> provenance = new LinkedHashMap<>();
     private int contextLength = 77;
+
+    /** Token ids the text encoder was trained on; empty: all. */
+    private List<Integer> knownTokenIds = List.of();
 
     /** Merge count of an OpenAI BPE vocabulary file; 0 for vocab.json + merges.txt. */
     private int bpeMergeCount;
@@ -105,6 +109,7 @@ public final class BundleWriter {
             writer.tokenizer(
                     source.resolve(tok.vocab()), source.resolve(tok.merges()), tok.contextLength());
         }
+        writer.knownTokenIds(tok.knownTokenIds());
         if (source.wAvg() != null) {
             writer.wAvg(source.wAvg());
         }
@@ -207,6 +212,15 @@ public final class BundleWriter {
         tokenizerFiles.put(OPENAI_BPE_FILE, Files.readAllBytes(bpeVocabularyGz));
         this.contextLength = context;
         this.bpeMergeCount = mergeCount;
+        return this;
+    }
+
+    /**
+     * The token ids the text encoder was trained on (manifest {@code tokenizer.knownTokenIds});
+     * prompts with other ids get a warning. Empty (the default): every id is known.
+     */
+    public BundleWriter knownTokenIds(java.util.Collection<Integer> ids) {
+        this.knownTokenIds = new java.util.ArrayList<>(new java.util.TreeSet<>(ids));
         return this;
     }
 
@@ -356,9 +370,11 @@ public final class BundleWriter {
                                         null,
                                         contextLength,
                                         OPENAI_BPE_FILE,
-                                        bpeMergeCount)
+                                        bpeMergeCount,
+                                        knownTokenIds)
                                 : BundleManifest.TokenizerFiles.bpe(
-                                        "vocab.json", "merges.txt", contextLength),
+                                                "vocab.json", "merges.txt", contextLength)
+                                        .withKnownTokenIds(knownTokenIds),
                         stages,
                         directionFiles,
                         provenance,

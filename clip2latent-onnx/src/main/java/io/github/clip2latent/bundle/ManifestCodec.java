@@ -140,7 +140,8 @@ public final class ManifestCodec {
                                     ? (tok.hasNonNull("bpeMergeCount")
                                             ? r.integer(tok, "tokenizer", "bpeMergeCount")
                                             : BundleManifest.TokenizerFiles.OPENAI_MERGE_COUNT)
-                                    : 0),
+                                    : 0,
+                            knownTokenIds(tok)),
                     stages,
                     r.strings(root, "directions"),
                     r.strings(root, "provenance"),
@@ -200,6 +201,10 @@ public final class ManifestCodec {
             tok.put("bpeMergeCount", m.tokenizer().bpeMergeCount());
         }
         tok.put("contextLength", m.tokenizer().contextLength());
+        if (!m.tokenizer().knownTokenIds().isEmpty()) {
+            ArrayNode known = tok.putArray("knownTokenIds");
+            m.tokenizer().knownTokenIds().forEach(known::add);
+        }
         ObjectNode stages = root.putObject("stages");
         for (Stage stage : Stage.values()) {
             StageSpec spec = m.stage(stage);
@@ -401,5 +406,25 @@ public final class ManifestCodec {
         private static String join(String prefix, String key) {
             return prefix.isEmpty() ? key : prefix + "." + key;
         }
+    }
+
+    /** {@code tokenizer.knownTokenIds}: an optional array of ascending token ids. */
+    private static java.util.List<Integer> knownTokenIds(JsonNode tok) {
+        JsonNode node = tok.get("knownTokenIds");
+        if (node == null || node.isNull()) {
+            return java.util.List.of();
+        }
+        if (!node.isArray()) {
+            throw new IllegalArgumentException("tokenizer.knownTokenIds must be an array of token ids");
+        }
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (JsonNode id : node) {
+            if (!id.canConvertToInt()) {
+                throw new IllegalArgumentException(
+                        "tokenizer.knownTokenIds holds '" + id + "', expected an integer");
+            }
+            ids.add(id.intValue());
+        }
+        return ids;
     }
 }

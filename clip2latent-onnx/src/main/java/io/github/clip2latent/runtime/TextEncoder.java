@@ -10,7 +10,12 @@ import io.github.clip2latent.tokenizer.ClipTokenizer;
 import io.github.clip2latent.tokenizer.TruncationPolicy;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * CLIP's text side: the BPE tokenizer and the text encoder graph. Thread-safe; owns its session.
@@ -21,10 +26,18 @@ public final class TextEncoder implements AutoCloseable {
     private final StageSession session;
     private final int embeddingDim;
 
-    private TextEncoder(ClipTokenizer tokenizer, StageSession session, int embeddingDim) {
+    /** Token ids the encoder was trained on, or {@code null} when every id was. */
+    private final Set<Integer> knownIds;
+
+    private TextEncoder(
+            ClipTokenizer tokenizer,
+            StageSession session,
+            int embeddingDim,
+            List<Integer> knownTokenIds) {
         this.tokenizer = tokenizer;
         this.session = session;
         this.embeddingDim = embeddingDim;
+        this.knownIds = knownTokenIds.isEmpty() ? null : Set.copyOf(knownTokenIds);
     }
 
     /** Loads the tokenizer files and opens the text encoder graph of a bundle. */
@@ -60,7 +73,8 @@ public final class TextEncoder implements AutoCloseable {
             session.close();
             throw e;
         }
-        return new TextEncoder(tokenizer, session, bundle.manifest().embeddingDim());
+        return new TextEncoder(
+                tokenizer, session, bundle.manifest().embeddingDim(), files.knownTokenIds());
     }
 
     /**
@@ -132,6 +146,73 @@ public final class TextEncoder implements AutoCloseable {
                         : tokenizer.withTruncationPolicy(policy);
         long[] ids = chosen.tokenizeBatch(prompts);
         return session.runLong(ids, new long[] {prompts.size(), tokenizer.contextLength()});
+    }
+
+    /**
+     * The words of a prompt that hold a token id the encoder was not trained on (the bundle's
+     * {@code tokenizer.knownTokenIds}), in prompt order without repeats; empty when the bundle
+     * knows every id. Words are the prompt's whitespace-separated pieces, each tokenized alone.
+     *
+     * @param prompt any text
+     * @return the unknown words
+     */
+    public List<String> unknownWords(String prompt) {
+        if (knownIds == null) {
+            return List.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String word : prompt.trim().split("\\s+")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            for (int id : tokenizer.encode(word)) {
+                if (!knownIds.contains(id)) {
+                    out.add(word);
+                    break;
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * What the encoder will not read as written: words it was not trained on ({@link
+     * #unknownWords}) and, under {@link TruncationPolicy#TRUNCATE}, the end of a prompt longer than
+     * the context. The image is drawn anyway; these are for the caller to show.
+     *
+     * @param prompt any text
+     * @param policy what happens to a prompt longer than the context
+     * @return the warnings, empty when the prompt is read as written
+     */
+    public List<String> warnings(String prompt, TruncationPolicy policy) {
+        List<String> out = new ArrayList<>();
+        List<String> unknown = unknownWords(prompt);
+        if (!unknown.isEmpty()) {
+            out.add(
+                    "prompt \""
+                            + prompt
+                            + "\": the model was not trained on "
+                            + (unknown.size() == 1 ? "the word " : "the words ")
+                            + unknown.stream()
+                                    .map(w -> "'" + w + "'")
+                                    .collect(Collectors.joining(", "))
+                            + "; it reads "
+                            + (unknown.size() == 1 ? "it" : "them")
+                            + " as an unknown token, so the image may ignore "
+                            + (unknown.size() == 1 ? "it" : "them"));
+        }
+        int tokens = tokenizer.encode(prompt).length + 2;
+        if (policy == TruncationPolicy.TRUNCATE && tokens > tokenizer.contextLength()) {
+            out.add(
+                    String.format(
+                            Locale.ROOT,
+                            "prompt \"%s\": %d tokens with start and end tokens, the text"
+                                    + " encoder reads %d; the rest is ignored",
+                            prompt,
+                            tokens,
+                            tokenizer.contextLength()));
+        }
+        return out;
     }
 
     @Override

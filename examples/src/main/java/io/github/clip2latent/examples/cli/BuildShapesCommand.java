@@ -59,6 +59,12 @@ final class BuildShapesCommand implements Callable<Integer> {
             description = "prior training steps (default: the plan's)")
     Integer priorSteps;
 
+    @Option(
+            names = "--clip-steps",
+            paramLabel = "N",
+            description = "world CLIP training steps (default: the plan's)")
+    Integer clipSteps;
+
     @Override
     public Integer call() throws IOException {
         BuildPlan plan = Checks.usage(spec, this::plan);
@@ -83,6 +89,9 @@ final class BuildShapesCommand implements Callable<Integer> {
         }
         if (priorSteps != null) {
             plan = plan.withSteps(plan.clipSteps(), priorSteps);
+        }
+        if (clipSteps != null) {
+            plan = plan.withSteps(clipSteps, plan.priorSteps());
         }
         return plan;
     }

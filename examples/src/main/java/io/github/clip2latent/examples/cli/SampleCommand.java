@@ -102,11 +102,11 @@ final class SampleCommand implements Callable<Integer> {
     @Option(
             names = "--prompt-truncation",
             paramLabel = "POLICY",
-            defaultValue = "ERROR",
+            defaultValue = "TRUNCATE",
             description =
-                    "a prompt longer than the text encoder's context: ERROR stops, TRUNCATE keeps"
-                            + " the start that fits, as clip.tokenize(truncate=True) (default:"
-                            + " ${DEFAULT-VALUE})")
+                    "a prompt longer than the text encoder's context: TRUNCATE keeps the start"
+                            + " that fits, as clip.tokenize(truncate=True), and warns on stderr;"
+                            + " ERROR stops (default: ${DEFAULT-VALUE})")
     TruncationPolicy promptTruncation;
 
     /** A parsed {@code --style-mix A:B:SEED}. */
@@ -149,8 +149,12 @@ final class SampleCommand implements Callable<Integer> {
                                     configure(model.prompt(text))
                                             .promptTruncation(promptTruncation)
                                             .build());
+            PrintWriter stderr = spec.commandLine().getErr();
             if (!request.prompts().get(0).equals(text)) {
-                stdout.println("prompt truncated to fit: \"" + request.prompts().get(0) + "\"");
+                stderr.println(
+                        "warning: prompt longer than the text encoder's context, truncated to: \""
+                                + request.prompts().get(0)
+                                + "\"");
             }
             stdout.printf(
                     Locale.ROOT,
@@ -162,6 +166,10 @@ final class SampleCommand implements Callable<Integer> {
                     request.seed());
             // A too-long prompt is found by the tokenizer at sampling time: a usage error too.
             SampleResult result = Checks.usage(spec, () -> model.sample(request));
+            for (String warning : result.warnings()) {
+                stderr.println("warning: " + warning);
+            }
+            stderr.flush();
             List<Path> files = result.save(out);
             for (int i = 0; i < files.size(); i++) {
                 stdout.printf(

@@ -156,11 +156,18 @@ class SampleCommandTest {
     }
 
     @Test
-    void aTooLongPromptFailsOrIsTruncatedOnRequest() throws Exception {
+    void aTooLongPromptIsTruncatedWithAWarningOrFailsOnRequest() throws Exception {
         String longPrompt = "a red circle on the left ".repeat(30).strip();
         Path out = dir.resolve("long.png");
         Outcome refused =
-                Cli.run("--bundle", bundle.toString(), "--out", out.toString(), longPrompt);
+                Cli.run(
+                        "--bundle",
+                        bundle.toString(),
+                        "--out",
+                        out.toString(),
+                        "--prompt-truncation",
+                        "error",
+                        longPrompt);
         assertEquals(2, refused.code(), refused.err());
         assertTrue(
                 refused.err().contains("prompt is too long")
@@ -173,11 +180,9 @@ class SampleCommandTest {
                         bundle.toString(),
                         "--out",
                         out.toString(),
-                        "--prompt-truncation",
-                        "truncate",
                         longPrompt);
         assertEquals(0, truncated.code(), truncated.err());
-        assertTrue(truncated.out().contains("prompt truncated to fit"), truncated.out());
+        assertTrue(truncated.err().contains("warning: prompt longer than"), truncated.err());
         assertTrue(Files.isRegularFile(out));
     }
 

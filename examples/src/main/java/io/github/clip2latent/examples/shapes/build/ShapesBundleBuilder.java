@@ -110,7 +110,7 @@ public final class ShapesBundleBuilder {
         String id =
                 String.format(
                         Locale.ROOT,
-                        "shapes-world-v1%s",
+                        "shapes-world-v2%s",
                         plan.pseudoTextAlpha() == 1.0
                                 ? ""
                                 : String.format(Locale.ROOT, "-alpha%.1f", plan.pseudoTextAlpha()));
@@ -181,6 +181,10 @@ public final class ShapesBundleBuilder {
                                 tokenizerDir.resolve(WorldClip.BPE_FILE),
                                 tokenizer.mergeCount(),
                                 WorldClip.CONTEXT_LENGTH)
+                        .knownTokenIds(
+                                java.util.Arrays.stream(WorldClip.trainedTokens(tokenizer).ids())
+                                        .boxed()
+                                        .toList())
                         .latentStats(world.latentStats(10_000, plan.seed()))
                         .provenance("shapes.worldSeed", Long.toString(plan.worldSeed()))
                         .provenance("shapes.buildSeed", Long.toString(plan.seed()))

@@ -300,13 +300,17 @@ public final class ClipModel {
         return sd.mmul(x, p.get(weight), false, true, false).add(p.get(bias));
     }
 
-    /** {@code nn.LayerNorm} over the last axis of a 2-D input, epsilon 1e-5 (biased variance). */
+    /**
+     * {@code nn.LayerNorm} over the last axis of a 2-D input, epsilon 1e-5, biased variance.
+     * Written out because ND4J's fused {@code layer_norm} differs from PyTorch's by up to 2.4e-4
+     * in the embeddings (measured in ClipOnnxParityTest), more than the 1e-4 parity bound.
+     */
     private static SDVariable layerNorm(
             SameDiff sd, Map<String, SDVariable> p, String prefix, SDVariable x) {
         SDVariable centered = x.sub(sd.mean(x, true, 1));
         SDVariable variance = sd.mean(centered.mul(centered), true, 1);
         return centered
-                .div(sd.math.sqrt(variance.add(LN_EPS)))
+                .mul(sd.math.rsqrt(variance.add(LN_EPS)))
                 .mul(p.get(prefix + ".weight"))
                 .add(p.get(prefix + ".bias"));
     }
