@@ -1,7 +1,11 @@
 package io.github.clip2latent.examples.shapes.clip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.clip2latent.Clip2Latent;
+import io.github.clip2latent.SampleResult;
 
 import io.github.clip2latent.bundle.BundleWriter;
 import io.github.clip2latent.bundle.ModelBundle;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -71,8 +76,16 @@ class ClipBundleTest {
                                 tok.resolve(WorldClip.BPE_FILE),
                                 tokenizer.mergeCount(),
                                 tokenizer.contextLength())
+                        .knownTokenIds(
+                                Arrays.stream(WorldClip.trainedTokens(tokenizer).ids())
+                                        .boxed()
+                                        .toList())
                         .latentStats(new LatentStats(new float[c], ones));
         ModelBundle bundle = onnx.addTo(writer).write();
+        assertEquals(
+                WorldClip.trainedTokens(tokenizer).size(),
+                ModelBundle.open(dir.resolve("bundle")).manifest().tokenizer().knownTokenIds().size(),
+                "known token ids survive the manifest");
 
         ContrastiveBatch batch =
                 new WorldCaptionBatches(ShapesWorld.create(7), 4).next(new SplittableRandom(4));
@@ -89,5 +102,19 @@ class ClipBundleTest {
                     model.embedImages(pixels, 4), image.encode(batch.images(), 4, 64, 64));
         }
         assertEquals(c, bundle.manifest().embeddingDim());
+
+        // Untrained words draw a warning naming them; the image is drawn anyway.
+        try (Clip2Latent clip2latent = Clip2Latent.load(bundle.directory())) {
+            SampleResult unknown = clip2latent.prompt("a red hexagon, 一个圆").seed(1).sample();
+            assertEquals(1, unknown.count());
+            assertEquals(1, unknown.warnings().size(), unknown.warnings().toString());
+            String warning = unknown.warnings().get(0);
+            assertTrue(
+                    warning.contains("'hexagon,'") && warning.contains("'一个圆'"), warning);
+            assertFalse(warning.contains("'red'"), warning);
+            SampleResult known =
+                    clip2latent.prompt("a small red circle in the centre").seed(1).sample();
+            assertEquals(List.of(), known.warnings());
+        }
     }
 }
