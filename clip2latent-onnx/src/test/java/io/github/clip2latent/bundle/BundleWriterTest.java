@@ -133,4 +133,58 @@ class BundleWriterTest {
         assertTrue(e.getMessage().contains(manifest.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("name one tokenizer source"), e.getMessage());
     }
+
+    @Test
+    void knownTokenIdsRoundTripAndNameUntrainedWords() throws IOException {
+        ModelBundle source =
+                RandomBundles.write(dir.resolve("source"), RandomBundles.Spec.tiny(), 4);
+        Path gz = dir.resolve("bpe_simple_vocab_16e6.txt.gz");
+        try (var in =
+                BundleWriterTest.class.getResourceAsStream(
+                        "/reference/tokenizer/bpe_simple_vocab_16e6.txt.gz")) {
+            Files.copy(in, gz);
+        }
+        // "an old man" is 550 896 786; start and end tokens 49406 and 49407.
+        ModelBundle known =
+                BundleWriter.basedOn(source, dir.resolve("known"))
+                        .openAiTokenizer(gz, BundleManifest.TokenizerFiles.OPENAI_MERGE_COUNT, 77)
+                        .knownTokenIds(List.of(49407, 550, 896, 786, 49406))
+                        .write();
+        assertEquals(
+                List.of(550, 786, 896, 49406, 49407),
+                known.manifest().tokenizer().knownTokenIds(),
+                "sorted");
+        String json = Files.readString(known.directory().resolve(BundleManifest.FILE_NAME));
+        assertTrue(json.contains("\"knownTokenIds\""), json);
+        assertEquals(
+                known.manifest().tokenizer(),
+                BundleWriter.basedOn(known, dir.resolve("copy")).write().manifest().tokenizer(),
+                "a copy keeps the list");
+        try (var encoder =
+                io.github.clip2latent.runtime.TextEncoder.open(
+                        known,
+                        new io.github.clip2latent.runtime.SessionFactory(
+                                io.github.clip2latent.runtime.RuntimeOptions.cpu()))) {
+            assertEquals(List.of(), encoder.unknownWords("An  old man "));
+            assertEquals(List.of("older", "Mann"), encoder.unknownWords("an older old Mann man"));
+            var warnings =
+                    encoder.warnings(
+                            "an older man", io.github.clip2latent.tokenizer.TruncationPolicy.ERROR);
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("the word 'older'"), warnings.get(0));
+        }
+        // Without the field every id is known (OpenAI's models).
+        try (var encoder =
+                io.github.clip2latent.runtime.TextEncoder.open(
+                        source,
+                        new io.github.clip2latent.runtime.SessionFactory(
+                                io.github.clip2latent.runtime.RuntimeOptions.cpu()))) {
+            assertEquals(List.of(), encoder.unknownWords("an older Mann"));
+        }
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new BundleManifest.TokenizerFiles(
+                                null, null, null, 77, "x.gz", 1, List.of(5, 3)));
+    }
 }
