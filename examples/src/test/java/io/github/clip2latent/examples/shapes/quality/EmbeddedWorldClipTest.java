@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.examples.shapes.PaletteColor;
+import io.github.clip2latent.examples.shapes.Position;
 import io.github.clip2latent.examples.shapes.ShapesWorld;
 import io.github.clip2latent.examples.shapes.WorldAttributes;
 import io.github.clip2latent.examples.shapes.build.WorldClip;
@@ -94,6 +95,39 @@ class EmbeddedWorldClipTest {
                     n,
                     accuracy,
                     same);
+            // Zero-shot reading of single attributes: the best of the attribute's captions.
+            int shapeRight = 0;
+            int shapeCount = 0;
+            int placeRight = 0;
+            int placeCount = 0;
+            float[] shapes = text.encode(List.of("a circle", "a square", "a triangle"));
+            float[] places =
+                    text.encode(
+                            List.of(
+                                    "a shape on the left",
+                                    "a shape on the right",
+                                    "a shape at the top",
+                                    "a shape at the bottom"));
+            for (int k = 0; k < n; k++) {
+                WorldAttributes t = world.attributes(ws, used.get(k));
+                shapeCount++;
+                shapeRight += best(img, k, shapes, 3, e) == t.shape().ordinal() ? 1 : 0;
+                Position[] order = {Position.LEFT, Position.RIGHT, Position.TOP, Position.BOTTOM};
+                int p = best(img, k, places, 4, e);
+                if (t.positions().size() == 1 && t.positions().iterator().next() != Position.CENTER) {
+                    placeCount++;
+                    placeRight += t.positions().contains(order[p]) ? 1 : 0;
+                }
+            }
+            System.err.printf(
+                    Locale.ROOT,
+                    "zero-shot: shape %d of %d (%.3f), position %d of %d (%.3f)%n",
+                    shapeRight,
+                    shapeCount,
+                    (double) shapeRight / shapeCount,
+                    placeRight,
+                    placeCount,
+                    (double) placeRight / placeCount);
             assertTrue(accuracy >= SWAP_ACCURACY, "swap-pair accuracy " + accuracy);
             assertTrue(same < 0.95, "the swapped sentences embed alike: cosine " + same);
         }
@@ -109,6 +143,16 @@ class EmbeddedWorldClipTest {
                 + " on a "
                 + background.word()
                 + " background";
+    }
+
+    private static int best(float[] img, int i, float[] texts, int count, int dim) {
+        int best = 0;
+        for (int j = 1; j < count; j++) {
+            if (cosine(img, i, texts, j, dim) > cosine(img, i, texts, best, dim)) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     private static double cosine(float[] a, int i, float[] b, int j, int dim) {
