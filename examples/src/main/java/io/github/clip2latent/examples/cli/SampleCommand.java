@@ -215,7 +215,10 @@ final class SampleCommand implements Callable<Integer> {
     static SampleRequest allCandidates(SampleRequest r) {
         // The same chunk boundaries in rows, so the random draws are the same.
         int chunkRows = Math.max(1, r.chunkRows() / r.candidates()) * r.candidates();
+        // The prompts were already cut to fit when r was built, so ERROR never fires; TRUNCATE
+        // would need a builder bound to the model.
         return r.toBuilder()
+                .promptTruncation(TruncationPolicy.ERROR)
                 .samples(Math.multiplyExact(r.samples(), r.candidates()))
                 .candidates(1)
                 .chunkRows(chunkRows)
