@@ -310,39 +310,73 @@ public final class ShapesWorld {
     }
 
     /**
-     * The same scene with object and background colors exchanged, for hard negatives in the world
-     * CLIP's training: the fine layers (which decide only the colors) move by the least change
-     * that exchanges the two colors' entries in both color read-outs, {@code dx = F (F^T F)^-1 (t -
-     * l)} with F the fine read-out matrix, l its logits and t the exchanged logits. Shape, size
-     * and position stay exactly as they were.
+     * The same scene with exactly one attribute changed, for hard negatives in the world CLIP's
+     * training. The layers that decide the attribute (fine for colors, coarse for shape, size and
+     * position) move by the least change that sets their read-out logits to the edited ones,
+     * {@code dx = F (F^T F)^-1 (t - l)} with F the read-out matrix, l its logits and t the edited
+     * logits; every other read-out stays exactly as it was.
      *
      * @param ws {@code [rows, NUM_WS, W_DIM]}
      * @param row the row to change
-     * @return the new {@code [NUM_WS, W_DIM]} latent, or {@code null} when the exchanged scene
-     *     does not come out with both colors clear and exchanged
+     * @param edit what to change
+     * @return the new {@code [NUM_WS, W_DIM]} latent, or {@code null} when the edited scene does
+     *     not come out with the changed attribute clear and different and every other unchanged
      */
-    public float[] withSwappedColors(float[] ws, int row) {
+    public float[] edited(float[] ws, int row, SceneEdit edit) {
         requireRow(ws, row);
         int stride = NUM_WS * W_DIM;
         float[] out = Arrays.copyOfRange(ws, row * stride, (row + 1) * stride);
         WorldAttributes before = attributes(out);
-        int o = before.objectColor().ordinal();
-        int b = before.backgroundColor().ordinal();
-        double[] x = layerMean(out, 0, FINE_LAYERS);
-        double[] l = affine(x, fineWeights, fineBias, FINE_OUTPUTS);
-        double[] d = new double[FINE_OUTPUTS];
-        d[o] = l[b] - l[o];
-        d[b] = l[o] - l[b];
-        d[COLORS + o] = l[COLORS + b] - l[COLORS + o];
-        d[COLORS + b] = l[COLORS + o] - l[COLORS + b];
-        // G = F^T F (outputs x outputs), solve G y = d by Gaussian elimination, dx = F y.
-        int k = FINE_OUTPUTS;
+        boolean fine = edit == SceneEdit.SWAP_COLORS;
+        LayerRange layers = fine ? FINE_LAYERS : COARSE_LAYERS;
+        float[] weights = fine ? fineWeights : coarseWeights;
+        int k = fine ? FINE_OUTPUTS : COARSE_OUTPUTS;
+        double[] l = affine(layerMean(out, 0, layers), weights, fine ? fineBias : coarseBias, k);
+        double[] d = new double[k];
+        switch (edit) {
+            case SWAP_COLORS -> {
+                int o = before.objectColor().ordinal();
+                int b = before.backgroundColor().ordinal();
+                d[o] = l[b] - l[o];
+                d[b] = l[o] - l[b];
+                d[COLORS + o] = l[COLORS + b] - l[COLORS + o];
+                d[COLORS + b] = l[COLORS + o] - l[COLORS + b];
+            }
+            case NEXT_SHAPE -> {
+                // The shape logits rotate by one: shape s's logit goes to shape s + 1.
+                for (int s = 0; s < SHAPES; s++) {
+                    d[(s + 1) % SHAPES] = l[s] - l[(s + 1) % SHAPES];
+                }
+            }
+            // size and center are MIN + (MAX - MIN) sigmoid(logit): a negated logit mirrors them
+            // about the middle of their range, where the small/large and left/right, top/bottom
+            // thresholds are symmetric.
+            case FLIP_SIZE -> d[SHAPES] = -2 * l[SHAPES];
+            case MIRROR_HORIZONTAL -> d[SHAPES + 1] = -2 * l[SHAPES + 1];
+            case MIRROR_VERTICAL -> d[SHAPES + 2] = -2 * l[SHAPES + 2];
+        }
+        double[] y = solveGram(weights, k, d);
+        for (int dim = 0; dim < W_DIM; dim++) {
+            double dx = 0;
+            for (int i = 0; i < k; i++) {
+                dx += weights[dim * k + i] * y[i];
+            }
+            for (int layer = layers.start(); layer < layers.end(); layer++) {
+                out[layer * W_DIM + dim] += (float) dx;
+            }
+        }
+        WorldAttributes after = attributes(out);
+        return edit.changed(before, after) ? out : null;
+    }
+
+    /** Solves {@code (F^T F) y = d} by Gaussian elimination, F the {@code [W_DIM, k]} read-out. */
+    private static double[] solveGram(float[] weights, int k, double[] d) {
         double[][] g = new double[k][k + 1];
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
                 double sum = 0;
                 for (int dim = 0; dim < W_DIM; dim++) {
-                    sum += (double) fineWeights[dim * k + i] * fineWeights[dim * k + j];
+                    sum += (double) weights[dim * k + i] * weights[dim * k + j];
                 }
                 g[i][j] = sum;
             }
@@ -371,26 +405,7 @@ public final class ShapesWorld {
         for (int i = 0; i < k; i++) {
             y[i] = g[i][k] / g[i][i];
         }
-        for (int dim = 0; dim < W_DIM; dim++) {
-            double dx = 0;
-            for (int i = 0; i < k; i++) {
-                dx += fineWeights[dim * k + i] * y[i];
-            }
-            for (int layer = FINE_LAYERS.start(); layer < FINE_LAYERS.end(); layer++) {
-                out[layer * W_DIM + dim] += (float) dx;
-            }
-        }
-        WorldAttributes after = attributes(out);
-        boolean ok =
-                after.objectColor() == before.backgroundColor()
-                        && after.backgroundColor() == before.objectColor()
-                        && after.objectColorIsClear()
-                        && after.backgroundColorIsClear()
-                        && after.shape() == before.shape()
-                        && Math.abs(after.size() - before.size()) < 1e-3
-                        && Math.abs(after.centerX() - before.centerX()) < 1e-3
-                        && Math.abs(after.centerY() - before.centerY()) < 1e-3;
-        return ok ? out : null;
+        return y;
     }
 
     /**

@@ -114,7 +114,7 @@ class CaptionWriterTest {
         int swapped = 0;
         for (int i = 0; i < rows; i++) {
             WorldAttributes before = TestWorlds.WORLD.attributes(ws, i);
-            float[] twin = TestWorlds.WORLD.withSwappedColors(ws, i);
+            float[] twin = TestWorlds.WORLD.edited(ws, i, SceneEdit.SWAP_COLORS);
             if (twin == null) {
                 continue;
             }

@@ -3,6 +3,7 @@ package io.github.clip2latent.examples.shapes.build;
 import io.github.clip2latent.examples.shapes.CaptionAttribute;
 import io.github.clip2latent.examples.shapes.CaptionWriter;
 import io.github.clip2latent.examples.shapes.SceneCaption;
+import io.github.clip2latent.examples.shapes.SceneEdit;
 import io.github.clip2latent.examples.shapes.ShapesWorld;
 import io.github.clip2latent.examples.shapes.WorldAttributes;
 import io.github.clip2latent.examples.shapes.clip.ContrastiveBatch;
@@ -10,6 +11,7 @@ import io.github.clip2latent.examples.shapes.clip.ContrastiveBatchSource;
 import io.github.clip2latent.latent.LayeredLatents;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -18,13 +20,15 @@ import java.util.random.RandomGenerator;
 
 /**
  * (image, caption) pairs from the shapes world for training its CLIP. Half of each batch are random
- * latents; the other half are their color-swapped twins ({@link ShapesWorld#withSwappedColors}:
- * the same scene with object and background colors exchanged), captioned with the same attributes,
- * so that a caption naming both colors always meets its swapped reading in the batch (a hard
- * negative that only word order tells apart). Captions come from {@link CaptionWriter} and never
- * name a held-out color-shape pair. A few captions get one filler word the CLIP is not trained on,
- * which teaches the shared unknown-token row to be neutral. The batch carries the full match
- * matrix (which caption is true of which image), so the loss never pushes a true caption away.
+ * latents; the other half are their twins ({@link ShapesWorld#edited}: the same scene with exactly
+ * one attribute changed: colors swapped, another shape, mirrored left/right or top/bottom, or the
+ * other size), and each pair's two captions name the same attributes, the changed one always
+ * among them. So every batch holds hard negatives that differ from a true caption in one attribute
+ * only, color swaps the most often (only word order tells those apart). Captions come from {@link
+ * CaptionWriter} and never name a held-out color-shape pair. A few captions get one filler word the
+ * CLIP is not trained on, which teaches the shared unknown-token row to be neutral. The batch
+ * carries the full match matrix (which caption is true of which image), so the loss never pushes a
+ * true caption away.
  */
 public final class WorldCaptionBatches implements ContrastiveBatchSource {
 
@@ -34,6 +38,12 @@ public final class WorldCaptionBatches implements ContrastiveBatchSource {
 
     /** Probability that a caption gets one filler word. */
     static final double FILLER_PROBABILITY = 0.05;
+
+    /**
+     * Probability that a pair tries the color swap first (else every edit is equally likely
+     * first): binding the two colors is the hardest thing the captions teach.
+     */
+    static final double SWAP_FIRST = 0.3;
 
     private final ShapesWorld world;
     private final int batchSize;
@@ -55,14 +65,19 @@ public final class WorldCaptionBatches implements ContrastiveBatchSource {
         float[] z = ShapesWorld.sampleZ(draw, batchSize);
         float[] w = world.map(z, batchSize);
         float[] ws = LayeredLatents.broadcast(w, batchSize, ShapesWorld.NUM_WS, ShapesWorld.W_DIM);
-        // Rows half.. become the twins of rows 0..half where the swap works; else they stay the
+        // Rows half.. become the twins of rows 0..half where an edit works (the edits tried in
+        // random order, color swaps first with probability SWAP_FIRST); else they stay the
         // independent latents drawn for them.
-        boolean[] twin = new boolean[batchSize];
+        SceneEdit[] edit = new SceneEdit[batchSize];
         for (int i = 0; i < half; i++) {
-            float[] swapped = world.withSwappedColors(ws, i);
-            if (swapped != null) {
-                System.arraycopy(swapped, 0, ws, (half + i) * stride, stride);
-                twin[half + i] = true;
+            for (SceneEdit e : editOrder(draw)) {
+                float[] twin = world.edited(ws, i, e);
+                if (twin != null) {
+                    System.arraycopy(twin, 0, ws, (half + i) * stride, stride);
+                    edit[i] = e;
+                    edit[half + i] = e;
+                    break;
+                }
             }
         }
         float[] images = world.render(ws, batchSize);
@@ -73,10 +88,20 @@ public final class WorldCaptionBatches implements ContrastiveBatchSource {
             truth[i] = world.attributes(ws, i);
         }
         for (int i = 0; i < batchSize; i++) {
-            if (twin[i] && said[i - half] != null) {
-                said[i] = CaptionWriter.describe(truth[i], named(said[i - half]), draw);
-            } else {
+            if (edit[i] == null) {
                 said[i] = CaptionWriter.describe(truth[i], draw);
+            } else if (i < half) {
+                // The pair's shared attributes: a random choice plus the edited ones.
+                SceneCaption drawn = CaptionWriter.describe(truth[i], draw);
+                Set<CaptionAttribute> names =
+                        drawn == null ? EnumSet.noneOf(CaptionAttribute.class) : named(drawn);
+                names.addAll(edit[i].attributes());
+                said[i] = CaptionWriter.describe(truth[i], names, draw);
+            } else {
+                said[i] =
+                        said[i - half] == null
+                                ? CaptionWriter.describe(truth[i], draw)
+                                : CaptionWriter.describe(truth[i], named(said[i - half]), draw);
             }
             captions.add(said[i] == null ? "a shape" : withFiller(CaptionWriter.write(said[i], draw), draw));
         }
@@ -94,6 +119,19 @@ public final class WorldCaptionBatches implements ContrastiveBatchSource {
                 ShapesWorld.IMAGE_SIZE,
                 captions,
                 matches);
+    }
+
+    /** Every edit once, in random order, {@link SceneEdit#SWAP_COLORS} first with {@link #SWAP_FIRST}. */
+    private static List<SceneEdit> editOrder(SplittableRandom random) {
+        List<SceneEdit> order = new ArrayList<>(List.of(SceneEdit.values()));
+        for (int i = order.size() - 1; i > 0; i--) {
+            Collections.swap(order, i, random.nextInt(i + 1));
+        }
+        if (random.nextDouble() < SWAP_FIRST) {
+            order.remove(SceneEdit.SWAP_COLORS);
+            order.add(0, SceneEdit.SWAP_COLORS);
+        }
+        return order;
     }
 
     private static Set<CaptionAttribute> named(SceneCaption c) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.convert.clip.ClipGraphWriter;
 import io.github.clip2latent.examples.shapes.PaletteColor;
+import io.github.clip2latent.examples.shapes.SceneEdit;
 import io.github.clip2latent.examples.shapes.ShapesWorld;
 import io.github.clip2latent.examples.shapes.WorldAttributes;
 import io.github.clip2latent.examples.shapes.build.WorldCaptionBatches;
@@ -65,7 +66,7 @@ class ClipTrainingTest {
             float[] w = WORLD.map(ShapesWorld.sampleZ(random, 1), 1);
             float[] one = LayeredLatents.broadcast(w, 1, ShapesWorld.NUM_WS, ShapesWorld.W_DIM);
             WorldAttributes t = WORLD.attributes(one, 0);
-            float[] twin = WORLD.withSwappedColors(one, 0);
+            float[] twin = WORLD.edited(one, 0, SceneEdit.SWAP_COLORS);
             if (twin == null || !t.shapeIsClear()) {
                 continue;
             }
