@@ -27,6 +27,12 @@ import java.util.Locale;
  */
 public final class QualityBenchmark {
 
+    /**
+     * Where the hand-kept part of the report starts: everything from this line on (the tables of
+     * single benchmark commands, see {@link MarkdownTables}) is kept when the report is rewritten.
+     */
+    public static final String KEPT_MARKER = "<!-- kept when the report above is regenerated -->";
+
     private QualityBenchmark() {}
 
     /**
@@ -205,6 +211,13 @@ public final class QualityBenchmark {
             }
             table(md, alphas, false);
         }
+        if (java.nio.file.Files.exists(out)) {
+            String previous = java.nio.file.Files.readString(out);
+            int kept = previous.indexOf(KEPT_MARKER);
+            if (kept >= 0) {
+                md.append('\n').append(previous.substring(kept));
+            }
+        }
         AtomicFiles.writeString(out, md.toString());
         progress.println("wrote " + out);
     }
@@ -286,8 +299,14 @@ public final class QualityBenchmark {
         return line;
     }
 
-    /** The world of a bundle built by the shapes-world builder, from its provenance. */
-    static ShapesWorld worldOf(ModelBundle bundle) {
+    /**
+     * The world of a bundle built by the shapes-world builder, from its provenance.
+     *
+     * @param bundle the opened bundle
+     * @return its world, the ground truth of its images
+     * @throws IllegalArgumentException when the bundle has no {@code shapes.worldSeed}
+     */
+    public static ShapesWorld worldOf(ModelBundle bundle) {
         String seed = bundle.manifest().provenance().get("shapes.worldSeed");
         if (seed == null) {
             throw new IllegalArgumentException(
