@@ -53,12 +53,16 @@ final class QualityCommand implements Callable<Integer> {
         /** Issue 13's compositional set ({@link CompositionalPrompts#standard()}). */
         compositional,
         /** The project's original 50 prompts ({@link CompositionalPrompts#projectSet()}). */
-        project;
+        project,
+        /** Sizes and positions in other words ({@link CompositionalPrompts#synonyms()}). */
+        synonyms;
 
         List<BenchmarkPrompt> prompts() {
-            return this == compositional
-                    ? CompositionalPrompts.standard()
-                    : CompositionalPrompts.projectSet();
+            return switch (this) {
+                case compositional -> CompositionalPrompts.standard();
+                case project -> CompositionalPrompts.projectSet();
+                case synonyms -> CompositionalPrompts.synonyms();
+            };
         }
     }
 
@@ -325,11 +329,13 @@ final class QualityCommand implements Callable<Integer> {
                                 BenchmarkTables.resultsHeader(),
                                 BenchmarkTables.resultsRow(
                                         label, set.name(), bundleId, report, command));
-                        MarkdownTables.upsert(
-                                record,
-                                table + "-kinds",
-                                BenchmarkTables.kindsHeader(),
-                                BenchmarkTables.kindsRow(label, set.name(), bundleId, report));
+                        if (set == PromptSet.compositional) {
+                            MarkdownTables.upsert(
+                                    record,
+                                    table + "-kinds",
+                                    BenchmarkTables.kindsHeader(),
+                                    BenchmarkTables.kindsRow(label, set.name(), bundleId, report));
+                        }
                     }
                 }
             }

@@ -17,8 +17,13 @@ public final class BenchmarkTables {
     /** The table of headline figures: one row per set, bundle and setting. */
     public static final String RESULTS = "results";
 
-    /** The table of the per-kind breakdown. */
-    public static final String KINDS = "kinds";
+    /** The prompt kinds of the compositional set, the columns of the per-kind table. */
+    public static final List<PromptKind> COMPOSITIONAL_KINDS =
+            List.of(
+                    PromptKind.BOTH_COLORS,
+                    PromptKind.BACKGROUND_ONLY,
+                    PromptKind.OBJECT_ONLY,
+                    PromptKind.SWAP_PAIR);
 
     /**
      * The columns of the headline table.
@@ -86,13 +91,13 @@ public final class BenchmarkTables {
     }
 
     /**
-     * The columns of the per-kind table.
+     * The columns of the per-kind table of the compositional set.
      *
      * @return the header cells
      */
     public static List<String> kindsHeader() {
         List<String> out = new ArrayList<>(List.of("run", "set", "bundle", "candidates"));
-        for (PromptKind kind : PromptKind.values()) {
+        for (PromptKind kind : COMPOSITIONAL_KINDS) {
             out.add(kind.label() + ": all right (images)");
         }
         out.add("held-out color-shape pairs: all right (images)");
@@ -113,7 +118,7 @@ public final class BenchmarkTables {
         List<String> out =
                 new ArrayList<>(
                         List.of(run, set, bundle, Integer.toString(r.settings().candidates())));
-        for (PromptKind kind : PromptKind.values()) {
+        for (PromptKind kind : COMPOSITIONAL_KINDS) {
             CompositionalEvaluator.Score s = r.perKind().get(kind);
             out.add(s == null ? "-" : cell(s));
         }

@@ -78,13 +78,33 @@ public final class CompositionalPrompts {
          * @return the prompt text
          */
         public String write(Caption meaning) {
+            return write(
+                    meaning,
+                    meaning.size() == null ? null : meaning.size().word(),
+                    meaning.position() == null ? null : meaning.position().phrase());
+        }
+
+        /**
+         * Writes the attributes in this frame with other words for the size and the position.
+         *
+         * @param meaning the attributes; must {@link #fits fit}
+         * @param sizeWord the size's word, or {@code null} when no size is named
+         * @param positionPhrase the position's phrase, or {@code null} when none is named
+         * @return the prompt text
+         */
+        public String write(Caption meaning, String sizeWord, String positionPhrase) {
+            if ((sizeWord == null) != (meaning.size() == null)
+                    || (positionPhrase == null) != (meaning.position() == null)) {
+                throw new IllegalArgumentException(
+                        "words '" + sizeWord + "', '" + positionPhrase + "' for " + meaning);
+            }
             if (!fits(meaning)) {
                 throw new IllegalArgumentException(
                         "frame " + this + " cannot write " + meaning.named());
             }
             List<String> words = new ArrayList<>();
-            if (meaning.size() != null) {
-                words.add(meaning.size().word());
+            if (sizeWord != null) {
+                words.add(sizeWord);
             }
             if (meaning.color() != null) {
                 words.add(meaning.color().word());
@@ -92,7 +112,7 @@ public final class CompositionalPrompts {
             words.add(meaning.shape() != null ? meaning.shape().word() : "shape");
             String object = String.join(" ", words);
             String indefinite = withArticle(object);
-            String pos = meaning.position() == null ? "" : meaning.position().phrase();
+            String pos = positionPhrase == null ? "" : positionPhrase;
             String ground =
                     meaning.background() == null
                             ? ""
@@ -117,7 +137,68 @@ public final class CompositionalPrompts {
         }
     }
 
+    /**
+     * The other words the new training captions use for sizes (issue 13's caption work): each
+     * prompt of {@link #synonyms()} uses these, never the canonical word.
+     */
+    public static final Map<SizeClass, List<String>> SIZE_SYNONYMS =
+            Map.of(SizeClass.SMALL, List.of("little", "tiny"), SizeClass.LARGE, List.of("big"));
+
+    /** The other phrases the new training captions use for positions. */
+    public static final Map<Position, List<String>> POSITION_SYNONYMS =
+            Map.of(
+                    Position.LEFT, List.of("to the left", "on the left side"),
+                    Position.RIGHT, List.of("to the right", "on the right side"),
+                    Position.TOP, List.of("near the top", "in the upper half"),
+                    Position.BOTTOM, List.of("near the bottom", "in the lower half"),
+                    Position.CENTER, List.of("in the centre", "in the middle", "at the center"));
+
     private CompositionalPrompts() {}
+
+    /**
+     * The synonym set, apart from the compositional set so that bundles trained with and without
+     * synonyms compare on the same core words there: 64 prompts in the reserved frames naming both
+     * colors, a size or a position (or both) always in another word than {@link SizeClass#word()}
+     * or {@link Position#phrase()}, and sometimes the shape.
+     *
+     * @return the prompts
+     */
+    public static List<BenchmarkPrompt> synonyms() {
+        SplittableRandom random = new SplittableRandom(STANDARD_SEED + 1);
+        List<BenchmarkPrompt> out = new ArrayList<>();
+        Set<String> texts = new HashSet<>();
+        while (out.size() < 64) {
+            PaletteColor color = pick(random, PaletteColor.values());
+            PaletteColor background;
+            do {
+                background = pick(random, PaletteColor.values());
+            } while (background == color);
+            int which = random.nextInt(3); // 0 size, 1 position, 2 both
+            SizeClass size = which != 1 ? pick(random, SizeClass.values()) : null;
+            Position position = which != 0 ? pick(random, Position.values()) : null;
+            Shape shape = random.nextBoolean() ? pick(random, Shape.values()) : null;
+            Caption meaning = Caption.of(shape, size, color, position, background);
+            String sizeWord = size == null ? null : pickOf(random, SIZE_SYNONYMS.get(size));
+            String phrase =
+                    position == null ? null : pickOf(random, POSITION_SYNONYMS.get(position));
+            List<Frame> frames = new ArrayList<>();
+            for (Frame f : Frame.values()) {
+                if (f.fits(meaning)) {
+                    frames.add(f);
+                }
+            }
+            Frame frame = frames.get(random.nextInt(frames.size()));
+            String text = frame.write(meaning, sizeWord, phrase);
+            if (texts.add(text)) {
+                out.add(new BenchmarkPrompt(text, meaning, PromptKind.SYNONYMS, frame.name(), -1));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String pickOf(SplittableRandom random, List<String> values) {
+        return values.get(random.nextInt(values.size()));
+    }
 
     /**
      * The benchmark set, drawn with {@link #STANDARD_SEED}.

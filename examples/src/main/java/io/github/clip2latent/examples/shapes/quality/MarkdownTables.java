@@ -14,7 +14,8 @@ import java.util.Objects;
  * Named Markdown tables inside a document, one row per benchmark command: a command updates its own
  * row (the first cell is the row's key) and leaves the rest of the document as it was. A table sits
  * between {@code <!-- table:NAME -->} and {@code <!-- /table:NAME -->}; a table not yet in the
- * document is added at its end.
+ * document is added at its end. A command whose columns differ from the table's is refused, so that
+ * a table never mixes rows of two layouts.
  */
 public final class MarkdownTables {
 
@@ -25,7 +26,7 @@ public final class MarkdownTables {
      *
      * @param file the Markdown document (created when absent)
      * @param table the table's name
-     * @param header the column names; replaces the table's header
+     * @param header the column names; must be the table's, if it has rows
      * @param row the cells, as many as the header; the first is the key
      * @throws IOException when the document cannot be read or written
      */
@@ -87,7 +88,17 @@ public final class MarkdownTables {
                 }
             }
             if (!rows.isEmpty()) {
-                rows.remove(0);
+                String existing = rows.remove(0);
+                if (!existing.equals(line(header))) {
+                    throw new IllegalArgumentException(
+                            "table "
+                                    + table
+                                    + " has other columns ("
+                                    + existing
+                                    + ") than this command writes ("
+                                    + line(header)
+                                    + "): remove its block to start it afresh");
+                }
             }
         }
         String line = line(row);

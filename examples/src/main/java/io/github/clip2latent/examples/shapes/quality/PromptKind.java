@@ -10,6 +10,10 @@ public enum PromptKind {
     OBJECT_ONLY("object color, no background"),
     /** One half of a swap pair: the same shape with the two colors exchanged in the other half. */
     SWAP_PAIR("swap pairs"),
+    /**
+     * Both colors with a size or position in another word ({@link CompositionalPrompts#synonyms}).
+     */
+    SYNONYMS("synonyms"),
     /** A prompt of the project's original 50-prompt set ({@link BenchmarkPrompts}). */
     PROJECT("project set");
 

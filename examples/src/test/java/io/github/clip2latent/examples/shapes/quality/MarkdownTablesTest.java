@@ -2,6 +2,7 @@ package io.github.clip2latent.examples.shapes.quality;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +49,13 @@ class MarkdownTablesTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> MarkdownTables.upsert("<!-- table:t -->\n", "t", HEADER, List.of("a", "1")));
+        String doc = MarkdownTables.upsert("", "t", HEADER, List.of("a", "1"));
+        IllegalArgumentException other =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                MarkdownTables.upsert(
+                                        doc, "t", List.of("run", "other"), List.of("a", "1")));
+        assertTrue(other.getMessage().contains("has other columns"), other.getMessage());
     }
 }
