@@ -293,103 +293,145 @@ final class QualityCommand implements Callable<Integer> {
         ShapesWorld world = Checks.usage(spec, () -> QualityBenchmark.worldOf(opened));
         try (Clip2Latent model = Clip2Latent.load(bundleDir, runtime.options())) {
             if (set != null) {
-                List<BenchmarkPrompt> prompts = prompts();
                 for (int k : candidates) {
-                    String label =
-                            (run != null
-                                            ? run
-                                            : String.format(
-                                                    Locale.ROOT,
-                                                    "%s, %s, guidance %s, %s",
-                                                    set,
-                                                    bundleId,
-                                                    trim(guidance),
-                                                    steps != null
-                                                            ? steps + " steps"
-                                                            : "skip " + skip))
-                                    + (k == 1 ? ", single sample" : ", best of " + k);
-                    QualityEvaluator.Settings settings =
-                            new QualityEvaluator.Settings(
-                                    label,
-                                    guidance,
-                                    steps == null ? 0 : steps,
-                                    skip,
-                                    sampler,
-                                    k,
-                                    samples,
-                                    seed);
-                    CompositionalEvaluator.Report report =
-                            CompositionalEvaluator.evaluate(model, world, prompts, settings);
-                    stdout.print(BenchmarkTables.summary(report));
-                    stdout.flush();
-                    if (record != null) {
-                        MarkdownTables.upsert(
-                                record,
-                                table,
-                                BenchmarkTables.resultsHeader(),
-                                BenchmarkTables.resultsRow(
-                                        label, set.name(), bundleId, report, command));
-                        if (set == PromptSet.compositional) {
-                            MarkdownTables.upsert(
-                                    record,
-                                    table + "-kinds",
-                                    BenchmarkTables.kindsHeader(),
-                                    BenchmarkTables.kindsRow(label, set.name(), bundleId, report));
-                        }
-                    }
+                    measureSet(model, world, bundleId, k, command, stdout);
                 }
             }
             if (quickStart) {
-                long start = System.nanoTime();
-                QuickStartCheck.Outcome outcome =
-                        QuickStartCheck.run(model, world, QuickStartCheck.PROMPT, 0, seeds);
-                String label = run != null ? run : "quick start, " + bundleId;
-                stdout.printf(
-                        Locale.ROOT,
-                        "quick start \"%s\" with the CLI's defaults (%d candidate(s), guidance"
-                                + " %s, %s): %d of %d seeds right; wrong seeds %s (%.1f s)%n",
-                        outcome.prompt(),
-                        outcome.candidates(),
-                        trim(outcome.guidance()),
-                        outcome.steps(),
-                        outcome.rightCount(),
-                        seeds,
-                        outcome.wrongSeeds(),
-                        (System.nanoTime() - start) / 1e9);
-                if (record != null) {
-                    MarkdownTables.upsert(
-                            record,
-                            "quick-start",
-                            List.of(
-                                    "run",
-                                    "bundle",
-                                    "prompt",
-                                    "CLI defaults",
-                                    "seeds",
-                                    "right",
-                                    "wrong seeds",
-                                    "command"),
-                            List.of(
-                                    label,
-                                    bundleId,
-                                    outcome.prompt(),
-                                    String.format(
-                                            Locale.ROOT,
-                                            "%d candidate(s), guidance %s, %s",
-                                            outcome.candidates(),
-                                            trim(outcome.guidance()),
-                                            outcome.steps()),
-                                    "0.." + (seeds - 1),
-                                    outcome.rightCount() + " / " + seeds,
-                                    outcome.wrongSeeds().toString(),
-                                    "`" + command + "`"));
-                }
+                checkQuickStart(model, world, bundleId, command, stdout);
             }
         }
         if (record != null) {
             stdout.println("recorded in " + record);
         }
         return 0;
+    }
+
+    /** One run of {@code --set} with {@code k} candidates: printed, and recorded when asked. */
+    private void measureSet(
+            Clip2Latent model,
+            ShapesWorld world,
+            String bundleId,
+            int k,
+            String command,
+            PrintWriter stdout)
+            throws IOException {
+        String label = (run != null ? run : defaultLabel(bundleId)) + candidatesLabel(k);
+        QualityEvaluator.Settings settings =
+                new QualityEvaluator.Settings(
+                        label,
+                        guidance,
+                        steps == null ? 0 : steps,
+                        skip,
+                        sampler,
+                        k,
+                        samples,
+                        seed);
+        CompositionalEvaluator.Report report =
+                CompositionalEvaluator.evaluate(model, world, prompts(), settings);
+        stdout.print(BenchmarkTables.summary(report));
+        stdout.flush();
+        if (record == null) {
+            return;
+        }
+        MarkdownTables.upsert(
+                record,
+                table,
+                BenchmarkTables.resultsHeader(),
+                BenchmarkTables.resultsRow(label, set.name(), bundleId, report, command));
+        if (set == PromptSet.compositional) {
+            MarkdownTables.upsert(
+                    record,
+                    table + "-kinds",
+                    BenchmarkTables.kindsHeader(),
+                    BenchmarkTables.kindsRow(label, set.name(), bundleId, report));
+        }
+    }
+
+    /**
+     * The row label of a run without {@code --run}: the set, the bundle and every setting that is
+     * not the default, so that runs of different settings never share a row.
+     */
+    private String defaultLabel(String bundleId) {
+        StringBuilder out =
+                new StringBuilder(
+                        String.format(
+                                Locale.ROOT,
+                                "%s, %s, guidance %s, %s",
+                                set,
+                                bundleId,
+                                trim(guidance),
+                                steps != null ? steps + " steps" : "skip " + skip));
+        if (sampler != SamplerKind.DDPM) {
+            out.append(", ").append(sampler);
+        }
+        if (samples != 4) {
+            out.append(", ").append(samples).append(" samples");
+        }
+        if (seed != 1000) {
+            out.append(", seed ").append(seed);
+        }
+        if (limit != null) {
+            out.append(", first ").append(limit).append(" of each kind");
+        }
+        return out.toString();
+    }
+
+    private static String candidatesLabel(int k) {
+        return k == 1 ? ", single sample" : ", best of " + k;
+    }
+
+    /** {@code --quick-start}: printed, and recorded when asked. */
+    private void checkQuickStart(
+            Clip2Latent model,
+            ShapesWorld world,
+            String bundleId,
+            String command,
+            PrintWriter stdout)
+            throws IOException {
+        long start = System.nanoTime();
+        QuickStartCheck.Outcome outcome =
+                QuickStartCheck.run(model, world, QuickStartCheck.PROMPT, 0, seeds);
+        String defaults =
+                String.format(
+                        Locale.ROOT,
+                        "%d candidate(s), guidance %s, %s",
+                        outcome.candidates(),
+                        trim(outcome.guidance()),
+                        outcome.steps());
+        stdout.printf(
+                Locale.ROOT,
+                "quick start \"%s\" with the CLI's defaults (%s): %d of %d seeds right; wrong"
+                        + " seeds %s (%.1f s)%n",
+                outcome.prompt(),
+                defaults,
+                outcome.rightCount(),
+                seeds,
+                outcome.wrongSeeds(),
+                (System.nanoTime() - start) / 1e9);
+        if (record != null) {
+            MarkdownTables.upsert(
+                    record,
+                    "quick-start",
+                    List.of(
+                            "run",
+                            "bundle",
+                            "prompt",
+                            "CLI defaults",
+                            "seeds",
+                            "right",
+                            "wrong seeds",
+                            "command"),
+                    List.of(
+                            run != null ? run : "quick start, " + bundleId,
+                            bundleId,
+                            outcome.prompt(),
+                            defaults,
+                            "0.." + (seeds - 1),
+                            outcome.rightCount() + " / " + seeds,
+                            outcome.wrongSeeds().toString(),
+                            "`" + command + "`"));
+        }
     }
 
     private static String trim(double v) {
