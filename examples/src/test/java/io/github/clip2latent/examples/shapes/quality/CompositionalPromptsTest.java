@@ -29,12 +29,18 @@ class CompositionalPromptsTest {
 
     private static final List<BenchmarkPrompt> SET = CompositionalPrompts.standard();
 
+    private static final List<String> EVERY_CAPTION = enumerateCaptions();
+
     /**
      * Every text the caption generator ({@link Caption#describe} and the CLIP batches' fallback "a
      * shape") can write: every combination of named attributes in every template that accepts it. A
      * superset of what training ever drew, so a prompt absent here is never a training caption.
      */
     static List<String> everyCaption() {
+        return EVERY_CAPTION;
+    }
+
+    private static List<String> enumerateCaptions() {
         List<String> out = new ArrayList<>(List.of("a shape"));
         for (Shape shape : withNull(Shape.values())) {
             for (SizeClass size : withNull(SizeClass.values())) {
@@ -61,7 +67,7 @@ class CompositionalPromptsTest {
                 }
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private static <T> List<T> withNull(T[] values) {
