@@ -6,7 +6,9 @@
 # dataset (copied first, so the build's own folder is left as it was).
 #   examples/quality-ablations.sh BUNDLE [WORK]        e.g. examples/bundles/shapes-world
 # Environment: PRIOR_STEPS (alpha rows' prior steps, default 1500), OUT (retrained bundles,
-# default /tmp/clip2latent-ablations), RECORD (default docs/quality.md), SAMPLES (default 4).
+# default /tmp/clip2latent-ablations), RECORD (default docs/quality.md), SAMPLES (default 4),
+# BUILD_ARGS (more build-shapes options, the same as the build that made WORK, e.g. --quick),
+# ALPHAS (default "0 0.5 1"). OMP_NUM_THREADS=1 keeps SameDiff from spinning on a busy machine.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bundle="${1:?usage: $0 BUNDLE [WORK]}"
@@ -27,9 +29,9 @@ if [ -n "$work" ]; then
     mkdir -p "$copy"
     cp -r "$work/stage1" "$work/dataset" "$copy/"
   fi
-  for a in 0 0.5 1; do
+  for a in ${ALPHAS:-0 0.5 1}; do
     if [ ! -d "$out/alpha-$a" ]; then
-      run "$root/clip2latent" build-shapes --work "$copy" --alpha "$a" --prior-steps "$steps" \
+      run "$root/clip2latent" build-shapes --work "$copy" --alpha "$a" --prior-steps "$steps" ${BUILD_ARGS:-} \
         --out "$out/alpha-$a"
     fi
     run "$root/clip2latent" quality --set compositional --bundle "$out/alpha-$a" \

@@ -366,7 +366,7 @@ final class QualityCommand implements Callable<Integer> {
             out.append(", ").append(sampler);
         }
         if (samples != 4) {
-            out.append(", ").append(samples).append(" samples");
+            out.append(", ").append(samples).append(" per prompt");
         }
         if (seed != 1000) {
             out.append(", seed ").append(seed);
