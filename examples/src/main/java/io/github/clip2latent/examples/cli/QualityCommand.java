@@ -186,6 +186,13 @@ final class QualityCommand implements Callable<Integer> {
                             + " candidates are appended")
     String run;
 
+    @Option(
+            names = "--retrieval",
+            description =
+                    "the world CLIP alone as a judge of each attribute: ranks 2,000 random world"
+                            + " images for one-attribute prompts")
+    boolean retrieval;
+
     @Option(names = "--list", description = "with --set: print the set's prompts and exit")
     boolean list;
 
@@ -228,7 +235,7 @@ final class QualityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (set != null || quickStart) {
+        if (set != null || quickStart || retrieval) {
             return single();
         }
         if (samples < 1) {
@@ -300,6 +307,10 @@ final class QualityCommand implements Callable<Integer> {
             if (quickStart) {
                 checkQuickStart(model, world, bundleId, command, stdout);
             }
+        }
+        if (retrieval) {
+            stdout.print(QualityBenchmark.retrievalByAttribute(opened, world));
+            stdout.flush();
         }
         if (record != null) {
             stdout.println("recorded in " + record);
