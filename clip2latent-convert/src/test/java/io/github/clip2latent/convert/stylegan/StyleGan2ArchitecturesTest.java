@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
@@ -11,19 +12,24 @@ import ai.onnxruntime.OrtSession;
 
 import io.github.clip2latent.convert.OrtTestSupport;
 import io.github.clip2latent.convert.OrtTestSupport.Input;
+import io.github.clip2latent.convert.read.ConversionException;
 import io.github.clip2latent.convert.stylegan.StyleGan2Synthesis.Block;
 import io.github.clip2latent.convert.stylegan.StyleGan2Synthesis.ModulatedConv;
 import io.github.clip2latent.latent.Truncation;
 import io.github.clip2latent.npy.Npy;
 import io.github.clip2latent.npy.NpyArray;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -227,5 +233,62 @@ class StyleGan2ArchitecturesTest {
                 relativeError(
                         synthesize(s, "ws.npy", "const"), s.npy("img_from_G_not_G_ema.npy").data());
         assertTrue(err > 1e-2, name + ": the graph matches G's image (error " + err + ")");
+    }
+
+    // ---- bad pickles, derived from the fixtures by editing one string's bytes ----
+
+    /**
+     * The fixture pickle with every occurrence of the short string {@code from} (SHORT_BINUNICODE
+     * opcode, length byte, text; later uses are memo references) replaced by {@code to}.
+     */
+    private static Path edited(String set, String from, String to, int expectedCount)
+            throws Exception {
+        byte[] f = shortString(from);
+        byte[] t = shortString(to);
+        assertEquals(f.length, t.length);
+        byte[] data = Files.readAllBytes(resource(set).resolve("network-snapshot-025000.pkl"));
+        int count = 0;
+        for (int i = 0; i + f.length <= data.length; i++) {
+            if (Arrays.equals(data, i, i + f.length, f, 0, f.length)) {
+                System.arraycopy(t, 0, data, i, t.length);
+                count++;
+            }
+        }
+        assertEquals(expectedCount, count, "occurrences of " + from);
+        Path file = dir.resolve(set + "-" + to + ".pkl");
+        Files.write(file, data);
+        return file;
+    }
+
+    private static byte[] shortString(String s) {
+        byte[] text = s.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[text.length + 2];
+        out[0] = (byte) 0x8c;
+        out[1] = (byte) text.length;
+        System.arraycopy(text, 0, out, 2, text.length);
+        return out;
+    }
+
+    private static void assertFailsNaming(Path bad, String... parts) {
+        String message =
+                assertThrows(ConversionException.class, () -> StyleGanPickles.readStyleGan2(bad))
+                        .getMessage();
+        assertTrue(message.contains(bad.toString()), message);
+        for (String p : parts) {
+            assertTrue(message.contains(p), "message lacks '" + p + "': " + message);
+        }
+    }
+
+    @Test
+    void resnetBlockWithoutItsSkipConvolutionIsNamed() throws Exception {
+        // The module key 'skip' (written once, then memo references) becomes 'skiq'.
+        Path bad = edited("stylegan2-resnet", "skip", "skiq", 1);
+        assertFailsNaming(bad, "G_ema.synthesis.b8", "no submodule 'skip'");
+    }
+
+    @Test
+    void origLastBlockWithoutToRgbIsNamed() throws Exception {
+        Path bad = edited("stylegan2-orig", "torgb", "torgc", 1);
+        assertFailsNaming(bad, "G_ema.synthesis.b16", "no submodule 'torgb'");
     }
 }
