@@ -11,6 +11,8 @@ import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayerRange;
 import io.github.clip2latent.latent.LayeredLatents;
 import io.github.clip2latent.latent.Truncation;
+import io.github.clip2latent.runtime.Generator;
+import io.github.clip2latent.runtime.NoiseBuffers;
 import io.github.clip2latent.runtime.PriorNetwork;
 import io.github.clip2latent.schedule.SamplingPlan;
 
@@ -31,6 +33,11 @@ import java.util.SplittableRandom;
  * seeded by the request, drawn chunk after chunk in a fixed order (the chunk's initial noise, then
  * the sampler's noise), so a seed reproduces the same bits for the same chunk size, and a request
  * of one chunk draws exactly as before chunking.
+ *
+ * <p>The StyleGAN2 synthesis noise ({@link NoiseMode#RANDOM}) comes from a second stream split
+ * from the seed's, drawn row after row ({@link NoiseBuffers#fillNormal}): the prior's draws, and so
+ * the w of a seed, do not depend on the noise mode, and a row's noise does not depend on the chunk
+ * size.
  */
 final class SamplingCall {
 
@@ -209,10 +216,14 @@ final class SamplingCall {
         GuidedSampling sampling =
                 new GuidedSampling(plan, request.sampler().create(), request.guidance());
         NoiseSource noise = NoiseSource.gaussian(new SplittableRandom(request.seed()));
-        long setup = System.nanoTime() - start;
-
         int candidates = request.candidates();
         int samples = request.samples();
+        Generator generator = model.generator();
+        // Split from a fresh stream of the seed: independent of the prior's draws.
+        SplittableRandom synthesisRandom = new SplittableRandom(request.seed()).split();
+        NoiseBuffers synthesisNoise = synthesisNoise(generator, outputsPerChunk * candidates);
+        long setup = System.nanoTime() - start;
+
         try (PriorNetwork.Runner runner = model.prior().newRunner()) {
             for (long first = 0; first < outputs; first += outputsPerChunk) {
                 if (model.closing()) {
@@ -276,7 +287,12 @@ final class SamplingCall {
                             edit.layers() != null ? edit.layers() : LayerRange.all(numWs);
                     edit.direction().applyInPlace(ws, rows, numWs, edit.strength(), layers);
                 }
-                float[] pixels = model.generator().synthesize(ws, rows);
+                if (request.noise() == NoiseMode.RANDOM && synthesisNoise != null) {
+                    synthesisNoise.fillNormal(synthesisRandom, rows);
+                } else if (synthesisNoise != null) {
+                    synthesisNoise.fillZeros(rows, synthesisNoise.constScale());
+                }
+                float[] pixels = generator.synthesize(ws, rows, synthesisNoise);
                 long synthesized = System.nanoTime();
 
                 float[] embeddings = model.imageEncoder().encode(pixels, rows, size, size);
@@ -310,6 +326,23 @@ final class SamplingCall {
                                         scored - t0 + (first == 0 ? setup : 0))));
             }
         }
+    }
+
+    /**
+     * The call's noise buffers for chunks of up to {@code rows} rows, or null for a generator
+     * without noise: drawn per chunk for {@code RANDOM}; shared zeros with the stored noise weighed
+     * 1 ({@code CONST}) or 0 ({@code NONE}).
+     */
+    private NoiseBuffers synthesisNoise(Generator generator, int rows) {
+        if (!generator.hasNoise()) {
+            return null;
+        }
+        int[] resolutions = generator.noiseResolutions();
+        return switch (request.noise()) {
+            case RANDOM -> NoiseBuffers.allocate(resolutions, rows);
+            case CONST -> NoiseBuffers.zeros(resolutions, rows, 1f);
+            case NONE -> NoiseBuffers.zeros(resolutions, rows, 0f);
+        };
     }
 
     /** Checks what depends on the bundle before any stage runs. */

@@ -164,7 +164,8 @@ class ChunkedSamplingTest {
                                 null,
                                 List.of(),
                                 TruncationPolicy.ERROR,
-                                16));
+                                16,
+                                NoiseMode.RANDOM));
         assertMessage(
                 "prompt 0 must not be empty",
                 () ->
@@ -184,7 +185,8 @@ class ChunkedSamplingTest {
                                 null,
                                 List.of(),
                                 TruncationPolicy.ERROR,
-                                16));
+                                16,
+                                NoiseMode.RANDOM));
         assertMessage(
                 "embedding[1] is not finite",
                 () ->
@@ -204,7 +206,8 @@ class ChunkedSamplingTest {
                                 null,
                                 List.of(),
                                 TruncationPolicy.ERROR,
-                                16));
+                                16,
+                                NoiseMode.RANDOM));
         assertMessage("chunkRows must be >= 1, got 0", () -> valid.toBuilder().chunkRows(0));
     }
 
@@ -245,7 +248,8 @@ class ChunkedSamplingTest {
                 r.styleMix(),
                 r.edits(),
                 r.promptTruncation(),
-                r.chunkRows());
+                r.chunkRows(),
+                r.noise());
     }
 
     private static SampleRequest withSamples(SampleRequest r, int samples) {
@@ -265,7 +269,8 @@ class ChunkedSamplingTest {
                 r.styleMix(),
                 r.edits(),
                 r.promptTruncation(),
-                r.chunkRows());
+                r.chunkRows(),
+                r.noise());
     }
 
     private static void assertMessage(String expected, Runnable action) {

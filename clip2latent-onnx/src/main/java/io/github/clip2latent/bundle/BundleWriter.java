@@ -14,9 +14,11 @@ import io.github.clip2latent.schedule.BetaSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -47,6 +49,7 @@ public final class BundleWriter {
     private ImagePreprocessing preprocessing;
     private LatentStats latentStats;
     private float[] wAvg;
+    private Map<String, Integer> synthesisNoise = Map.of();
     private final Map<Stage, byte[]> graphs = new EnumMap<>(Stage.class);
     private final Map<Stage, Path> graphFiles = new EnumMap<>(Stage.class);
 
@@ -91,6 +94,7 @@ public final class BundleWriter {
         for (Stage stage : Stage.values()) {
             writer.graph(stage, Files.readAllBytes(source.stageFile(stage)));
         }
+        writer.synthesisNoise(StageContract.declaredNoise(m.stage(Stage.SYNTHESIS)));
         BundleManifest.TokenizerFiles tok = m.tokenizer();
         if (tok.bpeVocabulary() != null) {
             writer.openAiTokenizer(
@@ -153,6 +157,27 @@ public final class BundleWriter {
     /** CLIP image preprocessing (default: CLIP statistics at 224, single normalization). */
     public BundleWriter preprocessing(ImagePreprocessing value) {
         this.preprocessing = checkNotNull(value, "preprocessing");
+        return this;
+    }
+
+    /**
+     * The synthesis graph's noise inputs: layer name to resolution, in the reference's drawing
+     * order (StyleGAN2: {@code StyleGan2SynthesisGraphWriter.noiseInputs}). The manifest declares
+     * them after {@code ws}, then {@link StageContract#NOISE_CONST_SCALE}; the graph must take them
+     * as plain inputs (no initializer of the same name: ONNX Runtime's Java API cannot feed an
+     * input that has one). Without this call, or with an empty map, the synthesis takes {@code ws}
+     * alone.
+     */
+    public BundleWriter synthesisNoise(Map<String, Integer> noiseInputs) {
+        checkNotNull(noiseInputs, "noiseInputs");
+        noiseInputs.forEach(
+                (name, r) ->
+                        checkArgument(
+                                name != null && !name.isEmpty() && r != null && r >= 4,
+                                "noise input %s: resolution %s",
+                                name,
+                                r));
+        this.synthesisNoise = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(noiseInputs));
         return this;
     }
 
@@ -299,10 +324,8 @@ public final class BundleWriter {
             } else {
                 AtomicFiles.write(dir.resolve(file), graphs.get(stage));
             }
-            stages.put(
-                    stage,
-                    new StageSpec(
-                            file,
+            List<TensorSpec> inputs =
+                    new ArrayList<>(
                             StageContract.inputs(
                                     stage,
                                     latentDim,
@@ -311,7 +334,15 @@ public final class BundleWriter {
                                     embeddingDim,
                                     imageSize,
                                     pre.inputSize(),
-                                    contextLength),
+                                    contextLength));
+            if (stage == Stage.SYNTHESIS) {
+                inputs.addAll(StageContract.noiseInputs(synthesisNoise));
+            }
+            stages.put(
+                    stage,
+                    new StageSpec(
+                            file,
+                            inputs,
                             StageContract.outputs(stage, latentDim, embeddingDim, imageSize)));
         }
         for (Map.Entry<String, byte[]> e : tokenizerFiles.entrySet()) {

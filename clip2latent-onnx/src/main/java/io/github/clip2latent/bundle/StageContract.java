@@ -1,7 +1,12 @@
 package io.github.clip2latent.bundle;
 
+import io.github.clip2latent.tensor.ElementType;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The inputs and outputs the library expects of each stage, by role and in order, derived from the
@@ -10,7 +15,47 @@ import java.util.List;
  */
 public final class StageContract {
 
+    /**
+     * Name of the synthesis input that weighs the stored constant noise, float {@code [1]}; the
+     * last input of a synthesis graph with noise inputs. Each noise layer adds {@code (noise +
+     * noise_const * noise_const_scale) * noise_strength}.
+     */
+    public static final String NOISE_CONST_SCALE = "noise_const_scale";
+
     private StageContract() {}
+
+    /**
+     * The synthesis inputs after {@code ws} for a generator with noise: one float {@code [-1, 1, r,
+     * r]} per noise layer (named after the layer, e.g. {@code b8.conv0}, in the reference's
+     * drawing order), then {@value #NOISE_CONST_SCALE} float {@code [1]}; empty without noise.
+     *
+     * @param noiseInputs layer name to resolution, in drawing order
+     * @return the input specs after {@code ws}
+     */
+    public static List<TensorSpec> noiseInputs(Map<String, Integer> noiseInputs) {
+        List<TensorSpec> out = new ArrayList<>();
+        noiseInputs.forEach((name, r) -> out.add(TensorSpec.float32(name, -1, 1, r, r)));
+        if (!out.isEmpty()) {
+            out.add(TensorSpec.float32(NOISE_CONST_SCALE, 1));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The noise layers a synthesis spec declares: name to resolution, in order; empty without
+     * noise.
+     *
+     * @param synthesis a synthesis stage spec that passed {@link #check}
+     * @return an ordered map
+     */
+    public static Map<String, Integer> declaredNoise(StageSpec synthesis) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        List<TensorSpec> in = synthesis.inputs();
+        for (int i = 1; i < in.size() - 1; i++) {
+            out.put(in.get(i).name(), (int) in.get(i).dim(2));
+        }
+        return out;
+    }
 
     /** The expected inputs of {@code stage}, with the library's default names. */
     public static List<TensorSpec> inputs(
@@ -78,10 +123,15 @@ public final class StageContract {
     static void check(BundleManifest m, Path manifestFile) throws BundleException {
         for (Stage stage : Stage.values()) {
             StageSpec spec = m.stage(stage);
+            List<TensorSpec> declaredInputs = spec.inputs();
+            if (stage == Stage.SYNTHESIS && declaredInputs.size() > 1) {
+                checkNoise(m, manifestFile, "stages." + stage.key() + ".inputs", declaredInputs);
+                declaredInputs = declaredInputs.subList(0, 1);
+            }
             compare(
                     manifestFile,
                     "stages." + stage.key() + ".inputs",
-                    spec.inputs(),
+                    declaredInputs,
                     inputs(m, stage),
                     m);
             compare(
@@ -90,6 +140,62 @@ public final class StageContract {
                     spec.outputs(),
                     outputs(m, stage),
                     m);
+        }
+    }
+
+    /**
+     * The inputs after {@code ws}: noise layers {@code float32[?, 1, r, r]} with r a power of two
+     * in [4, imageSize], then {@value #NOISE_CONST_SCALE}-like {@code float32[1]} last.
+     */
+    private static void checkNoise(
+            BundleManifest m, Path file, String path, List<TensorSpec> declared)
+            throws BundleException {
+        Map<String, Integer> noise = new LinkedHashMap<>();
+        for (int i = 1; i < declared.size() - 1; i++) {
+            TensorSpec t = declared.get(i);
+            long[] s = t.shape();
+            boolean ok =
+                    t.type() == ElementType.FLOAT
+                            && s.length == 4
+                            && s[0] == -1
+                            && s[1] == 1
+                            && s[2] == s[3]
+                            && s[2] >= 4
+                            && s[2] <= m.imageSize()
+                            && Long.bitCount(s[2]) == 1;
+            if (!ok) {
+                throw new BundleException(
+                        file
+                                + ": '"
+                                + path
+                                + "["
+                                + i
+                                + "]' ("
+                                + t.name()
+                                + ") must be a noise input float32[?, 1, r, r] with r a power of"
+                                + " two in [4, imageSize="
+                                + m.imageSize()
+                                + "], found "
+                                + t.describe());
+            }
+            noise.put(t.name(), (int) s[2]);
+        }
+        TensorSpec scale = declared.get(declared.size() - 1);
+        if (noise.isEmpty()
+                || noise.size() != declared.size() - 2
+                || scale.type() != ElementType.FLOAT
+                || !java.util.Arrays.equals(scale.shape(), new long[] {1})) {
+            throw new BundleException(
+                    file
+                            + ": '"
+                            + path
+                            + "' after 'ws' must list the noise inputs float32[?, 1, r, r] and"
+                            + " then the constant-noise scale float32[1] (e.g. '"
+                            + NOISE_CONST_SCALE
+                            + "'), found "
+                            + declared.subList(1, declared.size()).stream()
+                                    .map(TensorSpec::describe)
+                                    .toList());
         }
     }
 

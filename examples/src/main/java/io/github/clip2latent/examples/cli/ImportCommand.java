@@ -98,9 +98,9 @@ final class ImportCommand implements Callable<Integer> {
             defaultValue = "random",
             converter = NoiseConverter.class,
             description =
-                    "StyleGAN2 synthesis noise recorded as the bundle's default: random (the"
-                            + " reference's), const or none (default: ${DEFAULT-VALUE}); recorded"
-                            + " only: this runtime still synthesizes with the stored const noise")
+                    "StyleGAN2 synthesis noise recorded in the manifest's provenance: random (the"
+                            + " reference's), const or none (default: ${DEFAULT-VALUE}); a record"
+                            + " only: each request chooses its noise ('sample --noise')")
     SynthesisNoise noise;
 
     @Option(names = "--id", paramLabel = "ID", description = "bundle id (default: DIR's name)")

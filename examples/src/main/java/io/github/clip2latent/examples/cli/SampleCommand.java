@@ -1,6 +1,7 @@
 package io.github.clip2latent.examples.cli;
 
 import io.github.clip2latent.Clip2Latent;
+import io.github.clip2latent.NoiseMode;
 import io.github.clip2latent.SampleRequest;
 import io.github.clip2latent.SampleResult;
 import io.github.clip2latent.latent.LayerRange;
@@ -109,6 +110,17 @@ final class SampleCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE})")
     TruncationPolicy promptTruncation;
 
+    @Option(
+            names = "--noise",
+            paramLabel = "MODE",
+            defaultValue = "random",
+            description =
+                    "StyleGAN2 synthesis noise: random (fresh draws from the seed, the"
+                            + " reference's), const (the generator's stored noise, the same for"
+                            + " every image) or none; generators without noise ignore it"
+                            + " (default: ${DEFAULT-VALUE})")
+    NoiseMode noise;
+
     /** A parsed {@code --style-mix A:B:SEED}. */
     record StyleMixOption(LayerRange layers, long seed) {}
 
@@ -186,7 +198,7 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     private SampleRequest.Builder configure(SampleRequest.Builder b) {
-        sampling.applyTo(b).samples(samples).candidates(candidates);
+        sampling.applyTo(b).samples(samples).candidates(candidates).noise(noise);
         if (seed != null) {
             b.seed(seed);
         }

@@ -95,9 +95,8 @@ class PreviewRerankTest {
         StyleGan2Synthesis preview =
                 StyleGan2Preview.truncate(StyleGanPickles.readStyleGan2(pkl).synthesis(), previewSize);
         Path previewGraph = dir.resolve("preview.onnx");
-        BundleImporter.withConstNoise(
-                        StyleGan2SynthesisGraphWriter.build(preview, "preview"), preview)
-                .write(previewGraph);
+        StyleGan2SynthesisGraphWriter.write(preview, "preview", previewGraph);
+        Map<String, Integer> previewNoise = StyleGan2SynthesisGraphWriter.noiseInputs(preview);
         RuntimeOptions options = RuntimeOptions.cpu().withIntraOpThreads(2);
         SessionFactory sessions = new SessionFactory(options);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -127,7 +126,9 @@ class PreviewRerankTest {
                         long t0 = System.nanoTime();
                         float[] full = generator.synthesize(ws, k);
                         long t1 = System.nanoTime();
-                        float[] small = runPreview(env, previewSession, ws, k, numWs, pw, dim);
+                        float[] small =
+                                runPreview(
+                                        env, previewSession, ws, k, numWs, pw, dim, previewNoise);
                         long t2 = System.nanoTime();
                         fullNanos += t1 - t0;
                         previewNanos += t2 - t1;
@@ -159,19 +160,43 @@ class PreviewRerankTest {
     }
 
     private static float[] runPreview(
-            OrtEnvironment env, OrtSession session, float[] ws, int rows, int numWs, int pw, int dim)
+            OrtEnvironment env,
+            OrtSession session,
+            float[] ws,
+            int rows,
+            int numWs,
+            int pw,
+            int dim,
+            Map<String, Integer> noise)
             throws Exception {
         float[] head = new float[rows * pw * dim];
         for (int r = 0; r < rows; r++) {
             System.arraycopy(ws, r * numWs * dim, head, r * pw * dim, pw * dim);
         }
-        try (OnnxTensor t =
-                        OnnxTensor.createTensor(env, FloatBuffer.wrap(head), new long[] {rows, pw, dim});
-                OrtSession.Result out = session.run(Map.of("ws", t))) {
-            FloatBuffer b = ((OnnxTensor) out.get(0)).getFloatBuffer();
-            float[] img = new float[b.remaining()];
-            b.get(img);
-            return img;
+        // The stored constant noise, as Generator.synthesize(ws, rows) uses for the full images.
+        Map<String, OnnxTensor> feed = new java.util.HashMap<>();
+        try {
+            feed.put(
+                    "ws",
+                    OnnxTensor.createTensor(env, FloatBuffer.wrap(head), new long[] {rows, pw, dim}));
+            for (Map.Entry<String, Integer> e : noise.entrySet()) {
+                int r = e.getValue();
+                feed.put(
+                        e.getKey(),
+                        OnnxTensor.createTensor(
+                                env, FloatBuffer.wrap(new float[rows * r * r]), new long[] {rows, 1, r, r}));
+            }
+            feed.put(
+                    StyleGan2SynthesisGraphWriter.INPUT_NOISE_CONST_SCALE,
+                    OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {1f}), new long[] {1}));
+            try (OrtSession.Result out = session.run(feed)) {
+                FloatBuffer b = ((OnnxTensor) out.get(0)).getFloatBuffer();
+                float[] img = new float[b.remaining()];
+                b.get(img);
+                return img;
+            }
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
         }
     }
 
