@@ -47,6 +47,7 @@ import java.util.Objects;
  *     one chunk match earlier versions.
  * @param noise the StyleGAN2 synthesis noise (default {@link NoiseMode#RANDOM}, the reference's);
  *     ignored by generators without noise inputs
+ * @param rerank how the candidates are rendered for re-ranking (default {@link RerankMode#FULL})
  */
 public record SampleRequest(
         List<String> prompts,
@@ -65,7 +66,8 @@ public record SampleRequest(
         List<LatentEdit> edits,
         TruncationPolicy promptTruncation,
         int chunkRows,
-        NoiseMode noise) {
+        NoiseMode noise,
+        RerankMode rerank) {
 
     /** The reference demo's respacing: skip 250, i.e. the four steps 750, 500, 250, 0. */
     public static final int DEFAULT_SKIP = 250;
@@ -121,6 +123,7 @@ public record SampleRequest(
         checkNotNull(promptTruncation, "promptTruncation");
         checkArgument(chunkRows >= 1, "chunkRows must be >= 1, got %s", chunkRows);
         checkNotNull(noise, "noise");
+        checkNotNull(rerank, "rerank");
         // Exact: conditions x samples x candidates must count in a long (it always does for ints,
         // but the product of three ints does not fit an int: 65536 x 65536 wrapped to 0).
         Math.multiplyExact(Math.multiplyExact((long) conditionCount(prompts), samples), candidates);
@@ -174,6 +177,7 @@ public record SampleRequest(
         b.promptTruncation = promptTruncation;
         b.chunkRows = chunkRows;
         b.noise = noise;
+        b.rerank = rerank;
         return b;
     }
 
@@ -246,6 +250,9 @@ public record SampleRequest(
         if (noise != NoiseMode.RANDOM) {
             sb.append(", noise=").append(noise.name().toLowerCase(Locale.ROOT));
         }
+        if (rerank != RerankMode.FULL) {
+            sb.append(", rerank=").append(rerank.name().toLowerCase(Locale.ROOT));
+        }
         return sb.toString();
     }
 
@@ -268,7 +275,8 @@ public record SampleRequest(
                 && edits.equals(r.edits)
                 && promptTruncation == r.promptTruncation
                 && chunkRows == r.chunkRows
-                && noise == r.noise;
+                && noise == r.noise
+                && rerank == r.rerank;
     }
 
     @Override
@@ -290,7 +298,8 @@ public record SampleRequest(
                 edits,
                 promptTruncation,
                 chunkRows,
-                noise);
+                noise,
+                rerank);
     }
 
     /** Images are compared by size and RGB pixels (both are the constructor's INT_RGB copies). */
@@ -370,6 +379,7 @@ public record SampleRequest(
         private TruncationPolicy promptTruncation = TruncationPolicy.ERROR;
         private int chunkRows = DEFAULT_CHUNK_ROWS;
         private NoiseMode noise = NoiseMode.RANDOM;
+        private RerankMode rerank = RerankMode.FULL;
 
         Builder(Clip2Latent model) {
             this.model = model;
@@ -539,6 +549,16 @@ public record SampleRequest(
             return this;
         }
 
+        /**
+         * How candidates are rendered for re-ranking: {@link RerankMode#FULL} (default, every
+         * candidate at full size) or {@link RerankMode#PREVIEW} (ranked on the bundle's preview
+         * synthesis, only the winners rendered at full size; the bundle must have one).
+         */
+        public Builder rerank(RerankMode value) {
+            this.rerank = checkNotNull(value, "rerank");
+            return this;
+        }
+
         /** The request; a missing seed is drawn now. */
         public SampleRequest build() {
             long chosenSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
@@ -559,7 +579,8 @@ public record SampleRequest(
                     edits,
                     promptTruncation,
                     chunkRows,
-                    noise);
+                    noise,
+                    rerank);
         }
 
         /** Builds the request and samples it with the model this builder is bound to. */

@@ -165,7 +165,8 @@ class ChunkedSamplingTest {
                                 List.of(),
                                 TruncationPolicy.ERROR,
                                 16,
-                                NoiseMode.RANDOM));
+                                NoiseMode.RANDOM,
+                                RerankMode.FULL));
         assertMessage(
                 "prompt 0 must not be empty",
                 () ->
@@ -186,7 +187,8 @@ class ChunkedSamplingTest {
                                 List.of(),
                                 TruncationPolicy.ERROR,
                                 16,
-                                NoiseMode.RANDOM));
+                                NoiseMode.RANDOM,
+                                RerankMode.FULL));
         assertMessage(
                 "embedding[1] is not finite",
                 () ->
@@ -207,7 +209,8 @@ class ChunkedSamplingTest {
                                 List.of(),
                                 TruncationPolicy.ERROR,
                                 16,
-                                NoiseMode.RANDOM));
+                                NoiseMode.RANDOM,
+                                RerankMode.FULL));
         assertMessage("chunkRows must be >= 1, got 0", () -> valid.toBuilder().chunkRows(0));
     }
 
@@ -249,7 +252,8 @@ class ChunkedSamplingTest {
                 r.edits(),
                 r.promptTruncation(),
                 r.chunkRows(),
-                r.noise());
+                r.noise(),
+                r.rerank());
     }
 
     private static SampleRequest withSamples(SampleRequest r, int samples) {
@@ -270,7 +274,8 @@ class ChunkedSamplingTest {
                 r.edits(),
                 r.promptTruncation(),
                 r.chunkRows(),
-                r.noise());
+                r.noise(),
+                r.rerank());
     }
 
     private static void assertMessage(String expected, Runnable action) {

@@ -50,6 +50,9 @@ public final class BundleWriter {
     private LatentStats latentStats;
     private float[] wAvg;
     private Map<String, Integer> synthesisNoise = Map.of();
+    private int previewWsRows;
+    private int previewSize;
+    private Map<String, Integer> previewNoise = Map.of();
     private final Map<Stage, byte[]> graphs = new EnumMap<>(Stage.class);
     private final Map<Stage, Path> graphFiles = new EnumMap<>(Stage.class);
 
@@ -91,10 +94,17 @@ public final class BundleWriter {
                         .schedule(m.timesteps(), m.betaSchedule())
                         .preprocessing(m.preprocessing())
                         .latentStats(source.latentStats());
-        for (Stage stage : Stage.values()) {
+        for (Stage stage : m.stages().keySet()) {
             writer.graph(stage, Files.readAllBytes(source.stageFile(stage)));
         }
         writer.synthesisNoise(StageContract.declaredNoise(m.stage(Stage.SYNTHESIS)));
+        if (m.hasStage(Stage.SYNTHESIS_PREVIEW)) {
+            StageSpec preview = m.stage(Stage.SYNTHESIS_PREVIEW);
+            writer.synthesisPreview(
+                    (int) preview.inputs().get(0).dim(1),
+                    (int) preview.outputs().get(0).dim(2),
+                    StageContract.declaredNoise(preview));
+        }
         BundleManifest.TokenizerFiles tok = m.tokenizer();
         if (tok.bpeVocabulary() != null) {
             writer.openAiTokenizer(
@@ -178,6 +188,26 @@ public final class BundleWriter {
                                 name,
                                 r));
         this.synthesisNoise = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(noiseInputs));
+        return this;
+    }
+
+    /**
+     * Declares the optional preview synthesis (its graph comes from {@link #graph(Stage, Path)}
+     * with {@link Stage#SYNTHESIS_PREVIEW}): it reads the first {@code wsRows} rows of ws and the
+     * first noise inputs of the synthesis ({@code noiseInputs}, a prefix of {@link
+     * #synthesisNoise}'s), and renders {@code size x size} images.
+     */
+    public BundleWriter synthesisPreview(int wsRows, int size, Map<String, Integer> noiseInputs) {
+        checkArgument(wsRows >= 1, "preview ws rows must be >= 1, got %s", wsRows);
+        checkArgument(
+                size >= 4 && Integer.bitCount(size) == 1,
+                "preview size must be a power of two >= 4, got %s",
+                size);
+        this.previewWsRows = wsRows;
+        this.previewSize = size;
+        this.previewNoise =
+                java.util.Collections.unmodifiableMap(
+                        new LinkedHashMap<>(checkNotNull(noiseInputs, "noiseInputs")));
         return this;
     }
 
@@ -282,10 +312,17 @@ public final class BundleWriter {
         checkState(!tokenizerFiles.isEmpty(), "tokenizer files not set");
         for (Stage stage : Stage.values()) {
             checkState(
-                    graphs.containsKey(stage) || graphFiles.containsKey(stage),
+                    stage.optional() || graphs.containsKey(stage) || graphFiles.containsKey(stage),
                     "no graph for stage %s",
                     stage.key());
         }
+        boolean preview =
+                graphs.containsKey(Stage.SYNTHESIS_PREVIEW)
+                        || graphFiles.containsKey(Stage.SYNTHESIS_PREVIEW);
+        checkState(
+                preview == (previewSize > 0),
+                "a preview synthesis needs both its graph and synthesisPreview(..), got %s",
+                preview ? "the graph alone" : "the declaration alone");
         if (Files.isDirectory(target)) {
             try (Stream<Path> entries = Files.list(target)) {
                 checkState(
@@ -317,12 +354,24 @@ public final class BundleWriter {
                 preprocessing != null ? preprocessing : ImagePreprocessing.clip(224);
         Map<Stage, StageSpec> stages = new EnumMap<>(Stage.class);
         for (Stage stage : Stage.values()) {
+            if (!graphs.containsKey(stage) && !graphFiles.containsKey(stage)) {
+                continue; // an optional stage left out (write() checked the required ones)
+            }
             String file = stage.key() + ".onnx";
             if (graphFiles.containsKey(stage)) {
                 // The staging folder is deleted as a whole on failure: a plain copy suffices.
                 Files.copy(graphFiles.get(stage), dir.resolve(file));
             } else {
                 AtomicFiles.write(dir.resolve(file), graphs.get(stage));
+            }
+            if (stage == Stage.SYNTHESIS_PREVIEW) {
+                stages.put(
+                        stage,
+                        new StageSpec(
+                                file,
+                                StageContract.previewInputs(previewWsRows, latentDim, previewNoise),
+                                StageContract.previewOutputs(previewSize)));
+                continue;
             }
             List<TensorSpec> inputs =
                     new ArrayList<>(

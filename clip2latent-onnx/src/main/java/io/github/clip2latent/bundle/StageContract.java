@@ -81,6 +81,9 @@ public final class StageContract {
                             TensorSpec.float32("keep_condition", -1));
             case MAPPING -> List.of(TensorSpec.float32("z", -1, zDim));
             case SYNTHESIS -> List.of(TensorSpec.float32("ws", -1, numWs, latentDim));
+            case SYNTHESIS_PREVIEW ->
+                    throw new IllegalArgumentException(
+                            "the preview's inputs depend on its resolution: use previewInputs");
         };
     }
 
@@ -93,7 +96,27 @@ public final class StageContract {
             case PRIOR -> List.of(TensorSpec.float32("x0", -1, latentDim));
             case MAPPING -> List.of(TensorSpec.float32("w", -1, latentDim));
             case SYNTHESIS -> List.of(TensorSpec.float32("image", -1, 3, imageSize, imageSize));
+            case SYNTHESIS_PREVIEW ->
+                    throw new IllegalArgumentException(
+                            "the preview's outputs depend on its resolution: use previewOutputs");
         };
+    }
+
+    /**
+     * The inputs of a preview synthesis: {@code ws float32[-1, wsRows, latentDim]} (the first rows
+     * of the full ws), then its noise inputs and the scale as {@link #noiseInputs}.
+     */
+    public static List<TensorSpec> previewInputs(
+            int wsRows, int latentDim, Map<String, Integer> noise) {
+        List<TensorSpec> out = new ArrayList<>();
+        out.add(TensorSpec.float32("ws", -1, wsRows, latentDim));
+        out.addAll(noiseInputs(noise));
+        return List.copyOf(out);
+    }
+
+    /** The output of a preview synthesis: {@code image float32[-1, 3, size, size]}. */
+    public static List<TensorSpec> previewOutputs(int size) {
+        return List.of(TensorSpec.float32("image", -1, 3, size, size));
     }
 
     /** The expected inputs for a manifest's dimensions. */
@@ -123,6 +146,12 @@ public final class StageContract {
     static void check(BundleManifest m, Path manifestFile) throws BundleException {
         for (Stage stage : Stage.values()) {
             StageSpec spec = m.stage(stage);
+            if (stage.optional()) {
+                if (spec != null) {
+                    checkPreview(m, manifestFile, spec);
+                }
+                continue;
+            }
             List<TensorSpec> declaredInputs = spec.inputs();
             if (stage == Stage.SYNTHESIS && declaredInputs.size() > 1) {
                 checkNoise(m, manifestFile, "stages." + stage.key() + ".inputs", declaredInputs);
@@ -196,6 +225,81 @@ public final class StageContract {
                             + declared.subList(1, declared.size()).stream()
                                     .map(TensorSpec::describe)
                                     .toList());
+        }
+    }
+
+    /**
+     * A preview synthesis: ws {@code [?, k, D]} with 1 <= k <= numWs, the full synthesis's first
+     * noise inputs (same names and shapes) then the scale, and an image {@code [?, 3, P, P]} with
+     * P a power of two in [4, imageSize).
+     */
+    private static void checkPreview(BundleManifest m, Path file, StageSpec spec)
+            throws BundleException {
+        String path = "stages." + Stage.SYNTHESIS_PREVIEW.key();
+        List<TensorSpec> in = spec.inputs();
+        TensorSpec ws = in.get(0);
+        long k = ws.rank() == 3 ? ws.dim(1) : 0;
+        if (ws.type() != ElementType.FLOAT
+                || ws.rank() != 3
+                || ws.dim(0) != -1
+                || k < 1
+                || k > m.numWs()
+                || ws.dim(2) != m.latentDim()) {
+            throw new BundleException(
+                    file
+                            + ": '"
+                            + path
+                            + ".inputs[0]' ("
+                            + ws.name()
+                            + ") must be float32[?, k, "
+                            + m.latentDim()
+                            + "] with 1 <= k <= latent.numWs="
+                            + m.numWs()
+                            + ", found "
+                            + ws.describe());
+        }
+        Map<String, Integer> full = declaredNoise(m.stage(Stage.SYNTHESIS));
+        Map<String, Integer> prefix = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : full.entrySet()) {
+            if (prefix.size() < in.size() - 2) {
+                prefix.put(e.getKey(), e.getValue());
+            }
+        }
+        List<TensorSpec> want = new ArrayList<>(List.of(ws));
+        want.addAll(noiseInputs(in.size() > 1 ? prefix : Map.of()));
+        if (!in.equals(want)) {
+            throw new BundleException(
+                    file
+                            + ": '"
+                            + path
+                            + ".inputs' after 'ws' must be the first noise inputs of"
+                            + " 'stages.synthesis.inputs' (same names and shapes) and then the"
+                            + " constant-noise scale, expected "
+                            + want.stream().map(t -> t.name() + " " + t.describe()).toList()
+                            + ", found "
+                            + in.stream().map(t -> t.name() + " " + t.describe()).toList());
+        }
+        List<TensorSpec> out = spec.outputs();
+        TensorSpec img = out.get(0);
+        long p = img.rank() == 4 ? img.dim(2) : 0;
+        if (out.size() != 1
+                || img.type() != ElementType.FLOAT
+                || img.rank() != 4
+                || img.dim(0) != -1
+                || img.dim(1) != 3
+                || img.dim(3) != p
+                || p < 4
+                || p >= m.imageSize()
+                || Long.bitCount(p) != 1) {
+            throw new BundleException(
+                    file
+                            + ": '"
+                            + path
+                            + ".outputs' must be one image float32[?, 3, P, P] with P a power of"
+                            + " two in [4, imageSize="
+                            + m.imageSize()
+                            + "), found "
+                            + out.stream().map(TensorSpec::describe).toList());
         }
     }
 

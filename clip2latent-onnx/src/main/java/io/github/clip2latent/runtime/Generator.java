@@ -26,14 +26,23 @@ public final class Generator implements AutoCloseable {
     private final int imageSize;
     private final String[] noiseNames;
     private final int[] noiseResolutions;
+    private final ModelBundle bundle;
+    private final SessionFactory sessions;
+    private final Object previewLock = new Object();
+    private StageSession preview; // opened on first use, guarded by previewLock
+    private boolean closed; // guarded by previewLock
 
     private Generator(
+            ModelBundle bundle,
+            SessionFactory sessions,
             StageSession mapping,
             StageSession synthesis,
             int zDim,
             int latentDim,
             int numWs,
             int imageSize) {
+        this.bundle = bundle;
+        this.sessions = sessions;
         this.mapping = mapping;
         this.synthesis = synthesis;
         this.zDim = zDim;
@@ -53,7 +62,14 @@ public final class Generator implements AutoCloseable {
             StageSession synthesis = sessions.open(bundle, Stage.SYNTHESIS);
             var m = bundle.manifest();
             return new Generator(
-                    mapping, synthesis, m.zDim(), m.latentDim(), m.numWs(), m.imageSize());
+                    bundle,
+                    sessions,
+                    mapping,
+                    synthesis,
+                    m.zDim(),
+                    m.latentDim(),
+                    m.numWs(),
+                    m.imageSize());
         } catch (Throwable e) {
             mapping.close();
             throw e;
@@ -168,6 +184,77 @@ public final class Generator implements AutoCloseable {
         return session.runFloats(names, values, shapes, rows);
     }
 
+    /** Whether the bundle has a preview synthesis ({@link Stage#SYNTHESIS_PREVIEW}). */
+    public boolean hasPreview() {
+        return bundle.manifest().hasStage(Stage.SYNTHESIS_PREVIEW);
+    }
+
+    /** The preview's image size, or 0 without a preview synthesis. */
+    public int previewSize() {
+        return hasPreview()
+                ? (int) bundle.manifest().stage(Stage.SYNTHESIS_PREVIEW).outputs().get(0).dim(2)
+                : 0;
+    }
+
+    /**
+     * The preview synthesis: the same network stopped at {@link #previewSize()} (StyleGAN2 skip
+     * architecture: the image accumulated up to that block), on the first rows of {@code ws} and
+     * the first noise layers of {@code noise}: with the same ws and noise, the coarse start of
+     * what {@link #synthesize(float[], int, NoiseBuffers)} renders. Its session opens on first
+     * use.
+     *
+     * @param ws the full ws {@code [rows, numWs, D]}
+     * @param rows batch rows
+     * @param noise as for {@link #synthesize(float[], int, NoiseBuffers)}
+     * @return {@code [rows, 3, P, P]}
+     * @throws IllegalStateException if the bundle has no preview synthesis
+     */
+    public float[] synthesizePreview(float[] ws, int rows, NoiseBuffers noise) {
+        checkWs(ws, rows);
+        StageSession session = previewSession();
+        int k = (int) session.spec().inputs().get(0).dim(1);
+        float[] head = new float[rows * k * latentDim];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(ws, r * numWs * latentDim, head, r * k * latentDim, k * latentDim);
+        }
+        int layers = StageContract.declaredNoise(session.spec()).size();
+        if (layers == 0) {
+            return session.runFloat(head, new long[] {rows, k, latentDim});
+        }
+        checkArgument(
+                noise.rows() == rows && noise.layerCount() == noiseResolutions.length,
+                "noise buffers hold %s rows of %s layers, expected %s rows of %s",
+                noise.rows(),
+                noise.layerCount(),
+                rows,
+                noiseResolutions.length);
+        return runSynthesis(session, head, rows, k, noise, layers);
+    }
+
+    private StageSession previewSession() {
+        synchronized (previewLock) {
+            if (closed) {
+                throw new IllegalStateException("the generator is closed");
+            }
+            if (preview == null) {
+                if (!hasPreview()) {
+                    throw new IllegalStateException(
+                            "bundle "
+                                    + bundle.directory()
+                                    + " has no preview synthesis (stage "
+                                    + Stage.SYNTHESIS_PREVIEW.key()
+                                    + "); import the StyleGAN2 generator again to get one");
+                }
+                try {
+                    preview = sessions.open(bundle, Stage.SYNTHESIS_PREVIEW);
+                } catch (BundleException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+            return preview;
+        }
+    }
+
     private void checkWs(float[] ws, int rows) {
         checkArgument(
                 rows >= 1 && ws.length == rows * numWs * latentDim,
@@ -180,7 +267,15 @@ public final class Generator implements AutoCloseable {
 
     @Override
     public void close() {
+        StageSession openedPreview;
+        synchronized (previewLock) {
+            closed = true;
+            openedPreview = preview;
+        }
         try {
+            if (openedPreview != null) {
+                openedPreview.close();
+            }
             synthesis.close();
         } finally {
             mapping.close();

@@ -103,6 +103,16 @@ final class ImportCommand implements Callable<Integer> {
                             + " only: each request chooses its noise ('sample --noise')")
     SynthesisNoise noise;
 
+    @Option(
+            names = "--preview-size",
+            paramLabel = "P",
+            defaultValue = "" + ImportRequest.DEFAULT_PREVIEW_SIZE,
+            description =
+                    "StyleGAN2 (skip architecture): also write the synthesis stopped at P x P, for"
+                            + " 'sample --rerank preview'; at most half the generator's size is"
+                            + " used, 0 writes none (default: ${DEFAULT-VALUE})")
+    int previewSize;
+
     @Option(names = "--id", paramLabel = "ID", description = "bundle id (default: DIR's name)")
     String id;
 
@@ -118,6 +128,7 @@ final class ImportCommand implements Callable<Integer> {
                         .priorCopy(priorCopy)
                         .normalization(normalization)
                         .noise(noise);
+        Checks.usage(spec, () -> b.previewSize(previewSize));
         if (tokenizer != null) {
             b.tokenizer(tokenizer);
         }

@@ -2,8 +2,10 @@ package io.github.clip2latent.examples.cli;
 
 import io.github.clip2latent.Clip2Latent;
 import io.github.clip2latent.NoiseMode;
+import io.github.clip2latent.RerankMode;
 import io.github.clip2latent.SampleRequest;
 import io.github.clip2latent.SampleResult;
+import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.latent.LayerRange;
 import io.github.clip2latent.tokenizer.TruncationPolicy;
 
@@ -121,6 +123,17 @@ final class SampleCommand implements Callable<Integer> {
                             + " (default: ${DEFAULT-VALUE})")
     NoiseMode noise;
 
+    @Option(
+            names = "--rerank",
+            paramLabel = "MODE",
+            defaultValue = "full",
+            description =
+                    "how --candidates are ranked: full (every candidate rendered at full size) or"
+                            + " preview (ranked on the bundle's low-resolution preview synthesis,"
+                            + " only the winner rendered at full size; imported StyleGAN2 bundles)"
+                            + " (default: ${DEFAULT-VALUE})")
+    RerankMode rerank;
+
     /** A parsed {@code --style-mix A:B:SEED}. */
     record StyleMixOption(LayerRange layers, long seed) {}
 
@@ -182,6 +195,22 @@ final class SampleCommand implements Callable<Integer> {
                         files.get(i),
                         result.clipScores()[i]);
             }
+            if (request.candidates() > 1) {
+                stdout.println(
+                        "ranked "
+                                + request.candidates()
+                                + " candidates per image on "
+                                + (result.rankedBy() == RerankMode.PREVIEW
+                                        ? "previews ("
+                                                + model.bundle()
+                                                        .manifest()
+                                                        .stage(Stage.SYNTHESIS_PREVIEW)
+                                                        .outputs()
+                                                        .get(0)
+                                                        .dim(2)
+                                                + " px)"
+                                        : "full-size images"));
+            }
             stdout.println("timings: " + result.timings());
             if (contactSheet != null) {
                 SampleResult all = model.sample(allCandidates(request));
@@ -198,7 +227,7 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     private SampleRequest.Builder configure(SampleRequest.Builder b) {
-        sampling.applyTo(b).samples(samples).candidates(candidates).noise(noise);
+        sampling.applyTo(b).samples(samples).candidates(candidates).noise(noise).rerank(rerank);
         if (seed != null) {
             b.seed(seed);
         }

@@ -218,12 +218,28 @@ public final class BundleImporter {
             StyleGanMapping mapping =
                     StyleGanPickles.mapping(request.stylegan(), generator.child("mapping"));
             MappingGraphWriter.write(mapping, sgName, mappingGraph);
-            java.util.Map<String, Integer> noise =
-                    writeSynthesis(generator, gen, request.stylegan(), synthesisGraph);
+            Path previewGraph = work.resolve("synthesisPreview.onnx");
+            Synthesis written =
+                    writeSynthesis(
+                            generator,
+                            gen,
+                            request.stylegan(),
+                            synthesisGraph,
+                            request.previewSize(),
+                            previewGraph);
             generator = null;
+            if (written.preview() != null) {
+                StyleGan2Synthesis p = written.preview();
+                writer.graph(Stage.SYNTHESIS_PREVIEW, previewGraph)
+                        .synthesisPreview(
+                                p.numWs(),
+                                p.resolution(),
+                                StyleGan2SynthesisGraphWriter.noiseInputs(p));
+            }
+            writer.provenance("synthesis.preview", written.previewNote());
             writer.graph(Stage.MAPPING, mappingGraph)
                     .graph(Stage.SYNTHESIS, synthesisGraph)
-                    .synthesisNoise(noise)
+                    .synthesisNoise(written.noise())
                     .wAvg(mapping.wAvg())
                     .dimensions(gen.wDim(), gen.numWs(), gen.zDim(), cc.embedDim(), gen.resolution());
             return writer.write();
@@ -369,16 +385,46 @@ public final class BundleImporter {
      * so {@code run} refused them ("Unknown input name b4.conv1, expected one of [ws]"). Plain
      * inputs without initializers are what the writer emits; nothing is added here.
      */
-    private static java.util.Map<String, Integer> writeSynthesis(
-            ModuleRecord generator, Generator gen, Path pickle, Path file) throws IOException {
+    private static Synthesis writeSynthesis(
+            ModuleRecord generator,
+            Generator gen,
+            Path pickle,
+            Path file,
+            int previewSize,
+            Path previewFile)
+            throws IOException {
         if (gen.family().equals("StyleGAN3")) {
             StyleGan3SynthesisGraphWriter.write(generator, pickle).write(file);
-            return java.util.Map.of();
+            return new Synthesis(java.util.Map.of(), null, "none (StyleGAN3)");
         }
         StyleGan2Synthesis synthesis = StyleGanPickles.readStyleGan2(pickle).synthesis();
-        StyleGan2SynthesisGraphWriter.write(synthesis, pickle.getFileName().toString(), file);
-        return StyleGan2SynthesisGraphWriter.noiseInputs(synthesis);
+        String name = pickle.getFileName().toString();
+        StyleGan2SynthesisGraphWriter.write(synthesis, name, file);
+        java.util.Map<String, Integer> noise = StyleGan2SynthesisGraphWriter.noiseInputs(synthesis);
+        int size = Math.min(previewSize, synthesis.resolution() / 2);
+        if (previewSize == 0 || size < 4) {
+            return new Synthesis(noise, null, "none (not asked for)");
+        }
+        if (!StyleGan2Preview.supports(synthesis)) {
+            return new Synthesis(
+                    noise,
+                    null,
+                    "none (architecture "
+                            + synthesis.blocks().get(0).architecture().referenceName()
+                            + ", a preview needs skip)");
+        }
+        StyleGan2Synthesis preview = StyleGan2Preview.truncate(synthesis, size);
+        StyleGan2SynthesisGraphWriter.write(
+                preview, name + " (preview: blocks up to " + size + ")", previewFile);
+        return new Synthesis(noise, preview, Integer.toString(size));
     }
+
+    /**
+     * A written synthesis: its noise inputs, the preview network written next to it (or null) and
+     * the manifest's note on the preview.
+     */
+    private record Synthesis(
+            java.util.Map<String, Integer> noise, StyleGan2Synthesis preview, String previewNote) {}
 
     private static void checkOutput(Path output) throws IOException {
         if (Files.isDirectory(output)) {
