@@ -13,9 +13,9 @@ public enum RerankMode {
     /**
      * Every candidate on the bundle's preview synthesis (StyleGAN2: the image accumulated up to a
      * lower resolution, 256 for the published 1024 generator), ranked with CLIP through the same
-     * preprocessing (resized to CLIP's input); only the winners are rendered at full size, with
-     * the same ws and noise as their previews. Cheaper for many candidates; the winner may differ
-     * from {@link #FULL}'s (docs/benchmarks.md). Needs a bundle with a preview synthesis.
+     * preprocessing (resized to CLIP's input); only the winners are rendered at full size, with the
+     * same ws and noise as their previews. Cheaper for many candidates; the winner may differ from
+     * {@link #FULL}'s (docs/benchmarks.md). Needs a bundle with a preview synthesis.
      */
     PREVIEW
 }

@@ -34,9 +34,9 @@ import java.util.SplittableRandom;
  * the sampler's noise), so a seed reproduces the same bits for the same chunk size, and a request
  * of one chunk draws exactly as before chunking.
  *
- * <p>The StyleGAN2 synthesis noise ({@link NoiseMode#RANDOM}) comes from a second stream split
- * from the seed's, drawn row after row ({@link NoiseBuffers#fillNormal}): the prior's draws, and so
- * the w of a seed, do not depend on the noise mode, and a row's noise does not depend on the chunk
+ * <p>The StyleGAN2 synthesis noise ({@link NoiseMode#RANDOM}) comes from a second stream split from
+ * the seed's, drawn row after row ({@link NoiseBuffers#fillNormal}): the prior's draws, and so the
+ * w of a seed, do not depend on the noise mode, and a row's noise does not depend on the chunk
  * size.
  */
 final class SamplingCall {
@@ -228,7 +228,8 @@ final class SamplingCall {
                 !previewRanking || synthesisNoise == null
                         ? null
                         : request.noise() == NoiseMode.RANDOM
-                                ? NoiseBuffers.allocate(generator.noiseResolutions(), outputsPerChunk)
+                                ? NoiseBuffers.allocate(
+                                        generator.noiseResolutions(), outputsPerChunk)
                                 : synthesisNoise;
         long setup = System.nanoTime() - start;
 
@@ -303,7 +304,12 @@ final class SamplingCall {
                 Ranked ranked =
                         previewRanking
                                 ? rankOnPreviews(
-                                        generator, ws, rowConditions, count, synthesisNoise, winnerNoise)
+                                        generator,
+                                        ws,
+                                        rowConditions,
+                                        count,
+                                        synthesisNoise,
+                                        winnerNoise)
                                 : rankOnFullImages(
                                         generator, ws, rowConditions, count, synthesisNoise);
                 long scored = System.nanoTime();
@@ -335,11 +341,7 @@ final class SamplingCall {
 
     /** Best-of-n on full-size images (the reference's): render all rows, score, keep the best. */
     private Ranked rankOnFullImages(
-            Generator generator,
-            float[] ws,
-            float[] rowConditions,
-            int count,
-            NoiseBuffers noise) {
+            Generator generator, float[] ws, float[] rowConditions, int count, NoiseBuffers noise) {
         int rows = count * request.candidates();
         long t0 = System.nanoTime();
         float[] pixels = generator.synthesize(ws, rows, noise);
@@ -347,8 +349,7 @@ final class SamplingCall {
         float[] scores = scores(pixels, rows, size, rowConditions);
         int[] best = bestCandidates(scores, count, request.candidates());
         float[] chosen = best.length == rows ? pixels : pickRows(pixels, best, 3 * size * size);
-        return new Ranked(
-                best, chosen, pickScores(scores, best), t1 - t0, System.nanoTime() - t1);
+        return new Ranked(best, chosen, pickScores(scores, best), t1 - t0, System.nanoTime() - t1);
     }
 
     /**
@@ -369,7 +370,9 @@ final class SamplingCall {
         long t0 = System.nanoTime();
         float[] previews = generator.synthesizePreview(ws, rows, noise);
         long t1 = System.nanoTime();
-        int[] best = bestCandidates(scores(previews, rows, p, rowConditions), count, request.candidates());
+        int[] best =
+                bestCandidates(
+                        scores(previews, rows, p, rowConditions), count, request.candidates());
         long t2 = System.nanoTime();
         if (winnerNoise == noise && noise != null) {
             noise.fillZeros(count, noise.constScale()); // shared zeros: only the row count changes
@@ -380,7 +383,8 @@ final class SamplingCall {
         long t3 = System.nanoTime();
         float[] winnerConditions = pickRows(rowConditions, best, embeddingDim);
         float[] scores = scores(pixels, count, size, winnerConditions);
-        return new Ranked(best, pixels, scores, (t1 - t0) + (t3 - t2), (t2 - t1) + System.nanoTime() - t3);
+        return new Ranked(
+                best, pixels, scores, (t1 - t0) + (t3 - t2), (t2 - t1) + System.nanoTime() - t3);
     }
 
     /** Cosine similarity of each image's CLIP embedding to its row's condition. */
@@ -422,9 +426,9 @@ final class SamplingCall {
         checkArgument(
                 request.rerank() != RerankMode.PREVIEW || model.generator().hasPreview(),
                 "re-ranking on a preview (RerankMode.PREVIEW) needs a bundle with a preview"
-                        + " synthesis (stage '%s'), but bundle '%s' (%s) has none; import a"
-                        + " StyleGAN2 (skip architecture) generator with this version's importer, or"
-                        + " use RerankMode.FULL",
+                    + " synthesis (stage '%s'), but bundle '%s' (%s) has none; import a StyleGAN2"
+                    + " (skip architecture) generator with this version's importer, or use"
+                    + " RerankMode.FULL",
                 io.github.clip2latent.bundle.Stage.SYNTHESIS_PREVIEW.key(),
                 manifest.id(),
                 model.bundle().directory());

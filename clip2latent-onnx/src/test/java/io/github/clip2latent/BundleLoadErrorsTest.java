@@ -124,7 +124,10 @@ class BundleLoadErrorsTest {
     }
 
     private static void addInput(ObjectNode root, String name, long... shape) {
-        ObjectNode t = ((com.fasterxml.jackson.databind.node.ArrayNode) root.at("/stages/synthesis/inputs")).addObject();
+        ObjectNode t =
+                ((com.fasterxml.jackson.databind.node.ArrayNode)
+                                root.at("/stages/synthesis/inputs"))
+                        .addObject();
         t.put("name", name);
         t.put("type", "float32");
         var dims = t.putArray("shape");

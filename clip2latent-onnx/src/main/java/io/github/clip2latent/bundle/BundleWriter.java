@@ -187,7 +187,8 @@ public final class BundleWriter {
                                 "noise input %s: resolution %s",
                                 name,
                                 r));
-        this.synthesisNoise = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(noiseInputs));
+        this.synthesisNoise =
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(noiseInputs));
         return this;
     }
 

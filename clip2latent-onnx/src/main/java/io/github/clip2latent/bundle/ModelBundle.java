@@ -245,7 +245,11 @@ public final class ModelBundle {
         StageSpec spec = manifest.stage(stage);
         if (spec == null) {
             throw new IllegalArgumentException(
-                    "bundle " + directory + " has no stage " + stage.key() + " (an optional stage)");
+                    "bundle "
+                            + directory
+                            + " has no stage "
+                            + stage.key()
+                            + " (an optional stage)");
         }
         return directory.resolve(spec.file());
     }

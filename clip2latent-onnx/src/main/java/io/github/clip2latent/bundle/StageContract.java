@@ -26,8 +26,8 @@ public final class StageContract {
 
     /**
      * The synthesis inputs after {@code ws} for a generator with noise: one float {@code [-1, 1, r,
-     * r]} per noise layer (named after the layer, e.g. {@code b8.conv0}, in the reference's
-     * drawing order), then {@value #NOISE_CONST_SCALE} float {@code [1]}; empty without noise.
+     * r]} per noise layer (named after the layer, e.g. {@code b8.conv0}, in the reference's drawing
+     * order), then {@value #NOISE_CONST_SCALE} float {@code [1]}; empty without noise.
      *
      * @param noiseInputs layer name to resolution, in drawing order
      * @return the input specs after {@code ws}
@@ -230,8 +230,8 @@ public final class StageContract {
 
     /**
      * A preview synthesis: ws {@code [?, k, D]} with 1 <= k <= numWs, the full synthesis's first
-     * noise inputs (same names and shapes) then the scale, and an image {@code [?, 3, P, P]} with
-     * P a power of two in [4, imageSize).
+     * noise inputs (same names and shapes) then the scale, and an image {@code [?, 3, P, P]} with P
+     * a power of two in [4, imageSize).
      */
     private static void checkPreview(BundleManifest m, Path file, StageSpec spec)
             throws BundleException {

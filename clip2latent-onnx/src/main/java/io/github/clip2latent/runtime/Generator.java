@@ -134,9 +134,8 @@ public final class Generator implements AutoCloseable {
     }
 
     /**
-     * The synthesis network with the given noise: each noise layer adds {@code (noise +
-     * noise_const * constScale) * noise_strength}. A generator without noise inputs ignores {@code
-     * noise}.
+     * The synthesis network with the given noise: each noise layer adds {@code (noise + noise_const
+     * * constScale) * noise_strength}. A generator without noise inputs ignores {@code noise}.
      *
      * @param ws {@code [rows, numWs, D]}
      * @param rows batch rows
@@ -155,16 +154,18 @@ public final class Generator implements AutoCloseable {
                 java.util.Arrays.toString(noise.resolutionsView()),
                 java.util.Arrays.toString(noiseResolutions));
         checkArgument(
-                noise.rows() == rows,
-                "noise buffers hold %s rows, ws %s rows",
-                noise.rows(),
-                rows);
+                noise.rows() == rows, "noise buffers hold %s rows, ws %s rows", noise.rows(), rows);
         return runSynthesis(synthesis, ws, rows, numWs, noise, noiseNames.length);
     }
 
     /** Feeds ws, the first {@code layers} noise layers and the scale to {@code session}. */
     private float[] runSynthesis(
-            StageSession session, float[] ws, int rows, int wsRows, NoiseBuffers noise, int layers) {
+            StageSession session,
+            float[] ws,
+            int rows,
+            int wsRows,
+            NoiseBuffers noise,
+            int layers) {
         int n = layers + 2;
         String[] names = new String[n];
         FloatBuffer[] values = new FloatBuffer[n];
@@ -199,9 +200,8 @@ public final class Generator implements AutoCloseable {
     /**
      * The preview synthesis: the same network stopped at {@link #previewSize()} (StyleGAN2 skip
      * architecture: the image accumulated up to that block), on the first rows of {@code ws} and
-     * the first noise layers of {@code noise}: with the same ws and noise, the coarse start of
-     * what {@link #synthesize(float[], int, NoiseBuffers)} renders. Its session opens on first
-     * use.
+     * the first noise layers of {@code noise}: with the same ws and noise, the coarse start of what
+     * {@link #synthesize(float[], int, NoiseBuffers)} renders. Its session opens on first use.
      *
      * @param ws the full ws {@code [rows, numWs, D]}
      * @param rows batch rows

@@ -26,6 +26,7 @@ public final class NoiseBuffers {
 
     private final int[] resolutions;
     private final int capacity;
+
     /** Per-layer storage, or every entry the same shared zero buffer. */
     private final FloatBuffer[] layers;
 
@@ -65,7 +66,9 @@ public final class NoiseBuffers {
                 r,
                 bytes);
         // Direct memory starts zeroed.
-        return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return ByteBuffer.allocateDirect((int) bytes)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     /**
@@ -118,8 +121,8 @@ public final class NoiseBuffers {
 
     /**
      * Fresh N(0, 1) draws for {@code rows} rows, row after row (each row all its layers in order),
-     * so the draws of a row depend only on the rows drawn before it from {@code random}, not on
-     * how rows are grouped into runs. The constant-noise scale becomes 0 ({@code 'random'}).
+     * so the draws of a row depend only on the rows drawn before it from {@code random}, not on how
+     * rows are grouped into runs. The constant-noise scale becomes 0 ({@code 'random'}).
      *
      * @param random the seeded stream
      * @param rows rows to fill, at most {@link #capacity()}
@@ -209,8 +212,7 @@ public final class NoiseBuffers {
             FloatBuffer to = layers[i];
             for (int j = 0; j < sourceRows.length; j++) {
                 int s = sourceRows[j];
-                checkArgument(
-                        s >= 0 && s < source.rows, "row %s of %s noise rows", s, source.rows);
+                checkArgument(s >= 0 && s < source.rows, "row %s of %s noise rows", s, source.rows);
                 to.put(j * n, from, s * n, n);
             }
         }
@@ -223,7 +225,11 @@ public final class NoiseBuffers {
      * r} values remaining).
      */
     FloatBuffer layer(int i) {
-        return layers[i].duplicate().position(0).limit(rows * resolutions[i] * resolutions[i]).slice();
+        return layers[i]
+                .duplicate()
+                .position(0)
+                .limit(rows * resolutions[i] * resolutions[i])
+                .slice();
     }
 
     /** The values of layer {@code i} for the filled rows, copied (for tests and diagnostics). */

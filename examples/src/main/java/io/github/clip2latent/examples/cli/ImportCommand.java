@@ -57,7 +57,8 @@ final class ImportCommand implements Callable<Integer> {
             names = "--clip",
             required = true,
             paramLabel = "FILE",
-            description = "CLIP weights: OpenAI TorchScript .pt, torch.save state dict or safetensors")
+            description =
+                    "CLIP weights: OpenAI TorchScript .pt, torch.save state dict or safetensors")
     Path clip;
 
     @Option(
@@ -78,7 +79,8 @@ final class ImportCommand implements Callable<Integer> {
             paramLabel = "COPY",
             defaultValue = "ema",
             converter = CopyConverter.class,
-            description = "ema (what the reference samples with) or online (default: ${DEFAULT-VALUE})")
+            description =
+                    "ema (what the reference samples with) or online (default: ${DEFAULT-VALUE})")
     PriorCheckpointImporter.Copy priorCopy;
 
     @Option(

@@ -241,7 +241,8 @@ public final class BundleImporter {
                     .graph(Stage.SYNTHESIS, synthesisGraph)
                     .synthesisNoise(written.noise())
                     .wAvg(mapping.wAvg())
-                    .dimensions(gen.wDim(), gen.numWs(), gen.zDim(), cc.embedDim(), gen.resolution());
+                    .dimensions(
+                            gen.wDim(), gen.numWs(), gen.zDim(), cc.embedDim(), gen.resolution());
             return writer.write();
         } finally {
             deleteRecursively(work);
@@ -284,10 +285,24 @@ public final class BundleImporter {
             int channels = g.intAttribute("img_channels");
             // The generator's parts must agree among themselves before they are compared with
             // the other files.
-            requireSame(file, "G_ema.w_dim", wDim, "G_ema.mapping.w_dim", mapping.intAttribute("w_dim"));
-            requireSame(file, "G_ema.w_dim", wDim, "G_ema.synthesis.w_dim", synthesis.intAttribute("w_dim"));
             requireSame(
-                    file, "G_ema.synthesis.num_ws", numWs, "G_ema.mapping.num_ws", mapping.intAttribute("num_ws"));
+                    file,
+                    "G_ema.w_dim",
+                    wDim,
+                    "G_ema.mapping.w_dim",
+                    mapping.intAttribute("w_dim"));
+            requireSame(
+                    file,
+                    "G_ema.w_dim",
+                    wDim,
+                    "G_ema.synthesis.w_dim",
+                    synthesis.intAttribute("w_dim"));
+            requireSame(
+                    file,
+                    "G_ema.synthesis.num_ws",
+                    numWs,
+                    "G_ema.mapping.num_ws",
+                    mapping.intAttribute("num_ws"));
             requireSame(
                     file,
                     "G_ema.img_resolution",
@@ -311,7 +326,9 @@ public final class BundleImporter {
         private static void requireSame(Path file, String a, int va, String b, int vb) {
             if (va != vb) {
                 throw ConversionException.at(
-                        file, a, a + " is " + va + " but " + b + " is " + vb + " (an inconsistent pickle)");
+                        file,
+                        a,
+                        a + " is " + va + " but " + b + " is " + vb + " (an inconsistent pickle)");
             }
         }
     }
@@ -465,7 +482,8 @@ public final class BundleImporter {
             }
             return n;
         } catch (java.util.zip.ZipException e) {
-            throw ConversionException.at(gz, "gzip stream", "not a gzip file: " + e.getMessage(), e);
+            throw ConversionException.at(
+                    gz, "gzip stream", "not a gzip file: " + e.getMessage(), e);
         }
     }
 

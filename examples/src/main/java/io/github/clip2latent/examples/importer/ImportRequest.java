@@ -17,16 +17,16 @@ import java.nio.file.Path;
  * @param stylegan the NVIDIA network pickle (StyleGAN2 or StyleGAN3; its {@code G_ema} is used)
  * @param clip the CLIP weights (OpenAI TorchScript {@code ViT-B-32.pt}, a state dict, or
  *     safetensors)
- * @param tokenizer OpenAI's {@code bpe_simple_vocab_16e6.txt.gz}, or null for the copy this
- *     project ships
+ * @param tokenizer OpenAI's {@code bpe_simple_vocab_16e6.txt.gz}, or null for the copy this project
+ *     ships
  * @param output the bundle folder to create (must not exist, or be empty)
  * @param priorCopy which weights of the checkpoint (EMA: what the reference samples with)
  * @param normalization how re-ranking normalizes images for CLIP; {@link
  *     NormalizationMode#REFERENCE_DOUBLE} reproduces the reference's scores
  * @param noise the StyleGAN2 synthesis noise the bundle asks for by default
- * @param previewSize the resolution of the preview synthesis written for StyleGAN2 skip-architecture
- *     generators (re-ranking on a preview), a power of two >= 4, at most half the generator's
- *     resolution is used; 0 writes none
+ * @param previewSize the resolution of the preview synthesis written for StyleGAN2
+ *     skip-architecture generators (re-ranking on a preview), a power of two >= 4, at most half the
+ *     generator's resolution is used; 0 writes none
  * @param id the bundle id (written into PNG metadata)
  */
 public record ImportRequest(
@@ -146,7 +146,9 @@ public record ImportRequest(
         /** The bundle id (default: the output folder's name). */
         public Builder id(String value) {
             checkArgument(
-                    value != null && !value.isBlank(), "bundle id must not be blank, got '%s'", value);
+                    value != null && !value.isBlank(),
+                    "bundle id must not be blank, got '%s'",
+                    value);
             this.id = value;
             return this;
         }

@@ -44,8 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The StyleGAN2 fixture pickle ({@code /reference/stylegan2}) through the importer: the bundle's
- * synthesis takes the noise inputs, and the runtime's three noise modes give the reference's
- * {@code const}, {@code none} and (with the recorded draws) {@code random} images.
+ * synthesis takes the noise inputs, and the runtime's three noise modes give the reference's {@code
+ * const}, {@code none} and (with the recorded draws) {@code random} images.
  */
 class ImportedNoiseTest {
 
@@ -106,20 +106,33 @@ class ImportedNoiseTest {
         float[] ws = ref("ws.npy");
         int rows = 3;
         try (Generator g =
-                Generator.open(bundle, new SessionFactory(RuntimeOptions.cpu().withIntraOpThreads(1)))) {
+                Generator.open(
+                        bundle, new SessionFactory(RuntimeOptions.cpu().withIntraOpThreads(1)))) {
             assertArrayEquals(new int[] {4, 8, 8, 16, 16, 32, 32}, g.noiseResolutions());
             int[] res = g.noiseResolutions();
-            assertClose("const", g.synthesize(ws, rows, NoiseBuffers.zeros(res, rows, 1f)), ref("img_const.npy"));
+            assertClose(
+                    "const",
+                    g.synthesize(ws, rows, NoiseBuffers.zeros(res, rows, 1f)),
+                    ref("img_const.npy"));
             assertClose("const (ws alone)", g.synthesize(ws, rows), ref("img_const.npy"));
-            assertClose("none", g.synthesize(ws, rows, NoiseBuffers.zeros(res, rows, 0f)), ref("img_none.npy"));
+            assertClose(
+                    "none",
+                    g.synthesize(ws, rows, NoiseBuffers.zeros(res, rows, 0f)),
+                    ref("img_none.npy"));
             float[][] draws = new float[LAYERS.length][];
             for (int i = 0; i < LAYERS.length; i++) {
                 draws[i] =
-                        ref(String.format("noise_random_%02d_%s.npy", i, LAYERS[i].replace('.', '_')));
+                        ref(
+                                String.format(
+                                        "noise_random_%02d_%s.npy",
+                                        i, LAYERS[i].replace('.', '_')));
             }
             NoiseBuffers recorded = NoiseBuffers.allocate(res, rows);
             recorded.set(draws, rows, 0f);
-            assertClose("random (recorded draws)", g.synthesize(ws, rows, recorded), ref("img_random.npy"));
+            assertClose(
+                    "random (recorded draws)",
+                    g.synthesize(ws, rows, recorded),
+                    ref("img_random.npy"));
         }
     }
 
@@ -169,16 +182,26 @@ class ImportedNoiseTest {
     void theSampleCommandTakesTheNoiseMode() throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream po = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-        java.io.PrintStream pe = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+        java.io.PrintStream po =
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        java.io.PrintStream pe =
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
         java.util.Map<String, byte[]> images = new java.util.HashMap<>();
         for (String mode : new String[] {"const", "none", "random", "RANDOM"}) {
             Path png = dir.resolve("cli-" + mode + ".png");
             int code =
                     io.github.clip2latent.examples.cli.Clip2LatentCommand.run(
                             new String[] {
-                                "sample", "--bundle", bundle.directory().toString(), "--seed", "5",
-                                "--noise", mode, "--out", png.toString(), "an old man"
+                                "sample",
+                                "--bundle",
+                                bundle.directory().toString(),
+                                "--seed",
+                                "5",
+                                "--noise",
+                                mode,
+                                "--out",
+                                png.toString(),
+                                "an old man"
                             },
                             po,
                             pe);
@@ -225,12 +248,15 @@ class ImportedNoiseTest {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
                 OrtSession session = env.createSession(proto.build().toByteArray(), o);
                 OnnxTensor scale =
-                        OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {0f}), new long[] {1})) {
+                        OnnxTensor.createTensor(
+                                env, FloatBuffer.wrap(new float[] {0f}), new long[] {1})) {
             assertFalse(session.getInputNames().contains("noise_const_scale"));
             OrtException e =
                     assertThrows(
-                            OrtException.class, () -> session.run(Map.of("noise_const_scale", scale)));
-            System.out.println("ONNX Runtime Java on an input with an initializer: " + e.getMessage());
+                            OrtException.class,
+                            () -> session.run(Map.of("noise_const_scale", scale)));
+            System.out.println(
+                    "ONNX Runtime Java on an input with an initializer: " + e.getMessage());
         }
     }
 

@@ -84,7 +84,8 @@ class PipelineParityTest {
     }
 
     static NpyArray ref(String name) throws IOException {
-        try (InputStream s = PipelineParityTest.class.getResourceAsStream("/reference/pipeline/" + name)) {
+        try (InputStream s =
+                PipelineParityTest.class.getResourceAsStream("/reference/pipeline/" + name)) {
             Path f = Files.createTempFile(dir, "ref", ".npy");
             Files.copy(s, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return Npy.read(f);
@@ -94,7 +95,8 @@ class PipelineParityTest {
     /** An int64 {@code .npy} (format 1.0, little-endian '<i8', C order) of the reference run. */
     static long[] longs(String name) throws IOException {
         byte[] bytes;
-        try (InputStream s = PipelineParityTest.class.getResourceAsStream("/reference/pipeline/" + name)) {
+        try (InputStream s =
+                PipelineParityTest.class.getResourceAsStream("/reference/pipeline/" + name)) {
             bytes = s.readAllBytes();
         }
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -221,7 +223,10 @@ class PipelineParityTest {
         }
         assertClose("image embeddings", embeds, ref("image_embeds.npy").data(), 1e-4);
         assertClose(
-                "image embeddings (const)", embedsConst, ref("image_embeds_const.npy").data(), 1e-4);
+                "image embeddings (const)",
+                embedsConst,
+                ref("image_embeds_const.npy").data(),
+                1e-4);
         float[] sim = new float[B];
         for (int r = 0; r < B; r++) {
             sim[r] = (float) Similarity.cosine(embeds, r * c, cond, r * c, c);

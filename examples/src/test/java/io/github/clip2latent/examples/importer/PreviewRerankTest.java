@@ -109,7 +109,8 @@ class PreviewRerankTest {
                                 .candidates(k)
                                 .build();
                 SampleResult full = model.sample(r);
-                SampleResult preview = model.sample(r.toBuilder().rerank(RerankMode.PREVIEW).build());
+                SampleResult preview =
+                        model.sample(r.toBuilder().rerank(RerankMode.PREVIEW).build());
                 assertEquals(RerankMode.PREVIEW, preview.rankedBy());
                 boolean agree = Arrays.equals(full.ws(), preview.ws());
                 same += agree ? 1 : 0;
@@ -152,8 +153,8 @@ class PreviewRerankTest {
                 }
                 System.out.printf(
                         Locale.ROOT,
-                        "preview re-ranking %dpx -> %dpx preview, best of %d, %d groups: same winner"
-                                + " %d/%d (%.0f%%; chance %.0f%%)%n",
+                        "preview re-ranking %dpx -> %dpx preview, best of %d, %d groups: same"
+                            + " winner %d/%d (%.0f%%; chance %.0f%%)%n",
                         size,
                         p,
                         k,

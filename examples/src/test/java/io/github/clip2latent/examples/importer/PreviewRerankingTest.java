@@ -89,7 +89,12 @@ class PreviewRerankingTest {
         assertEquals("synthesisPreview.onnx", preview.file());
         assertEquals(
                 List.of(
-                        "ws", "b4.conv1", "b8.conv0", "b8.conv1", "b16.conv0", "b16.conv1",
+                        "ws",
+                        "b4.conv1",
+                        "b8.conv0",
+                        "b8.conv1",
+                        "b16.conv0",
+                        "b16.conv1",
                         "noise_const_scale"),
                 preview.inputs().stream().map(TensorSpec::name).toList());
         // b4 (conv1), b8 and b16 (conv0, conv1), and b16's ToRGB reads row 5: 6 rows of 8.
@@ -112,7 +117,8 @@ class PreviewRerankingTest {
             ws[i] = (float) random.nextGaussian();
         }
         try (Generator g =
-                Generator.open(bundle, new SessionFactory(RuntimeOptions.cpu().withIntraOpThreads(1)))) {
+                Generator.open(
+                        bundle, new SessionFactory(RuntimeOptions.cpu().withIntraOpThreads(1)))) {
             assertTrue(g.hasPreview());
             assertEquals(16, g.previewSize());
             NoiseBuffers a = NoiseBuffers.allocate(g.noiseResolutions(), 2);
@@ -183,23 +189,25 @@ class PreviewRerankingTest {
                     scale = Math.max(scale, Math.abs(allPixels[chosen * PX + k]));
                     diff =
                             Math.max(
-                                    diff, Math.abs(pixels[i * PX + k] - allPixels[chosen * PX + k]));
+                                    diff,
+                                    Math.abs(pixels[i * PX + k] - allPixels[chosen * PX + k]));
                 }
                 worst = Math.max(worst, diff / scale);
                 assertEquals(all.clipScores()[chosen], ranked.clipScores()[i], 1e-4f);
             }
             System.out.printf(
-                    "preview ranking, noise %s: winners vs full-path renders, relative error %.2e%n",
+                    "preview ranking, noise %s: winners vs full-path renders, relative error"
+                        + " %.2e%n",
                     noise, worst);
             assertTrue(worst <= 1e-5, noise + ": relative error " + worst);
         }
     }
 
     /**
-     * With one candidate nothing is ranked: PREVIEW renders exactly what FULL renders. With several,
-     * FULL and PREVIEW agree whenever their winners are the same candidate; how often that happens
-     * on these tiny random weights is printed, not asserted (docs/benchmarks.md has the paper-size
-     * figures).
+     * With one candidate nothing is ranked: PREVIEW renders exactly what FULL renders. With
+     * several, FULL and PREVIEW agree whenever their winners are the same candidate; how often that
+     * happens on these tiny random weights is printed, not asserted (docs/benchmarks.md has the
+     * paper-size figures).
      */
     @Test
     void previewAndFullAgreeWhereTheyChooseTheSameCandidate() {
@@ -213,7 +221,11 @@ class PreviewRerankingTest {
         int groups = 0;
         for (long seed = 0; seed < 4; seed++) {
             SampleRequest r =
-                    model.prompt("a child wearing glasses").seed(seed).samples(2).candidates(4).build();
+                    model.prompt("a child wearing glasses")
+                            .seed(seed)
+                            .samples(2)
+                            .candidates(4)
+                            .build();
             SampleResult full = model.sample(r);
             SampleResult preview = model.sample(r.toBuilder().rerank(RerankMode.PREVIEW).build());
             int d = 8 * 64;
@@ -241,8 +253,7 @@ class PreviewRerankingTest {
 
     @Test
     void aBundleWithoutAPreviewRefusesPreviewRanking() throws IOException {
-        ModelBundle plain =
-                RandomBundles.write(dir.resolve("plain"), RandomBundles.Spec.tiny(), 2);
+        ModelBundle plain = RandomBundles.write(dir.resolve("plain"), RandomBundles.Spec.tiny(), 2);
         assertFalse(plain.manifest().hasStage(Stage.SYNTHESIS_PREVIEW));
         try (Clip2Latent m = Clip2Latent.load(plain.directory(), RuntimeOptions.cpu())) {
             IllegalArgumentException e =
@@ -267,8 +278,7 @@ class PreviewRerankingTest {
         Path manifest = copy.resolve("clip2latent.json");
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = (ObjectNode) json.readTree(manifest.toFile());
-        ArrayNode shape =
-                (ArrayNode) root.at("/stages/synthesisPreview/outputs/0/shape");
+        ArrayNode shape = (ArrayNode) root.at("/stages/synthesisPreview/outputs/0/shape");
         shape.set(2, 32);
         shape.set(3, 32);
         Files.writeString(manifest, json.writeValueAsString(root));
@@ -289,9 +299,18 @@ class PreviewRerankingTest {
         int code =
                 Clip2LatentCommand.run(
                         new String[] {
-                            "sample", "--bundle", bundle.directory().toString(), "--seed", "2",
-                            "--candidates", "4", "--rerank", "preview", "--out",
-                            dir.resolve("cli.png").toString(), "an old man"
+                            "sample",
+                            "--bundle",
+                            bundle.directory().toString(),
+                            "--seed",
+                            "2",
+                            "--candidates",
+                            "4",
+                            "--rerank",
+                            "preview",
+                            "--out",
+                            dir.resolve("cli.png").toString(),
+                            "an old man"
                         },
                         po,
                         pe);
