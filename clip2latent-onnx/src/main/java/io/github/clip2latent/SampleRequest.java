@@ -45,7 +45,7 @@ import java.util.Objects;
  * @param chunkRows rows (images x candidates) sampled together: memory is bounded by the chunk, not
  *     the request. A seed reproduces the same bits with the same chunk size; requests of at most
  *     one chunk match earlier versions.
- * @param noise the StyleGAN2 synthesis noise (default {@link NoiseMode#RANDOM}, the reference's);
+ * @param noise the StyleGAN2 synthesis noise (default {@link SynthesisNoise#RANDOM}, the reference's);
  *     ignored by generators without noise inputs
  * @param rerank how the candidates are rendered for re-ranking (default {@link RerankMode#FULL})
  */
@@ -66,7 +66,7 @@ public record SampleRequest(
         List<LatentEdit> edits,
         TruncationPolicy promptTruncation,
         int chunkRows,
-        NoiseMode noise,
+        SynthesisNoise noise,
         RerankMode rerank) {
 
     /** The reference demo's respacing: skip 250, i.e. the four steps 750, 500, 250, 0. */
@@ -247,7 +247,7 @@ public record SampleRequest(
             // The chunk size decides the order of the random draws, so it is part of the recipe.
             sb.append(", chunkRows=").append(chunkRows);
         }
-        if (noise != NoiseMode.RANDOM) {
+        if (noise != SynthesisNoise.RANDOM) {
             sb.append(", noise=").append(noise.name().toLowerCase(Locale.ROOT));
         }
         if (rerank != RerankMode.FULL) {
@@ -378,7 +378,7 @@ public record SampleRequest(
         private final List<LatentEdit> edits = new ArrayList<>();
         private TruncationPolicy promptTruncation = TruncationPolicy.ERROR;
         private int chunkRows = DEFAULT_CHUNK_ROWS;
-        private NoiseMode noise = NoiseMode.RANDOM;
+        private SynthesisNoise noise = SynthesisNoise.RANDOM;
         private RerankMode rerank = RerankMode.FULL;
 
         Builder(Clip2Latent model) {
@@ -540,11 +540,11 @@ public record SampleRequest(
         }
 
         /**
-         * The StyleGAN2 synthesis noise: {@link NoiseMode#RANDOM} (default, the reference's: fresh
-         * draws from the seed), {@link NoiseMode#CONST} (the stored buffers) or {@link
-         * NoiseMode#NONE}. Generators without noise inputs ignore it.
+         * The StyleGAN2 synthesis noise: {@link SynthesisNoise#RANDOM} (default, the reference's: fresh
+         * draws from the seed), {@link SynthesisNoise#CONST} (the stored buffers) or {@link
+         * SynthesisNoise#NONE}. Generators without noise inputs ignore it.
          */
-        public Builder noise(NoiseMode value) {
+        public Builder noise(SynthesisNoise value) {
             this.noise = checkNotNull(value, "noise");
             return this;
         }

@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  * the sampler's noise), so a seed reproduces the same bits for the same chunk size, and a request
  * of one chunk draws exactly as before chunking.
  *
- * <p>The StyleGAN2 synthesis noise ({@link NoiseMode#RANDOM}) comes from a second stream split from
+ * <p>The StyleGAN2 synthesis noise ({@link SynthesisNoise#RANDOM}) comes from a second stream split from
  * the seed's, drawn row after row ({@link NoiseBuffers#fillNormal}): the prior's draws, and so the
  * w of a seed, do not depend on the noise mode, and a row's noise does not depend on the chunk
  * size.
@@ -227,7 +227,7 @@ final class SamplingCall {
         NoiseBuffers winnerNoise =
                 !previewRanking || synthesisNoise == null
                         ? null
-                        : request.noise() == NoiseMode.RANDOM
+                        : request.noise() == SynthesisNoise.RANDOM
                                 ? NoiseBuffers.allocate(
                                         generator.noiseResolutions(), outputsPerChunk)
                                 : synthesisNoise;
@@ -296,7 +296,7 @@ final class SamplingCall {
                             edit.layers() != null ? edit.layers() : LayerRange.all(numWs);
                     edit.direction().applyInPlace(ws, rows, numWs, edit.strength(), layers);
                 }
-                if (request.noise() == NoiseMode.RANDOM && synthesisNoise != null) {
+                if (request.noise() == SynthesisNoise.RANDOM && synthesisNoise != null) {
                     synthesisNoise.fillNormal(synthesisRandom, rows);
                 } else if (synthesisNoise != null) {
                     synthesisNoise.fillZeros(rows, synthesisNoise.constScale());

@@ -165,7 +165,7 @@ class ChunkedSamplingTest {
                                 List.of(),
                                 TruncationPolicy.ERROR,
                                 16,
-                                NoiseMode.RANDOM,
+                                SynthesisNoise.RANDOM,
                                 RerankMode.FULL));
         assertMessage(
                 "prompt 0 must not be empty",
@@ -187,7 +187,7 @@ class ChunkedSamplingTest {
                                 List.of(),
                                 TruncationPolicy.ERROR,
                                 16,
-                                NoiseMode.RANDOM,
+                                SynthesisNoise.RANDOM,
                                 RerankMode.FULL));
         assertMessage(
                 "embedding[1] is not finite",
@@ -209,7 +209,7 @@ class ChunkedSamplingTest {
                                 List.of(),
                                 TruncationPolicy.ERROR,
                                 16,
-                                NoiseMode.RANDOM,
+                                SynthesisNoise.RANDOM,
                                 RerankMode.FULL));
         assertMessage("chunkRows must be >= 1, got 0", () -> valid.toBuilder().chunkRows(0));
     }

@@ -1,7 +1,7 @@
 package io.github.clip2latent.examples.cli;
 
 import io.github.clip2latent.Clip2Latent;
-import io.github.clip2latent.NoiseMode;
+import io.github.clip2latent.SynthesisNoise;
 import io.github.clip2latent.RerankMode;
 import io.github.clip2latent.SampleRequest;
 import io.github.clip2latent.SampleResult;
@@ -121,7 +121,7 @@ final class SampleCommand implements Callable<Integer> {
                             + " reference's), const (the generator's stored noise, the same for"
                             + " every image) or none; generators without noise ignore it"
                             + " (default: ${DEFAULT-VALUE})")
-    NoiseMode noise;
+    SynthesisNoise noise;
 
     @Option(
             names = "--rerank",

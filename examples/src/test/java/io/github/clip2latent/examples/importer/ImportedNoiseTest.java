@@ -13,7 +13,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 import io.github.clip2latent.Clip2Latent;
-import io.github.clip2latent.NoiseMode;
+import io.github.clip2latent.SynthesisNoise;
 import io.github.clip2latent.SampleRequest;
 import io.github.clip2latent.SampleResult;
 import io.github.clip2latent.bundle.ModelBundle;
@@ -142,9 +142,9 @@ class ImportedNoiseTest {
         SampleResult random1 = model.sample(r.build());
         SampleResult random2 = model.sample(r.build());
         SampleResult otherSeed = model.sample(r.seed(8).build());
-        SampleResult constant = model.sample(r.seed(7).noise(NoiseMode.CONST).build());
-        SampleResult none = model.sample(r.seed(7).noise(NoiseMode.NONE).build());
-        assertEquals(NoiseMode.RANDOM, SampleRequest.builder().prompt("x").build().noise());
+        SampleResult constant = model.sample(r.seed(7).noise(SynthesisNoise.CONST).build());
+        SampleResult none = model.sample(r.seed(7).noise(SynthesisNoise.NONE).build());
+        assertEquals(SynthesisNoise.RANDOM, SampleRequest.builder().prompt("x").build().noise());
         assertArrayEquals(random1.pixels(), random2.pixels(), "same seed, same noise");
         assertFalse(Arrays.equals(random1.pixels(), otherSeed.pixels()), "another seed");
         assertFalse(Arrays.equals(random1.pixels(), constant.pixels()), "random vs const");

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.clip2latent.Clip2Latent;
-import io.github.clip2latent.NoiseMode;
+import io.github.clip2latent.SynthesisNoise;
 import io.github.clip2latent.RerankMode;
 import io.github.clip2latent.SampleRequest;
 import io.github.clip2latent.SampleResult;
@@ -158,7 +158,7 @@ class PreviewRerankingTest {
      */
     @Test
     void winnersEqualTheFullPathRenderOfTheirCandidates() {
-        for (NoiseMode noise : NoiseMode.values()) {
+        for (SynthesisNoise noise : SynthesisNoise.values()) {
             SampleRequest preview =
                     model.prompt("an old man")
                             .seed(21)

@@ -8,7 +8,7 @@ package io.github.clip2latent;
  * or nothing ({@code 'none'}). Bundles whose generator has no noise inputs (StyleGAN3, the small
  * test generators) ignore it.
  */
-public enum NoiseMode {
+public enum SynthesisNoise {
     /**
      * Fresh normal draws per image and layer, from a stream seeded by the request's seed: the
      * reference's default ({@code G.synthesis(ws)}), reproducible from the seed and independent of
