@@ -226,7 +226,8 @@ final class SampleCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SampleRequest.Builder configure(SampleRequest.Builder b) {
+    /** The request of this command line: the sampling options and its own. */
+    SampleRequest.Builder configure(SampleRequest.Builder b) {
         sampling.applyTo(b).samples(samples).candidates(candidates).noise(noise).rerank(rerank);
         if (seed != null) {
             b.seed(seed);
