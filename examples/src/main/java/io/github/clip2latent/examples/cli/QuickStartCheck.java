@@ -76,7 +76,10 @@ final class QuickStartCheck {
         SampleRequest last = null;
         for (int i = 0; i < seeds; i++) {
             SampleCommand sample = new SampleCommand();
-            new CommandLine(sample).parseArgs(prompt, "--seed", Long.toString(firstSeed + i));
+            // Option values are case-insensitive, as Clip2LatentCommand.commandLine() parses them.
+            new CommandLine(sample)
+                    .setCaseInsensitiveEnumValuesAllowed(true)
+                    .parseArgs(prompt, "--seed", Long.toString(firstSeed + i));
             last = sample.configure(model.prompt(prompt)).build();
             SampleResult result = model.sample(last);
             right.add(meaning.matches(world.attributes(result.ws(), 0)));
