@@ -1,5 +1,6 @@
 package io.github.clip2latent.convert.stylegan;
 
+import io.github.clip2latent.convert.RelativeError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,14 +60,7 @@ class StyleGan3RSynthesisGraphWriterTest {
     }
 
     private static double relativeError(float[] want, float[] got) {
-        assertEquals(want.length, got.length);
-        double scale = 0;
-        double diff = 0;
-        for (int i = 0; i < want.length; i++) {
-            scale = Math.max(scale, Math.abs(want[i]));
-            diff = Math.max(diff, Math.abs(want[i] - got[i]));
-        }
-        return diff / scale;
+        return RelativeError.of(want, got);
     }
 
     private static void assertClose(float[] got, float[] want, String what) {
