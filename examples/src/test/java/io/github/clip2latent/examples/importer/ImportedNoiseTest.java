@@ -59,16 +59,9 @@ class ImportedNoiseTest {
 
     @BeforeAll
     static void importTheFixtures() throws IOException {
-        Path in = dir.resolve("in");
         bundle =
                 BundleImporter.importBundle(
-                        ImportRequest.builder()
-                                .prior(ImportFixtures.copy("prior/prior.ckpt", in))
-                                .stylegan(
-                                        ImportFixtures.copy(
-                                                "stylegan2/network-snapshot-025000.pkl", in))
-                                .clip(ImportFixtures.copy("clip/clip-tiny-vit.pt", in))
-                                .output(dir.resolve("bundle"))
+                        ImportFixtures.stylegan2Request(dir)
                                 .build(),
                         ImportProgress.silent());
         model = Clip2Latent.load(bundle.directory(), RuntimeOptions.cpu().withIntraOpThreads(1));

@@ -67,16 +67,9 @@ class PipelineParityTest {
 
     @BeforeAll
     static void importFixtures() throws IOException {
-        Path in = dir.resolve("in");
         bundle =
                 BundleImporter.importBundle(
-                        ImportRequest.builder()
-                                .prior(ImportFixtures.copy("prior/prior.ckpt", in))
-                                .stylegan(
-                                        ImportFixtures.copy(
-                                                "stylegan2/network-snapshot-025000.pkl", in))
-                                .clip(ImportFixtures.copy("clip/clip-tiny-vit.pt", in))
-                                .output(dir.resolve("bundle"))
+                        ImportFixtures.stylegan2Request(dir)
                                 .normalization(NormalizationMode.REFERENCE_DOUBLE)
                                 .build(),
                         ImportProgress.silent());

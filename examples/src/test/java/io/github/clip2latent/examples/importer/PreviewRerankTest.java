@@ -62,16 +62,9 @@ class PreviewRerankTest {
     @Test
     @Tag("slow")
     void previewRankingOnTheFixtureBundle() throws Exception {
-        Path in = dir.resolve("in");
         ModelBundle bundle =
                 BundleImporter.importBundle(
-                        ImportRequest.builder()
-                                .prior(ImportFixtures.copy("prior/prior.ckpt", in))
-                                .stylegan(
-                                        ImportFixtures.copy(
-                                                "stylegan2/network-snapshot-025000.pkl", in))
-                                .clip(ImportFixtures.copy("clip/clip-tiny-vit.pt", in))
-                                .output(dir.resolve("bundle"))
+                        ImportFixtures.stylegan2Request(dir)
                                 .build(),
                         ImportProgress.silent());
         measure(bundle.directory(), 24, 8, 3);
