@@ -1,7 +1,6 @@
 package io.github.clip2latent.examples.shapes.quality;
 
 import io.github.clip2latent.Clip2Latent;
-import io.github.clip2latent.SampleRequest;
 import io.github.clip2latent.SampleResult;
 import io.github.clip2latent.examples.shapes.CaptionAttribute;
 import io.github.clip2latent.examples.shapes.CaptionCheck;
@@ -98,19 +97,9 @@ public final class CompositionalEvaluator {
         int images = 0;
         for (int p = 0; p < prompts.size(); p++) {
             BenchmarkPrompt prompt = prompts.get(p);
-            SampleRequest.Builder request =
-                    model.prompt(prompt.text())
-                            .guidance(settings.guidance())
-                            .sampler(settings.sampler())
-                            .candidates(settings.candidates())
-                            .samples(settings.samplesPerPrompt())
-                            .seed(seedOf(prompts, p, settings.seed()));
-            if (settings.steps() > 0) {
-                request.steps(settings.steps());
-            } else {
-                request.skip(settings.skip());
-            }
-            SampleResult result = request.sample();
+            SampleResult result =
+                    settings.request(model, prompt.text(), seedOf(prompts, p, settings.seed()))
+                            .sample();
             float[] ws = result.ws();
             List<WorldAttributes> ofPrompt = new ArrayList<>();
             for (int i = 0; i < result.count(); i++) {
