@@ -30,6 +30,9 @@ public final class Generator implements AutoCloseable {
     private final SessionFactory sessions;
     private final Object previewLock = new Object();
     private StageSession preview; // opened on first use, guarded by previewLock
+    // Zero noise with the constant scale 1 for synthesize(ws, rows), grown to the largest batch
+    // seen (guarded by previewLock when replaced); never written, so shared by every call.
+    private volatile NoiseBuffers constNoise;
     private boolean closed; // guarded by previewLock
 
     private Generator(
@@ -126,11 +129,26 @@ public final class Generator implements AutoCloseable {
      * the result depends on {@code ws} alone.
      */
     public float[] synthesize(float[] ws, int rows) {
+        checkWs(ws, rows);
         if (!hasNoise()) {
-            checkWs(ws, rows);
             return synthesis.runFloat(ws, new long[] {rows, numWs, latentDim});
         }
-        return synthesize(ws, rows, NoiseBuffers.zeros(noiseResolutions, rows, 1f));
+        return runSynthesis(synthesis, ws, rows, numWs, constNoise(rows), noiseNames.length);
+    }
+
+    /** Zero noise buffers with constant scale 1 for at least {@code rows} rows, made once. */
+    private NoiseBuffers constNoise(int rows) {
+        NoiseBuffers zeros = constNoise;
+        if (zeros == null || zeros.capacity() < rows) {
+            synchronized (previewLock) {
+                zeros = constNoise;
+                if (zeros == null || zeros.capacity() < rows) {
+                    zeros = NoiseBuffers.zeros(noiseResolutions, rows, 1f);
+                    constNoise = zeros;
+                }
+            }
+        }
+        return zeros;
     }
 
     /**
@@ -176,7 +194,7 @@ public final class Generator implements AutoCloseable {
         for (int i = 0; i < layers; i++) {
             int r = noiseResolutions[i];
             names[i + 1] = session.input(i + 1);
-            values[i + 1] = noise.layer(i);
+            values[i + 1] = noise.layer(i, rows);
             shapes[i + 1] = new long[] {rows, 1, r, r};
         }
         names[n - 1] = session.input(n - 1);

@@ -225,10 +225,20 @@ public final class NoiseBuffers {
      * r} values remaining).
      */
     FloatBuffer layer(int i) {
+        return layer(i, rows);
+    }
+
+    /**
+     * The first {@code count} filled rows of layer {@code i} as a direct buffer (a view); lets
+     * read-only buffers such as {@link #zeros} serve any smaller batch.
+     */
+    FloatBuffer layer(int i, int count) {
+        checkArgument(
+                count >= 1 && count <= rows, "%s rows asked of %s filled noise rows", count, rows);
         return layers[i]
                 .duplicate()
                 .position(0)
-                .limit(rows * resolutions[i] * resolutions[i])
+                .limit(count * resolutions[i] * resolutions[i])
                 .slice();
     }
 

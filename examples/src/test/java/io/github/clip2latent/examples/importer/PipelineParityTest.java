@@ -36,6 +36,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,6 +204,17 @@ class PipelineParityTest {
                     "images (const noise)",
                     g.synthesize(ref("ws.npy").data(), B),
                     ref("images_const.npy").data(),
+                    1e-3);
+            // A smaller batch after a larger one: the same zero noise buffers, fewer rows.
+            int rowWs = numWs * dim;
+            int rowPixels = ref("images_const.npy").data().length / B;
+            assertClose(
+                    "images (const noise), last row alone",
+                    g.synthesize(
+                            Arrays.copyOfRange(ref("ws.npy").data(), (B - 1) * rowWs, B * rowWs),
+                            1),
+                    Arrays.copyOfRange(
+                            ref("images_const.npy").data(), (B - 1) * rowPixels, B * rowPixels),
                     1e-3);
         }
 
