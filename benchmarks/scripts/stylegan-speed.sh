@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# StyleGAN2 synthesis at the published size: NVIDIA's PyTorch code against this project's ONNX graph
-# in ONNX Runtime, same pickle (random weights), same thread count, in interleaved rounds (never both
-# at once). Not part of CI. Prints each side's RESULT lines and the ratio of the medians.
+# StyleGAN2 or StyleGAN3 synthesis at the published size: NVIDIA's PyTorch code against this
+# project's ONNX graph in ONNX Runtime, same pickle (random weights), same thread count, in
+# interleaved rounds (never both at once). Not part of CI. Prints each side's RESULT lines and the
+# ratio of the medians (wall time and process CPU time per image).
 #
 #   benchmarks/scripts/stylegan-speed.sh NETWORK.pkl SYNTHESIS.onnx [pairs=3] [threads=2] [batch=1]
 #
 # NETWORK.pkl: e.g. made by /work/shared/fixtures/gen/gen_stylegan.py --phase build with a 1024
-# config F ("legacy-convert" flavour, z_dim = w_dim = 512, channel_base 32768, channel_max 512).
-# SYNTHESIS.onnx: that pickle's G_ema synthesis written by StyleGan2SynthesisGraphWriter.
+# config F ("legacy-convert" flavour, z_dim = w_dim = 512, channel_base 32768, channel_max 512), or
+# the LHQ 256 StyleGAN3-T configuration of docs/stylegan.md (the PyTorch side then runs the
+# reference's CPU path of filtered_lrelu, _filtered_lrelu_ref).
+# SYNTHESIS.onnx: that pickle's G_ema synthesis written by this project's writer:
+#   java -cp benchmarks/target/benchmarks.jar io.github.clip2latent.benchmarks.StyleGanGraphWrite \
+#       stylegan2|stylegan3 NETWORK.pkl SYNTHESIS.onnx
 # Needs benchmarks/target/benchmarks.jar (mvn -pl benchmarks -am package -DskipTests) and Debian's
 # python3-torch with the reference sources (/work/shared/fixtures/gen/sources.sh).
 set -euo pipefail

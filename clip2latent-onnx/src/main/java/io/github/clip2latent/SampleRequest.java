@@ -45,6 +45,9 @@ import java.util.Objects;
  * @param chunkRows rows (images x candidates) sampled together: memory is bounded by the chunk, not
  *     the request. A seed reproduces the same bits with the same chunk size; requests of at most
  *     one chunk match earlier versions.
+ * @param noise the StyleGAN2 synthesis noise (default {@link SynthesisNoise#RANDOM}, the reference's);
+ *     ignored by generators without noise inputs
+ * @param rerank how the candidates are rendered for re-ranking (default {@link RerankMode#FULL})
  */
 public record SampleRequest(
         List<String> prompts,
@@ -62,7 +65,9 @@ public record SampleRequest(
         StyleMix styleMix,
         List<LatentEdit> edits,
         TruncationPolicy promptTruncation,
-        int chunkRows) {
+        int chunkRows,
+        SynthesisNoise noise,
+        RerankMode rerank) {
 
     /** The reference demo's respacing: skip 250, i.e. the four steps 750, 500, 250, 0. */
     public static final int DEFAULT_SKIP = 250;
@@ -117,6 +122,8 @@ public record SampleRequest(
         edits = List.copyOf(edits);
         checkNotNull(promptTruncation, "promptTruncation");
         checkArgument(chunkRows >= 1, "chunkRows must be >= 1, got %s", chunkRows);
+        checkNotNull(noise, "noise");
+        checkNotNull(rerank, "rerank");
         // Exact: conditions x samples x candidates must count in a long (it always does for ints,
         // but the product of three ints does not fit an int: 65536 x 65536 wrapped to 0).
         Math.multiplyExact(Math.multiplyExact((long) conditionCount(prompts), samples), candidates);
@@ -169,6 +176,8 @@ public record SampleRequest(
         b.edits.addAll(edits);
         b.promptTruncation = promptTruncation;
         b.chunkRows = chunkRows;
+        b.noise = noise;
+        b.rerank = rerank;
         return b;
     }
 
@@ -238,6 +247,12 @@ public record SampleRequest(
             // The chunk size decides the order of the random draws, so it is part of the recipe.
             sb.append(", chunkRows=").append(chunkRows);
         }
+        if (noise != SynthesisNoise.RANDOM) {
+            sb.append(", noise=").append(noise.name().toLowerCase(Locale.ROOT));
+        }
+        if (rerank != RerankMode.FULL) {
+            sb.append(", rerank=").append(rerank.name().toLowerCase(Locale.ROOT));
+        }
         return sb.toString();
     }
 
@@ -259,7 +274,9 @@ public record SampleRequest(
                 && Objects.equals(styleMix, r.styleMix)
                 && edits.equals(r.edits)
                 && promptTruncation == r.promptTruncation
-                && chunkRows == r.chunkRows;
+                && chunkRows == r.chunkRows
+                && noise == r.noise
+                && rerank == r.rerank;
     }
 
     @Override
@@ -280,7 +297,9 @@ public record SampleRequest(
                 styleMix,
                 edits,
                 promptTruncation,
-                chunkRows);
+                chunkRows,
+                noise,
+                rerank);
     }
 
     /** Images are compared by size and RGB pixels (both are the constructor's INT_RGB copies). */
@@ -359,6 +378,8 @@ public record SampleRequest(
         private final List<LatentEdit> edits = new ArrayList<>();
         private TruncationPolicy promptTruncation = TruncationPolicy.ERROR;
         private int chunkRows = DEFAULT_CHUNK_ROWS;
+        private SynthesisNoise noise = SynthesisNoise.RANDOM;
+        private RerankMode rerank = RerankMode.FULL;
 
         Builder(Clip2Latent model) {
             this.model = model;
@@ -518,6 +539,26 @@ public record SampleRequest(
             return this;
         }
 
+        /**
+         * The StyleGAN2 synthesis noise: {@link SynthesisNoise#RANDOM} (default, the reference's: fresh
+         * draws from the seed), {@link SynthesisNoise#CONST} (the stored buffers) or {@link
+         * SynthesisNoise#NONE}. Generators without noise inputs ignore it.
+         */
+        public Builder noise(SynthesisNoise value) {
+            this.noise = checkNotNull(value, "noise");
+            return this;
+        }
+
+        /**
+         * How candidates are rendered for re-ranking: {@link RerankMode#FULL} (default, every
+         * candidate at full size) or {@link RerankMode#PREVIEW} (ranked on the bundle's preview
+         * synthesis, only the winners rendered at full size; the bundle must have one).
+         */
+        public Builder rerank(RerankMode value) {
+            this.rerank = checkNotNull(value, "rerank");
+            return this;
+        }
+
         /** The request; a missing seed is drawn now. */
         public SampleRequest build() {
             long chosenSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
@@ -537,7 +578,9 @@ public record SampleRequest(
                     styleMix,
                     edits,
                     promptTruncation,
-                    chunkRows);
+                    chunkRows,
+                    noise,
+                    rerank);
         }
 
         /** Builds the request and samples it with the model this builder is bound to. */

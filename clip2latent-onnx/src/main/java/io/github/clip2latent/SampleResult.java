@@ -28,7 +28,8 @@ import java.util.Map;
  * @param pixels {@code [n, 3, height, width]}, the generator output, nominally in [-1, 1]
  * @param w {@code [n, D]} after truncation (before style mixing and edits)
  * @param ws {@code [n, numWs, D]} as rendered
- * @param clipScores {@code [n]} cosine similarity of each image's CLIP embedding to the condition
+ * @param clipScores {@code [n]} cosine similarity of each returned image's CLIP embedding (at full
+ *     size, also with {@link RerankMode#PREVIEW}) to the condition
  * @param timings per-stage wall-clock times
  * @param warnings what the model could not read as written (words its text encoder was not trained
  *     on, a truncated prompt), one sentence each; empty when the prompt was read as written. The
@@ -86,6 +87,14 @@ public record SampleResult(
                 clipScores,
                 timings,
                 List.of());
+    }
+
+    /**
+     * How the candidates were ranked: the request's {@link SampleRequest#rerank()}, or {@link
+     * RerankMode#FULL} with one candidate per image (nothing to rank, no preview rendered).
+     */
+    public RerankMode rankedBy() {
+        return request.candidates() > 1 ? request.rerank() : RerankMode.FULL;
     }
 
     /** The seed that reproduces this result with the same request and bundle. */

@@ -11,6 +11,8 @@ import io.github.clip2latent.latent.LatentStats;
 import io.github.clip2latent.latent.LayerRange;
 import io.github.clip2latent.latent.LayeredLatents;
 import io.github.clip2latent.latent.Truncation;
+import io.github.clip2latent.runtime.Generator;
+import io.github.clip2latent.runtime.NoiseBuffers;
 import io.github.clip2latent.runtime.PriorNetwork;
 import io.github.clip2latent.schedule.SamplingPlan;
 
@@ -33,6 +35,11 @@ import java.util.SplittableRandom;
  * seeded by the request, drawn chunk after chunk in a fixed order (the chunk's initial noise, then
  * the sampler's noise), so a seed reproduces the same bits for the same chunk size, and a request
  * of one chunk draws exactly as before chunking.
+ *
+ * <p>The StyleGAN2 synthesis noise ({@link SynthesisNoise#RANDOM}) comes from a second stream split from
+ * the seed's, drawn row after row ({@link NoiseBuffers#fillNormal}): the prior's draws, and so the
+ * w of a seed, do not depend on the noise mode, and a row's noise does not depend on the chunk
+ * size.
  */
 final class SamplingCall {
 
@@ -227,10 +234,23 @@ final class SamplingCall {
         GuidedSampling sampling =
                 new GuidedSampling(plan, request.sampler().create(), request.guidance());
         NoiseSource noise = NoiseSource.gaussian(new SplittableRandom(request.seed()));
-        long setup = System.nanoTime() - start;
-
         int candidates = request.candidates();
         int samples = request.samples();
+        Generator generator = model.generator();
+        // Split from a fresh stream of the seed: independent of the prior's draws.
+        SplittableRandom synthesisRandom = new SplittableRandom(request.seed()).split();
+        NoiseBuffers synthesisNoise = synthesisNoise(generator, outputsPerChunk * candidates);
+        boolean previewRanking = request.rerank() == RerankMode.PREVIEW && candidates > 1;
+        // The winners' noise: their candidates' rows, copied (drawn noise) or the same zeros.
+        NoiseBuffers winnerNoise =
+                !previewRanking || synthesisNoise == null
+                        ? null
+                        : request.noise() == SynthesisNoise.RANDOM
+                                ? NoiseBuffers.allocate(
+                                        generator.noiseResolutions(), outputsPerChunk)
+                                : synthesisNoise;
+        long setup = System.nanoTime() - start;
+
         try (PriorNetwork.Runner runner = model.prior().newRunner()) {
             for (long first = 0; first < outputs; first += outputsPerChunk) {
                 if (model.closing()) {
@@ -294,44 +314,142 @@ final class SamplingCall {
                             edit.layers() != null ? edit.layers() : LayerRange.all(numWs);
                     edit.direction().applyInPlace(ws, rows, numWs, edit.strength(), layers);
                 }
-                float[] pixels = model.generator().synthesize(ws, rows);
-                long synthesized = System.nanoTime();
-
-                float[] embeddings = model.imageEncoder().encode(pixels, rows, size, size);
-                float[] scores = new float[rows];
-                for (int r = 0; r < rows; r++) {
-                    scores[r] =
-                            (float)
-                                    Similarity.cosine(
-                                            embeddings,
-                                            r * embeddingDim,
-                                            rowConditions,
-                                            r * embeddingDim,
-                                            embeddingDim);
+                if (request.noise() == SynthesisNoise.RANDOM && synthesisNoise != null) {
+                    synthesisNoise.fillNormal(synthesisRandom, rows);
+                } else if (synthesisNoise != null) {
+                    synthesisNoise.fillZeros(rows, synthesisNoise.constScale());
                 }
-                int[] best = bestCandidates(scores, count, candidates);
+                Ranked ranked =
+                        previewRanking
+                                ? rankOnPreviews(
+                                        generator,
+                                        ws,
+                                        rowConditions,
+                                        count,
+                                        synthesisNoise,
+                                        winnerNoise)
+                                : rankOnFullImages(
+                                        generator, ws, rowConditions, count, synthesisNoise);
                 long scored = System.nanoTime();
                 long conditionNanos = conditioned - t0 + (first == 0 ? setup : 0);
                 consumer.accept(
                         first,
                         new Chunk(
                                 count,
-                                pickRows(pixels, best, 3 * size * size),
-                                pickRows(w, best, dim),
-                                pickRows(ws, best, numWs * dim),
-                                pickScores(scores, best),
+                                ranked.pixels(),
+                                pickRows(w, ranked.best(), dim),
+                                pickRows(ws, ranked.best(), numWs * dim),
+                                ranked.scores(),
                                 new StageTimings(
                                         conditionNanos,
                                         sampled - conditioned,
-                                        synthesized - sampled,
-                                        scored - synthesized,
+                                        ranked.synthesisNanos(),
+                                        ranked.scoringNanos(),
                                         scored - t0 + (first == 0 ? setup : 0))));
             }
         }
     }
 
+    /**
+     * A chunk's chosen candidates: their row indices, full-size pixels and CLIP scores, and the
+     * time spent rendering and scoring.
+     */
+    private record Ranked(
+            int[] best, float[] pixels, float[] scores, long synthesisNanos, long scoringNanos) {}
+
+    /** Best-of-n on full-size images (the reference's): render all rows, score, keep the best. */
+    private Ranked rankOnFullImages(
+            Generator generator, float[] ws, float[] rowConditions, int count, NoiseBuffers noise) {
+        int rows = count * request.candidates();
+        long t0 = System.nanoTime();
+        float[] pixels = generator.synthesize(ws, rows, noise);
+        long t1 = System.nanoTime();
+        float[] scores = scores(pixels, rows, size, rowConditions);
+        int[] best = bestCandidates(scores, count, request.candidates());
+        float[] chosen = best.length == rows ? pixels : pickRows(pixels, best, 3 * size * size);
+        return new Ranked(best, chosen, pickScores(scores, best), t1 - t0, System.nanoTime() - t1);
+    }
+
+    /**
+     * Best-of-n on previews ({@link RerankMode#PREVIEW}): render all rows with the preview
+     * synthesis, score them with CLIP through the same preprocessing as full images (resized to
+     * CLIP's input), then render only the winners at full size with their own ws and noise rows,
+     * and score those (the result's scores are the returned images').
+     */
+    private Ranked rankOnPreviews(
+            Generator generator,
+            float[] ws,
+            float[] rowConditions,
+            int count,
+            NoiseBuffers noise,
+            NoiseBuffers winnerNoise) {
+        int rows = count * request.candidates();
+        int p = generator.previewSize();
+        long t0 = System.nanoTime();
+        float[] previews = generator.synthesizePreview(ws, rows, noise);
+        long t1 = System.nanoTime();
+        int[] best =
+                bestCandidates(
+                        scores(previews, rows, p, rowConditions), count, request.candidates());
+        long t2 = System.nanoTime();
+        if (winnerNoise == noise && noise != null) {
+            noise.fillZeros(count, noise.constScale()); // shared zeros: only the row count changes
+        } else if (winnerNoise != null) {
+            winnerNoise.copyRows(noise, best);
+        }
+        float[] pixels = generator.synthesize(pickRows(ws, best, numWs * dim), count, winnerNoise);
+        long t3 = System.nanoTime();
+        float[] winnerConditions = pickRows(rowConditions, best, embeddingDim);
+        float[] scores = scores(pixels, count, size, winnerConditions);
+        return new Ranked(
+                best, pixels, scores, (t1 - t0) + (t3 - t2), (t2 - t1) + System.nanoTime() - t3);
+    }
+
+    /** Cosine similarity of each image's CLIP embedding to its row's condition. */
+    private float[] scores(float[] pixels, int rows, int imageSize, float[] rowConditions) {
+        float[] embeddings = model.imageEncoder().encode(pixels, rows, imageSize, imageSize);
+        float[] scores = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            scores[r] =
+                    (float)
+                            Similarity.cosine(
+                                    embeddings,
+                                    r * embeddingDim,
+                                    rowConditions,
+                                    r * embeddingDim,
+                                    embeddingDim);
+        }
+        return scores;
+    }
+
+    /**
+     * The call's noise buffers for chunks of up to {@code rows} rows, or null for a generator
+     * without noise: drawn per chunk for {@code RANDOM}; shared zeros with the stored noise weighed
+     * 1 ({@code CONST}) or 0 ({@code NONE}).
+     */
+    private NoiseBuffers synthesisNoise(Generator generator, int rows) {
+        if (!generator.hasNoise()) {
+            return null;
+        }
+        int[] resolutions = generator.noiseResolutions();
+        return switch (request.noise()) {
+            case RANDOM -> NoiseBuffers.allocate(resolutions, rows);
+            case CONST -> NoiseBuffers.zeros(resolutions, rows, 1f);
+            case NONE -> NoiseBuffers.zeros(resolutions, rows, 0f);
+        };
+    }
+
     /** Checks what depends on the bundle before any stage runs. */
     private void checkFitsBundle() {
+        checkArgument(
+                request.rerank() != RerankMode.PREVIEW || model.generator().hasPreview(),
+                "re-ranking on a preview (RerankMode.PREVIEW) needs a bundle with a preview"
+                    + " synthesis (stage '%s'), but bundle '%s' (%s) has none; import a StyleGAN2"
+                    + " (skip architecture) generator with this version's importer, or use"
+                    + " RerankMode.FULL",
+                io.github.clip2latent.bundle.Stage.SYNTHESIS_PREVIEW.key(),
+                manifest.id(),
+                model.bundle().directory());
         if (request.embedding() != null) {
             checkedEmbedding();
         }

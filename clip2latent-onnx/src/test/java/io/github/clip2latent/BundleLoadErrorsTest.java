@@ -123,6 +123,52 @@ class BundleLoadErrorsTest {
                 "x_t");
     }
 
+    private static void addInput(ObjectNode root, String name, long... shape) {
+        ObjectNode t =
+                ((com.fasterxml.jackson.databind.node.ArrayNode)
+                                root.at("/stages/synthesis/inputs"))
+                        .addObject();
+        t.put("name", name);
+        t.put("type", "float32");
+        var dims = t.putArray("shape");
+        for (long d : shape) {
+            dims.add(d);
+        }
+    }
+
+    @Test
+    void malformedNoiseInputs() throws IOException {
+        Path b = bundle();
+        editManifest(
+                b,
+                root -> {
+                    addInput(root, "b4.conv1", -1, 1, 3, 3);
+                    addInput(root, "noise_const_scale", 1);
+                });
+        assertContains(
+                failsToLoad(b),
+                "clip2latent.json",
+                "stages.synthesis.inputs[1]' (b4.conv1) must be a noise input",
+                "float32[?, 1, 3, 3]");
+        Path c = RandomBundles.write(dir.resolve("c"), RandomBundles.Spec.tiny(), 3).directory();
+        editManifest(c, root -> addInput(root, "b4.conv1", -1, 1, 4, 4));
+        assertContains(
+                failsToLoad(c), "stages.synthesis.inputs' after 'ws'", "constant-noise scale");
+    }
+
+    @Test
+    void declaredNoiseInputsTheGraphLacks() throws IOException {
+        Path b = bundle();
+        editManifest(
+                b,
+                root -> {
+                    addInput(root, "b4.conv1", -1, 1, 4, 4);
+                    addInput(root, "noise_const_scale", 1);
+                });
+        assertContains(
+                failsToLoad(b), "stage synthesis", "synthesis.onnx", "expected input 'b4.conv1'");
+    }
+
     @Test
     void wrongRank() throws IOException {
         Path b = bundle();

@@ -164,7 +164,9 @@ class ChunkedSamplingTest {
                                 null,
                                 List.of(),
                                 TruncationPolicy.ERROR,
-                                16));
+                                16,
+                                SynthesisNoise.RANDOM,
+                                RerankMode.FULL));
         assertMessage(
                 "prompt 0 must not be empty",
                 () ->
@@ -184,7 +186,9 @@ class ChunkedSamplingTest {
                                 null,
                                 List.of(),
                                 TruncationPolicy.ERROR,
-                                16));
+                                16,
+                                SynthesisNoise.RANDOM,
+                                RerankMode.FULL));
         assertMessage(
                 "embedding[1] is not finite",
                 () ->
@@ -204,7 +208,9 @@ class ChunkedSamplingTest {
                                 null,
                                 List.of(),
                                 TruncationPolicy.ERROR,
-                                16));
+                                16,
+                                SynthesisNoise.RANDOM,
+                                RerankMode.FULL));
         assertMessage("chunkRows must be >= 1, got 0", () -> valid.toBuilder().chunkRows(0));
     }
 
@@ -245,7 +251,9 @@ class ChunkedSamplingTest {
                 r.styleMix(),
                 r.edits(),
                 r.promptTruncation(),
-                r.chunkRows());
+                r.chunkRows(),
+                r.noise(),
+                r.rerank());
     }
 
     private static SampleRequest withSamples(SampleRequest r, int samples) {
@@ -265,7 +273,9 @@ class ChunkedSamplingTest {
                 r.styleMix(),
                 r.edits(),
                 r.promptTruncation(),
-                r.chunkRows());
+                r.chunkRows(),
+                r.noise(),
+                r.rerank());
     }
 
     private static void assertMessage(String expected, Runnable action) {

@@ -18,11 +18,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Times a StyleGAN2 synthesis graph written by {@code StyleGan2SynthesisGraphWriter} in ONNX
- * Runtime: file size, session load time, time per image at the given batch sizes (median of the
- * timed rounds after one warm-up run, random noise drawn per run as the reference's default mode)
- * and the process's peak resident memory (VmHWM). Besides wall time it reports the process's CPU
- * time per image, the steadier figure on a machine shared with other work.
+ * Times a StyleGAN2 or StyleGAN3 synthesis graph written by this project's writers ({@link
+ * StyleGanGraphWrite}) in ONNX Runtime: file size, session load time, time per image at the given
+ * batch sizes (median of the timed rounds after one warm-up run, random noise drawn per run as the
+ * reference's default mode) and the process's peak resident memory (VmHWM). Besides wall time it
+ * reports the process's CPU time per image, the steadier figure on a machine shared with other
+ * work.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.clip2latent.benchmarks.StyleGanSynthesisSpeed \
@@ -113,7 +114,9 @@ public final class StyleGanSynthesisSpeed {
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
             long[] shape = ((TensorInfo) e.getValue().getInfo()).getShape().clone();
-            shape[0] = batch;
+            if (!e.getKey().equals("noise_const_scale")) {
+                shape[0] = batch; // the batch axis; the constant-noise weight is [1]
+            }
             int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             float[] values = new float[n];
             if (!e.getKey().equals("noise_const_scale")) {

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * @param wAvg optional {@code .npy} of StyleGAN's own w_avg, shape (D), or null
  * @param preprocessing CLIP image preprocessing
  * @param tokenizer tokenizer files
- * @param stages every stage's graph and I/O
+ * @param stages every required stage's graph and I/O, and the optional stages present
  * @param directions named edit directions, {@code .npy} of shape (D) or (numWs, D)
  * @param provenance free key/value facts (how the bundle was made)
  * @param checksums the lowercase hex SHA-256 of every file the manifest names, by its relative path
@@ -95,7 +95,10 @@ public record BundleManifest(
         EnumMap<Stage, StageSpec> copy = new EnumMap<>(Stage.class);
         copy.putAll(stages);
         for (Stage stage : Stage.values()) {
-            checkArgument(copy.containsKey(stage), "manifest has no stage '%s'", stage.key());
+            checkArgument(
+                    stage.optional() || copy.containsKey(stage),
+                    "manifest has no stage '%s'",
+                    stage.key());
         }
         stages = java.util.Collections.unmodifiableMap(copy);
         directions = java.util.Collections.unmodifiableMap(new TreeMap<>(directions));
@@ -118,8 +121,8 @@ public record BundleManifest(
      */
     public java.util.List<String> files() {
         java.util.List<String> files = new java.util.ArrayList<>();
-        for (Stage stage : Stage.values()) {
-            files.add(stages.get(stage).file());
+        for (StageSpec spec : stages.values()) {
+            files.add(spec.file());
         }
         if (tokenizer.tokenizerJson() != null) {
             files.add(tokenizer.tokenizerJson());
@@ -161,9 +164,14 @@ public record BundleManifest(
                 newChecksums);
     }
 
-    /** The spec of one stage. */
+    /** The spec of one stage; null for an optional stage the bundle leaves out. */
     public StageSpec stage(Stage stage) {
         return stages.get(stage);
+    }
+
+    /** Whether the bundle has {@code stage} (always true for a required stage). */
+    public boolean hasStage(Stage stage) {
+        return stages.containsKey(stage);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.github.clip2latent.schedule.BetaSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -48,6 +49,10 @@ public final class BundleWriter {
     private ImagePreprocessing preprocessing;
     private LatentStats latentStats;
     private float[] wAvg;
+    private Map<String, Integer> synthesisNoise = Map.of();
+    private int previewWsRows;
+    private int previewSize;
+    private Map<String, Integer> previewNoise = Map.of();
     private final Map<Stage, byte[]> graphs = new EnumMap<>(Stage.class);
     private final Map<Stage, Path> graphFiles = new EnumMap<>(Stage.class);
 
@@ -92,8 +97,16 @@ public final class BundleWriter {
                         .schedule(m.timesteps(), m.betaSchedule())
                         .preprocessing(m.preprocessing())
                         .latentStats(source.latentStats());
-        for (Stage stage : Stage.values()) {
+        for (Stage stage : m.stages().keySet()) {
             writer.graph(stage, Files.readAllBytes(source.stageFile(stage)));
+        }
+        writer.synthesisNoise(StageContract.declaredNoise(m.stage(Stage.SYNTHESIS)));
+        if (m.hasStage(Stage.SYNTHESIS_PREVIEW)) {
+            StageSpec preview = m.stage(Stage.SYNTHESIS_PREVIEW);
+            writer.synthesisPreview(
+                    (int) preview.inputs().get(0).dim(1),
+                    (int) preview.outputs().get(0).dim(2),
+                    StageContract.declaredNoise(preview));
         }
         BundleManifest.TokenizerFiles tok = m.tokenizer();
         if (tok.bpeVocabulary() != null) {
@@ -158,6 +171,48 @@ public final class BundleWriter {
     /** CLIP image preprocessing (default: CLIP statistics at 224, single normalization). */
     public BundleWriter preprocessing(ImagePreprocessing value) {
         this.preprocessing = checkNotNull(value, "preprocessing");
+        return this;
+    }
+
+    /**
+     * The synthesis graph's noise inputs: layer name to resolution, in the reference's drawing
+     * order (StyleGAN2: {@code StyleGan2SynthesisGraphWriter.noiseInputs}). The manifest declares
+     * them after {@code ws}, then {@link StageContract#NOISE_CONST_SCALE}; the graph must take them
+     * as plain inputs (no initializer of the same name: ONNX Runtime's Java API cannot feed an
+     * input that has one). Without this call, or with an empty map, the synthesis takes {@code ws}
+     * alone.
+     */
+    public BundleWriter synthesisNoise(Map<String, Integer> noiseInputs) {
+        checkNotNull(noiseInputs, "noiseInputs");
+        noiseInputs.forEach(
+                (name, r) ->
+                        checkArgument(
+                                name != null && !name.isEmpty() && r != null && r >= 4,
+                                "noise input %s: resolution %s",
+                                name,
+                                r));
+        this.synthesisNoise =
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(noiseInputs));
+        return this;
+    }
+
+    /**
+     * Declares the optional preview synthesis (its graph comes from {@link #graph(Stage, Path)}
+     * with {@link Stage#SYNTHESIS_PREVIEW}): it reads the first {@code wsRows} rows of ws and the
+     * first noise inputs of the synthesis ({@code noiseInputs}, a prefix of {@link
+     * #synthesisNoise}'s), and renders {@code size x size} images.
+     */
+    public BundleWriter synthesisPreview(int wsRows, int size, Map<String, Integer> noiseInputs) {
+        checkArgument(wsRows >= 1, "preview ws rows must be >= 1, got %s", wsRows);
+        checkArgument(
+                size >= 4 && Integer.bitCount(size) == 1,
+                "preview size must be a power of two >= 4, got %s",
+                size);
+        this.previewWsRows = wsRows;
+        this.previewSize = size;
+        this.previewNoise =
+                java.util.Collections.unmodifiableMap(
+                        new LinkedHashMap<>(checkNotNull(noiseInputs, "noiseInputs")));
         return this;
     }
 
@@ -271,10 +326,17 @@ public final class BundleWriter {
         checkState(!tokenizerFiles.isEmpty(), "tokenizer files not set");
         for (Stage stage : Stage.values()) {
             checkState(
-                    graphs.containsKey(stage) || graphFiles.containsKey(stage),
+                    stage.optional() || graphs.containsKey(stage) || graphFiles.containsKey(stage),
                     "no graph for stage %s",
                     stage.key());
         }
+        boolean preview =
+                graphs.containsKey(Stage.SYNTHESIS_PREVIEW)
+                        || graphFiles.containsKey(Stage.SYNTHESIS_PREVIEW);
+        checkState(
+                preview == (previewSize > 0),
+                "a preview synthesis needs both its graph and synthesisPreview(..), got %s",
+                preview ? "the graph alone" : "the declaration alone");
         if (Files.isDirectory(target)) {
             try (Stream<Path> entries = Files.list(target)) {
                 checkState(
@@ -306,6 +368,9 @@ public final class BundleWriter {
                 preprocessing != null ? preprocessing : ImagePreprocessing.clip(224);
         Map<Stage, StageSpec> stages = new EnumMap<>(Stage.class);
         for (Stage stage : Stage.values()) {
+            if (!graphs.containsKey(stage) && !graphFiles.containsKey(stage)) {
+                continue; // an optional stage left out (write() checked the required ones)
+            }
             String file = stage.key() + ".onnx";
             if (graphFiles.containsKey(stage)) {
                 // The staging folder is deleted as a whole on failure: a plain copy suffices.
@@ -313,10 +378,17 @@ public final class BundleWriter {
             } else {
                 AtomicFiles.write(dir.resolve(file), graphs.get(stage));
             }
-            stages.put(
-                    stage,
-                    new StageSpec(
-                            file,
+            if (stage == Stage.SYNTHESIS_PREVIEW) {
+                stages.put(
+                        stage,
+                        new StageSpec(
+                                file,
+                                StageContract.previewInputs(previewWsRows, latentDim, previewNoise),
+                                StageContract.previewOutputs(previewSize)));
+                continue;
+            }
+            List<TensorSpec> inputs =
+                    new ArrayList<>(
                             StageContract.inputs(
                                     stage,
                                     latentDim,
@@ -325,7 +397,15 @@ public final class BundleWriter {
                                     embeddingDim,
                                     imageSize,
                                     pre.inputSize(),
-                                    contextLength),
+                                    contextLength));
+            if (stage == Stage.SYNTHESIS) {
+                inputs.addAll(StageContract.noiseInputs(synthesisNoise));
+            }
+            stages.put(
+                    stage,
+                    new StageSpec(
+                            file,
+                            inputs,
                             StageContract.outputs(stage, latentDim, embeddingDim, imageSize)));
         }
         for (Map.Entry<String, byte[]> e : tokenizerFiles.entrySet()) {

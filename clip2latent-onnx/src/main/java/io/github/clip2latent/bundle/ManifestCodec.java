@@ -98,6 +98,9 @@ public final class ManifestCodec {
         Map<Stage, StageSpec> stages = new EnumMap<>(Stage.class);
         for (Stage stage : Stage.values()) {
             String path = "stages." + stage.key();
+            if (stage.optional() && !stagesNode.has(stage.key())) {
+                continue;
+            }
             JsonNode node = r.required(stagesNode, stage.key(), path);
             stages.put(
                     stage,
@@ -206,7 +209,7 @@ public final class ManifestCodec {
             m.tokenizer().knownTokenIds().forEach(known::add);
         }
         ObjectNode stages = root.putObject("stages");
-        for (Stage stage : Stage.values()) {
+        for (Stage stage : m.stages().keySet()) {
             StageSpec spec = m.stage(stage);
             ObjectNode node = stages.putObject(stage.key());
             node.put("file", spec.file());

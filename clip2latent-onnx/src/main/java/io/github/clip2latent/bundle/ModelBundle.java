@@ -63,7 +63,7 @@ public final class ModelBundle {
         }
         BundleManifest manifest = ManifestCodec.read(dir.resolve(BundleManifest.FILE_NAME));
         StageContract.check(manifest, dir.resolve(BundleManifest.FILE_NAME));
-        for (Stage stage : Stage.values()) {
+        for (Stage stage : manifest.stages().keySet()) {
             requireFile(dir, manifest.stage(stage).file(), "stage " + stage.key());
         }
         BundleManifest.TokenizerFiles tok = manifest.tokenizer();
@@ -242,7 +242,16 @@ public final class ModelBundle {
 
     /** The file of a stage's graph. */
     public Path stageFile(Stage stage) {
-        return directory.resolve(manifest.stage(stage).file());
+        StageSpec spec = manifest.stage(stage);
+        if (spec == null) {
+            throw new IllegalArgumentException(
+                    "bundle "
+                            + directory
+                            + " has no stage "
+                            + stage.key()
+                            + " (an optional stage)");
+        }
+        return directory.resolve(spec.file());
     }
 
     /** A file of the bundle, resolved against its folder. */

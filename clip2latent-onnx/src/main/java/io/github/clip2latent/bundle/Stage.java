@@ -19,12 +19,30 @@ public enum Stage {
      * StyleGAN synthesis: {@code ws float32[B, numWs, D] -> image float32[B, 3, H, W]}, nominally
      * in [-1, 1].
      */
-    SYNTHESIS("synthesis");
+    SYNTHESIS("synthesis"),
+    /**
+     * Optional: the StyleGAN2 synthesis stopped at a preview resolution P (skip architecture: the
+     * image accumulated up to block P), for re-ranking candidates on a preview: {@code ws
+     * float32[B, k, D]} (the first k rows of the full ws), the synthesis's first noise inputs and
+     * {@code noise_const_scale} {@code -> image float32[B, 3, P, P]}.
+     */
+    SYNTHESIS_PREVIEW("synthesisPreview", true);
 
     private final String key;
+    private final boolean optional;
 
     Stage(String key) {
+        this(key, false);
+    }
+
+    Stage(String key, boolean optional) {
         this.key = key;
+        this.optional = optional;
+    }
+
+    /** Whether a bundle may leave this stage out. */
+    public boolean optional() {
+        return optional;
     }
 
     /** The key of this stage under {@code stages} in the manifest. */

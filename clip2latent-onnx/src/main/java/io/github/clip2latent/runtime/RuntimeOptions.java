@@ -17,6 +17,9 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  * @param cudaDevice the CUDA device id
  * @param verifyChecksums whether loading checks every bundle file against the SHA-256 in its
  *     manifest (default true; costs one read of the bundle, see docs/reliability.md)
+ * @param cpuMemoryArena whether ONNX Runtime keeps freed CPU tensor memory in its arena for the
+ *     next run (faster reuse, but resident memory stays at the largest run's peak); default off, so
+ *     memory returns to the system after each run (figures in docs/benchmarks.md, "Memory")
  */
 public record RuntimeOptions(
         ExecutionProvider provider,
@@ -24,7 +27,8 @@ public record RuntimeOptions(
         OptLevel optimizationLevel,
         boolean memoryPattern,
         int cudaDevice,
-        boolean verifyChecksums) {
+        boolean verifyChecksums,
+        boolean cpuMemoryArena) {
 
     /** Validates. */
     public RuntimeOptions {
@@ -34,28 +38,25 @@ public record RuntimeOptions(
         checkArgument(cudaDevice >= 0, "cudaDevice must be >= 0, got %s", cudaDevice);
     }
 
-    /** Options that verify checksums. */
-    public RuntimeOptions(
-            ExecutionProvider provider,
-            int intraOpThreads,
-            OptLevel optimizationLevel,
-            boolean memoryPattern,
-            int cudaDevice) {
-        this(provider, intraOpThreads, optimizationLevel, memoryPattern, cudaDevice, true);
-    }
 
     /**
      * AUTO provider, ONNX Runtime's thread default, all optimizations, memory pattern on, checksums
-     * verified.
+     * verified, CPU memory arena off.
      */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(ExecutionProvider.AUTO, 0, OptLevel.ALL_OPT, true, 0, true);
+        return new RuntimeOptions(ExecutionProvider.AUTO, 0, OptLevel.ALL_OPT, true, 0, true, false);
     }
 
     /** A copy that verifies bundle checksums at load, or skips them. */
     public RuntimeOptions withChecksumVerification(boolean enabled) {
         return new RuntimeOptions(
-                provider, intraOpThreads, optimizationLevel, memoryPattern, cudaDevice, enabled);
+                provider,
+                intraOpThreads,
+                optimizationLevel,
+                memoryPattern,
+                cudaDevice,
+                enabled,
+                cpuMemoryArena);
     }
 
     /** CPU only, as tests and CI machines use. */
@@ -71,25 +72,72 @@ public record RuntimeOptions(
                 optimizationLevel,
                 memoryPattern,
                 cudaDevice,
-                verifyChecksums);
+                verifyChecksums,
+                cpuMemoryArena);
     }
 
     /** A copy with another intra-op thread count. */
     public RuntimeOptions withIntraOpThreads(int threads) {
         return new RuntimeOptions(
-                provider, threads, optimizationLevel, memoryPattern, cudaDevice, verifyChecksums);
+                provider,
+                threads,
+                optimizationLevel,
+                memoryPattern,
+                cudaDevice,
+                verifyChecksums,
+                cpuMemoryArena);
     }
 
     /** A copy with another optimization level. */
     public RuntimeOptions withOptimizationLevel(OptLevel level) {
         return new RuntimeOptions(
-                provider, intraOpThreads, level, memoryPattern, cudaDevice, verifyChecksums);
+                provider,
+                intraOpThreads,
+                level,
+                memoryPattern,
+                cudaDevice,
+                verifyChecksums,
+                cpuMemoryArena);
     }
 
     /** A copy with memory pattern optimization on or off. */
     public RuntimeOptions withMemoryPattern(boolean enabled) {
         return new RuntimeOptions(
-                provider, intraOpThreads, optimizationLevel, enabled, cudaDevice, verifyChecksums);
+                provider,
+                intraOpThreads,
+                optimizationLevel,
+                enabled,
+                cudaDevice,
+                verifyChecksums,
+                cpuMemoryArena);
+    }
+
+    /** A copy on another CUDA device. */
+    public RuntimeOptions withCudaDevice(int device) {
+        return new RuntimeOptions(
+                provider,
+                intraOpThreads,
+                optimizationLevel,
+                memoryPattern,
+                device,
+                verifyChecksums,
+                cpuMemoryArena);
+    }
+
+    /**
+     * A copy with ONNX Runtime's CPU memory arena on or off. On keeps each session's peak working
+     * memory resident between runs (StyleGAN2 at 1024: about 1.5 GB more); off returns it to the
+     * system after every run.
+     */
+    public RuntimeOptions withCpuMemoryArena(boolean enabled) {
+        return new RuntimeOptions(
+                provider,
+                intraOpThreads,
+                optimizationLevel,
+                memoryPattern,
+                cudaDevice,
+                verifyChecksums,
+                enabled);
     }
 
     /** The provider after applying the system property override, if set. */

@@ -215,6 +215,7 @@ public final class SessionFactory {
     private void configure(OrtSession.SessionOptions sessionOptions) throws OrtException {
         sessionOptions.setOptimizationLevel(options.optimizationLevel());
         sessionOptions.setMemoryPatternOptimization(options.memoryPattern());
+        sessionOptions.setCPUArenaAllocator(options.cpuMemoryArena());
         if (options.intraOpThreads() > 0) {
             sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
         }

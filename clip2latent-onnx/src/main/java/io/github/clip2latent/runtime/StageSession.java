@@ -109,6 +109,40 @@ final class StageSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a graph with float inputs fed by name and returns its first declared output as a new
+     * array. Direct buffers are read in place; heap buffers are copied by ONNX Runtime.
+     *
+     * @param names the input names
+     * @param values each input's values, row-major, exactly the shape's element count remaining
+     * @param shapes each input's shape
+     * @param rows the batch rows, for messages
+     */
+    float[] runFloats(String[] names, FloatBuffer[] values, long[][] shapes, int rows) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OnnxTensor[] tensors = new OnnxTensor[names.length];
+        calls.enter();
+        try {
+            Map<String, OnnxTensor> feed = new java.util.HashMap<>();
+            for (int i = 0; i < names.length; i++) {
+                tensors[i] = OnnxTensor.createTensor(env, values[i], shapes[i]);
+                feed.put(names[i], tensors[i]);
+            }
+            try (OrtSession.Result result = session.run(feed)) {
+                return readFloats(result);
+            }
+        } catch (OrtException e) {
+            throw runFailure(e, rows);
+        } finally {
+            for (OnnxTensor t : tensors) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+            calls.exit();
+        }
+    }
+
     /** Runs a one-input int64 graph and returns its first declared output. */
     float[] runLong(long[] values, long[] shape) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();

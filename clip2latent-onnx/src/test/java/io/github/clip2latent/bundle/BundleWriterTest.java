@@ -35,7 +35,7 @@ class BundleWriterTest {
                         .write();
         assertEquals("copy-1", copy.manifest().id());
         assertArrayEquals(std, copy.latentStats().std());
-        for (Stage stage : Stage.values()) {
+        for (Stage stage : source.manifest().stages().keySet()) {
             assertArrayEquals(
                     Files.readAllBytes(source.stageFile(stage)),
                     Files.readAllBytes(copy.stageFile(stage)));

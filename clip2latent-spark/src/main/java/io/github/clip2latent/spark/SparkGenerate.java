@@ -47,7 +47,7 @@ public final class SparkGenerate {
      * Runs the job with the master and settings spark-submit passes ({@code local[*]} when started
      * without one) and exits: 0 success, 1 failure, 2 bad command line.
      *
-     * @param args the options, see {@link GenerateOptions#HELP}
+     * @param args the options, see {@code --help}
      */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -55,7 +55,7 @@ public final class SparkGenerate {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            out.print(GenerateOptions.HELP);
+            GenerateCommandLine.parser().usage(out);
             return OK;
         }
         GenerateOptions options;
@@ -63,7 +63,7 @@ public final class SparkGenerate {
             options = GenerateOptions.parse(args);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
-            err.print(GenerateOptions.HELP);
+            GenerateCommandLine.parser().usage(err);
             return USAGE;
         }
         SparkConf conf =

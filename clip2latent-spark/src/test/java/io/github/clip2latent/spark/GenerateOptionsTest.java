@@ -52,9 +52,12 @@ class GenerateOptionsTest {
         assertTrue(
                 assertThrows(
                                 IllegalArgumentException.class,
-                                () -> GenerateOptions.parse("--pairs", "5"))
+                                () ->
+                                        GenerateOptions.parse(
+                                                "--bundle", "b", "--out", "o", "--samples", "1",
+                                                "--pairs", "5"))
                         .getMessage()
-                        .contains("unknown option --pairs"));
+                        .contains("--pairs"));
         assertTrue(
                 assertThrows(
                                 IllegalArgumentException.class,
@@ -71,6 +74,16 @@ class GenerateOptionsTest {
                         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(SparkGenerate.USAGE, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage:"));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("usage:"), text);
+        assertTrue(text.contains("--samples"), text);
+        ByteArrayOutputStream help = new ByteArrayOutputStream();
+        assertEquals(
+                SparkGenerate.OK,
+                SparkGenerate.run(
+                        new String[] {"--help"},
+                        new PrintStream(help, true, StandardCharsets.UTF_8),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        assertTrue(help.toString(StandardCharsets.UTF_8).contains("--stats-samples=N"));
     }
 }

@@ -317,6 +317,14 @@ final class StyleGan3Graph {
         int c = l.outChannels();
         int size = l.inSize() + l.kernel() - 1;
         x = g.add(x, g.floatConstant("bias", new long[] {1, c, 1, 1}, l.bias()));
+        if (l.up() > 1
+                && l.upFilter() != null
+                && l.upFilter().separable()
+                && l.downFilter() != null
+                && l.downFilter().separable()
+                && l.up() % l.down() == 0) {
+            return phaseDomainLrelu(l, x, size);
+        }
         int[] p = l.padding();
         Shaped up =
                 upfirdn(
@@ -347,6 +355,19 @@ final class StyleGan3Graph {
                         0,
                         0,
                         0);
+        if (down.height() > l.outSize() && down.width() > l.outSize()
+                && down.height() - l.outSize() < l.up() && down.width() - l.outSize() < l.up()) {
+            // The polyphase up-sampling's trailing samples (see polyphaseUp).
+            down =
+                    new Shaped(
+                            g.slice(
+                                    down.value(),
+                                    new long[] {2, 3},
+                                    new long[] {0, 0},
+                                    new long[] {l.outSize(), l.outSize()}),
+                            l.outSize(),
+                            l.outSize());
+        }
         if (down.height() != l.outSize() || down.width() != l.outSize()) {
             throw new IllegalStateException(
                     "layer "
@@ -374,6 +395,9 @@ final class StyleGan3Graph {
      */
     private Shaped upfirdn(
             Shaped in, int c, StyleGan3Filter f, int up, int down, int x0, int x1, int y0, int y1) {
+        if (up > 1 && down == 1 && f != null && f.separable()) {
+            return polyphaseUp(in, c, f, up, x0, x1, y0, y1);
+        }
         GraphValue x = in.value();
         int h = in.height();
         int w = in.width();
@@ -434,6 +458,231 @@ final class StyleGan3Graph {
             x = g.conv(x, full, c, new long[] {down, down}, zero);
         }
         return new Shaped(x, (h - k) / down + 1, (w - k) / down + 1);
+    }
+
+    /**
+     * The up-sampling {@code upfirdn2d(x, f, up, padding, gain=up^2)} of {@link #upfirdn} for a
+     * separable filter, without the inserted zeros: along one axis, output sample {@code up n + a}
+     * of the correlation with taps {@code c} is {@code sum_s c[r_a + up s] x[n + e_a + s]} with
+     * {@code r_a = (p0 - a) mod up} and {@code e_a = -floor((p0 - a) / up)} (only the taps that
+     * meet a stored sample), so each of the {@code up^2} phases is a pair of 1-D depthwise
+     * convolutions at the input resolution, and DepthToSpace interleaves them. The same products
+     * as the reference, minus its multiplications by the inserted zeros. Every phase has {@code N
+     * = ceil(L / up)} samples ({@code L} the reference's output length), so the result may run
+     * up to {@code up - 1} samples past {@code L} at the end; those trailing samples are read by no
+     * valid output of the following down-sampling, which {@link #filteredLrelu} crops.
+     */
+    private Shaped polyphaseUp(
+            Shaped in, int c, StyleGan3Filter f, int up, int x0, int x1, int y0, int y1) {
+        float[] taps = f.flippedScaled((double) up * up);
+        int k = f.size();
+        int outH = in.height() * up + y0 + y1 - k + 1;
+        int outW = in.width() * up + x0 + x1 - k + 1;
+        int nh = (outH + up - 1) / up;
+        int nw = (outW + up - 1) / up;
+        GraphValue[] alongW = new GraphValue[up];
+        for (int b = 0; b < up; b++) {
+            alongW[b] = phasePass(in.value(), c, taps, up, b, x0, in.width(), nw, true);
+        }
+        GraphValue[] phases = new GraphValue[up * up];
+        for (int a = 0; a < up; a++) {
+            for (int b = 0; b < up; b++) {
+                // DCR order: channel (a up + b) C + ch lands on pixel (up h + a, up w + b).
+                phases[a * up + b] =
+                        phasePass(alongW[b], c, taps, up, a, y0, in.height(), nh, false);
+            }
+        }
+        GraphValue x =
+                g.node1(
+                        "DepthToSpace",
+                        List.of(g.concat(1, phases)),
+                        io.github.clip2latent.convert.graph.Attribute.of("blocksize", (long) up),
+                        io.github.clip2latent.convert.graph.Attribute.of("mode", "DCR"));
+        return new Shaped(x, up * nh, up * nw);
+    }
+
+    /**
+     * One phase of {@link #polyphaseUp} along one axis: {@code y[j] = sum_s c[r + up s] x[j + e +
+     * s]} for {@code j < count}, {@code x} zero outside its {@code length} samples.
+     */
+    private GraphValue phasePass(
+            GraphValue x,
+            int c,
+            float[] taps,
+            int up,
+            int phase,
+            int pad0,
+            int length,
+            int count,
+            boolean alongWidth) {
+        int q0 = pad0 - phase;
+        int r = Math.floorMod(q0, up);
+        int e = -Math.floorDiv(q0, up);
+        return windowConv(x, c, subTaps(taps, r, up), e, length, count, alongWidth);
+    }
+
+    /** Taps {@code taps[first + step s]}, {@code s = 0, 1, ...} while inside the array. */
+    private static float[] subTaps(float[] taps, int first, int step) {
+        int n = (taps.length - first + step - 1) / step;
+        float[] sub = new float[n];
+        for (int t = 0; t < n; t++) {
+            sub[t] = taps[first + step * t];
+        }
+        return sub;
+    }
+
+    /**
+     * A 1-D depthwise correlation along one axis: {@code y[j] = sum_s taps[s] x[j + offset + s]}
+     * for {@code j < count}, {@code x} zero outside its {@code length} samples (negative offsets
+     * and windows past the end become zero padding, the rest a slice).
+     */
+    private GraphValue windowConv(
+            GraphValue x,
+            int c,
+            float[] taps,
+            int offset,
+            int length,
+            int count,
+            boolean alongWidth) {
+        // Leading zero taps skip samples and trailing ones shorten the output, so no slice is
+        // needed (a slice would leave ONNX Runtime's blocked layout twice); zero taps add exact
+        // zeros.
+        int lead = Math.max(offset, 0);
+        int front = Math.max(-offset, 0);
+        int span = lead + taps.length;
+        int back = count + span - 1 - length - front;
+        int trail = Math.max(-back, 0);
+        float[] padded = new float[span + trail];
+        System.arraycopy(taps, 0, padded, lead, taps.length);
+        long pb = Math.max(back, 0);
+        int n = padded.length;
+        GraphValue kernel =
+                g.floatConstant(
+                        alongWidth ? "filter_w_phase" : "filter_h_phase",
+                        alongWidth ? new long[] {c, 1, 1, n} : new long[] {c, 1, n, 1},
+                        tile(padded, c));
+        long[] pads = alongWidth ? new long[] {0, front, 0, pb} : new long[] {front, 0, pb, 0};
+        return g.conv(x, kernel, c, new long[] {1, 1}, pads);
+    }
+
+    /**
+     * The whole of {@link #filteredLrelu} after the bias, for separable up and down filters with
+     * {@code up} a multiple of {@code down}, without ever forming the up-sampled image: the
+     * {@code up^2} phases of the up-sampling ({@link #polyphaseUp}'s passes) go through the
+     * activation and clamp separately (both act per sample), and the down-sampling, output
+     * sample {@code j = R m + beta} ({@code R = up / down}) being {@code sum_t d[t] z[down j +
+     * t]} with {@code z[up n + a] = phase_a[n]}, sums for each output phase the correlations of
+     * every input phase {@code a} with the taps {@code d[t0 + up s]}, {@code t0 = (a - down
+     * beta) mod up}, from sample {@code floor((down beta + t0) / up)} on: along width first, then
+     * height. Only for {@code R > 1} are the output phases interleaved (DepthToSpace at the output
+     * resolution). The activation gain moves into the up-sampling's height taps (the leaky ReLU
+     * is positively homogeneous), before the clamp as in the reference. The same products as
+     * _filtered_lrelu_ref minus those with the inserted zeros and the discarded samples.
+     */
+    private GraphValue phaseDomainLrelu(StyleGan3Layer l, GraphValue x, int size) {
+        int c = l.outChannels();
+        int up = l.up();
+        int down = l.down();
+        int rate = up / down;
+        int[] p = l.padding();
+        float[] upTaps = l.upFilter().flippedScaled((double) up * up);
+        float[] upTapsH = upTaps.clone();
+        float actGain = l.toRgb() ? 1f : (float) Math.sqrt(2);
+        for (int i = 0; i < upTapsH.length; i++) {
+            upTapsH[i] *= actGain;
+        }
+        int k = upTaps.length;
+        int upH = size * up + p[2] + p[3] - k + 1;
+        int upW = size * up + p[0] + p[1] - k + 1;
+        int nh = (upH + up - 1) / up;
+        int nw = (upW + up - 1) / up;
+        GraphValue[][] phase = new GraphValue[up][up];
+        for (int b = 0; b < up; b++) {
+            GraphValue alongW = phasePass(x, c, upTaps, up, b, p[0], size, nw, true);
+            for (int a = 0; a < up; a++) {
+                GraphValue y = phasePass(alongW, c, upTapsH, up, a, p[2], size, nh, false);
+                if (!l.toRgb()) {
+                    y = g.leakyRelu(y, 0.2f);
+                }
+                if (!Double.isNaN(l.convClamp())) {
+                    y = g.clip(y, (float) -l.convClamp(), (float) l.convClamp());
+                }
+                phase[a][b] = y;
+            }
+        }
+        float[] d = l.downFilter().flippedScaled(1);
+        int out = l.outSize();
+        int count = (out + rate - 1) / rate;
+        // Along width: q[a][beta] = sum_b corr_W(phase[a][b], taps of (b, beta)).
+        GraphValue[][] q = new GraphValue[up][rate];
+        for (int a = 0; a < up; a++) {
+            for (int beta = 0; beta < rate; beta++) {
+                q[a][beta] = downSum(phase[a], c, d, up, down, beta, nw, count, true);
+            }
+        }
+        GraphValue[] outPhases = new GraphValue[rate * rate];
+        for (int bh = 0; bh < rate; bh++) {
+            for (int bw = 0; bw < rate; bw++) {
+                GraphValue[] column = new GraphValue[up];
+                for (int a = 0; a < up; a++) {
+                    column[a] = q[a][bw];
+                }
+                outPhases[bh * rate + bw] = downSum(column, c, d, up, down, bh, nh, count, false);
+            }
+        }
+        if (rate == 1) {
+            return outPhases[0];
+        }
+        GraphValue y =
+                g.node1(
+                        "DepthToSpace",
+                        List.of(g.concat(1, outPhases)),
+                        io.github.clip2latent.convert.graph.Attribute.of("blocksize", (long) rate),
+                        io.github.clip2latent.convert.graph.Attribute.of("mode", "DCR"));
+        if (rate * count != out) {
+            y =
+                    g.slice(
+                            y,
+                            new long[] {2, 3},
+                            new long[] {0, 0},
+                            new long[] {out, out});
+        }
+        return y;
+    }
+
+    /**
+     * Output phase {@code beta} of the down-sampling along one axis, from the {@code up} input
+     * phases (see {@link #phaseDomainLrelu}).
+     */
+    private GraphValue downSum(
+            GraphValue[] phases,
+            int c,
+            float[] d,
+            int up,
+            int down,
+            int beta,
+            int length,
+            int count,
+            boolean alongWidth) {
+        GraphValue[] terms = new GraphValue[up];
+        int n = 0;
+        for (int a = 0; a < up; a++) {
+            int t0 = Math.floorMod(a - down * beta, up);
+            if (t0 >= d.length) {
+                continue;
+            }
+            int offset = Math.floorDiv(down * beta + t0, up);
+            terms[n++] =
+                    windowConv(
+                            phases[a], c, subTaps(d, t0, up), offset, length, count, alongWidth);
+        }
+        // Pairwise sums, each with a convolution's output: ONNX Runtime folds such a Sum into the
+        // convolution (it accumulates into the buffer) in its blocked layout.
+        GraphValue acc = terms[0];
+        for (int i = 1; i < n; i++) {
+            acc = g.node1("Sum", List.of(terms[i], acc));
+        }
+        return acc;
     }
 
     private static float[] tile(float[] taps, int times) {

@@ -1,5 +1,6 @@
 package io.github.clip2latent.convert.prior;
 
+import io.github.clip2latent.convert.RelativeError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,14 +36,7 @@ class PriorCheckpointImporterTest {
     }
 
     static double relativeError(float[] golden, float[] got) {
-        assertEquals(golden.length, got.length, "length");
-        double maxDiff = 0;
-        double scale = 0;
-        for (int i = 0; i < golden.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs((double) golden[i] - got[i]));
-            scale = Math.max(scale, Math.abs(golden[i]));
-        }
-        return maxDiff / scale;
+        return RelativeError.of(golden, got);
     }
 
     static void assertClose(float[] golden, float[] got, String what) {

@@ -1,5 +1,6 @@
 package io.github.clip2latent.convert.stylegan;
 
+import io.github.clip2latent.convert.RelativeError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,14 +64,7 @@ class StyleGan2GraphWritersTest {
     }
 
     private static double relativeError(float[] got, float[] want) {
-        assertEquals(want.length, got.length);
-        double diff = 0;
-        double scale = 0;
-        for (int i = 0; i < want.length; i++) {
-            diff = Math.max(diff, Math.abs(got[i] - want[i]));
-            scale = Math.max(scale, Math.abs(want[i]));
-        }
-        return diff / scale;
+        return RelativeError.of(want, got);
     }
 
     private static void assertClose(float[] got, float[] want, String what) {

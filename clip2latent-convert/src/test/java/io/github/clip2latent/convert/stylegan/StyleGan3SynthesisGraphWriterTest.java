@@ -1,5 +1,6 @@
 package io.github.clip2latent.convert.stylegan;
 
+import io.github.clip2latent.convert.RelativeError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,13 +56,7 @@ class StyleGan3SynthesisGraphWriterTest {
     /** Maximum absolute difference divided by the maximum magnitude of {@code want}. */
     private static double relativeError(NpyArray want, OrtTestSupport.FloatOutput got) {
         assertArrayEquals(want.shape(), got.shape());
-        double scale = 0;
-        double diff = 0;
-        for (int i = 0; i < want.data().length; i++) {
-            scale = Math.max(scale, Math.abs(want.data()[i]));
-            diff = Math.max(diff, Math.abs(want.data()[i] - got.data()[i]));
-        }
-        return diff / scale;
+        return RelativeError.of(want.data(), got.data());
     }
 
     private static OrtTestSupport.FloatOutput synthesize(String wsFile) throws Exception {

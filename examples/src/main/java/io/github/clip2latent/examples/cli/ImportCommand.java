@@ -57,7 +57,8 @@ final class ImportCommand implements Callable<Integer> {
             names = "--clip",
             required = true,
             paramLabel = "FILE",
-            description = "CLIP weights: OpenAI TorchScript .pt, torch.save state dict or safetensors")
+            description =
+                    "CLIP weights: OpenAI TorchScript .pt, torch.save state dict or safetensors")
     Path clip;
 
     @Option(
@@ -78,7 +79,8 @@ final class ImportCommand implements Callable<Integer> {
             paramLabel = "COPY",
             defaultValue = "ema",
             converter = CopyConverter.class,
-            description = "ema (what the reference samples with) or online (default: ${DEFAULT-VALUE})")
+            description =
+                    "ema (what the reference samples with) or online (default: ${DEFAULT-VALUE})")
     PriorCheckpointImporter.Copy priorCopy;
 
     @Option(
@@ -98,10 +100,20 @@ final class ImportCommand implements Callable<Integer> {
             defaultValue = "random",
             converter = NoiseConverter.class,
             description =
-                    "StyleGAN2 synthesis noise recorded as the bundle's default: random (the"
-                            + " reference's), const or none (default: ${DEFAULT-VALUE}); recorded"
-                            + " only: this runtime still synthesizes with the stored const noise")
+                    "StyleGAN2 synthesis noise recorded in the manifest's provenance: random (the"
+                            + " reference's), const or none (default: ${DEFAULT-VALUE}); a record"
+                            + " only: each request chooses its noise ('sample --noise')")
     SynthesisNoise noise;
+
+    @Option(
+            names = "--preview-size",
+            paramLabel = "P",
+            defaultValue = "" + ImportRequest.DEFAULT_PREVIEW_SIZE,
+            description =
+                    "StyleGAN2 (skip architecture): also write the synthesis stopped at P x P, for"
+                            + " 'sample --rerank preview'; at most half the generator's size is"
+                            + " used, 0 writes none (default: ${DEFAULT-VALUE})")
+    int previewSize;
 
     @Option(names = "--id", paramLabel = "ID", description = "bundle id (default: DIR's name)")
     String id;
@@ -118,6 +130,7 @@ final class ImportCommand implements Callable<Integer> {
                         .priorCopy(priorCopy)
                         .normalization(normalization)
                         .noise(noise);
+        Checks.usage(spec, () -> b.previewSize(previewSize));
         if (tokenizer != null) {
             b.tokenizer(tokenizer);
         }

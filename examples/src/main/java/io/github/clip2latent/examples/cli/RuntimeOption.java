@@ -46,14 +46,10 @@ final class RuntimeOption {
     RuntimeOptions options() {
         return Checks.usage(
                 command,
-                () -> {
-                    RuntimeOptions defaults = RuntimeOptions.defaults();
-                    return new RuntimeOptions(
-                            provider,
-                            threads,
-                            defaults.optimizationLevel(),
-                            defaults.memoryPattern(),
-                            cudaDevice);
-                });
+                () ->
+                        RuntimeOptions.defaults()
+                                .withProvider(provider)
+                                .withIntraOpThreads(threads)
+                                .withCudaDevice(cudaDevice));
     }
 }

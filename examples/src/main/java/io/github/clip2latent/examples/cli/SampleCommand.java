@@ -1,8 +1,11 @@
 package io.github.clip2latent.examples.cli;
 
 import io.github.clip2latent.Clip2Latent;
+import io.github.clip2latent.SynthesisNoise;
+import io.github.clip2latent.RerankMode;
 import io.github.clip2latent.SampleRequest;
 import io.github.clip2latent.SampleResult;
+import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.latent.LayerRange;
 import io.github.clip2latent.tokenizer.TruncationPolicy;
 
@@ -110,6 +113,28 @@ final class SampleCommand implements Callable<Integer> {
                             + " ERROR stops (default: ${DEFAULT-VALUE})")
     TruncationPolicy promptTruncation;
 
+    @Option(
+            names = "--noise",
+            paramLabel = "MODE",
+            defaultValue = "random",
+            description =
+                    "StyleGAN2 synthesis noise: random (fresh draws from the seed, the"
+                            + " reference's), const (the generator's stored noise, the same for"
+                            + " every image) or none; generators without noise ignore it"
+                            + " (default: ${DEFAULT-VALUE})")
+    SynthesisNoise noise;
+
+    @Option(
+            names = "--rerank",
+            paramLabel = "MODE",
+            defaultValue = "full",
+            description =
+                    "how --candidates are ranked: full (every candidate rendered at full size) or"
+                            + " preview (ranked on the bundle's low-resolution preview synthesis,"
+                            + " only the winner rendered at full size; imported StyleGAN2 bundles)"
+                            + " (default: ${DEFAULT-VALUE})")
+    RerankMode rerank;
+
     /** A parsed {@code --style-mix A:B:SEED}. */
     record StyleMixOption(LayerRange layers, long seed) {}
 
@@ -179,6 +204,22 @@ final class SampleCommand implements Callable<Integer> {
                         files.get(i),
                         result.clipScores()[i]);
             }
+            if (request.candidates() > 1) {
+                stdout.println(
+                        "ranked "
+                                + request.candidates()
+                                + " candidates per image on "
+                                + (result.rankedBy() == RerankMode.PREVIEW
+                                        ? "previews ("
+                                                + model.bundle()
+                                                        .manifest()
+                                                        .stage(Stage.SYNTHESIS_PREVIEW)
+                                                        .outputs()
+                                                        .get(0)
+                                                        .dim(2)
+                                                + " px)"
+                                        : "full-size images"));
+            }
             stdout.println("timings: " + result.timings());
             if (contactSheet != null) {
                 SampleResult all = model.sample(allCandidates(request));
@@ -194,8 +235,9 @@ final class SampleCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SampleRequest.Builder configure(SampleRequest.Builder b) {
-        sampling.applyTo(b).samples(samples).candidates(candidates);
+    /** The request of this command line: the sampling options and its own. */
+    SampleRequest.Builder configure(SampleRequest.Builder b) {
+        sampling.applyTo(b).samples(samples).candidates(candidates).noise(noise).rerank(rerank);
         if (seed != null) {
             b.seed(seed);
         }

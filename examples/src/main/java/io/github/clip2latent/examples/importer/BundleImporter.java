@@ -1,9 +1,6 @@
 package io.github.clip2latent.examples.importer;
 
-import ai.onnx.proto.OnnxMl;
-
 import com.google.common.hash.Hashing;
-import com.google.protobuf.ByteString;
 
 import io.github.clip2latent.bundle.BundleWriter;
 import io.github.clip2latent.bundle.ImagePreprocessing;
@@ -13,7 +10,6 @@ import io.github.clip2latent.convert.clip.ClipConfig;
 import io.github.clip2latent.convert.clip.ClipGraphWriter;
 import io.github.clip2latent.convert.clip.ClipImporter;
 import io.github.clip2latent.convert.clip.ClipWeights;
-import io.github.clip2latent.convert.graph.OnnxModel;
 import io.github.clip2latent.convert.prior.PriorCheckpointImporter;
 import io.github.clip2latent.convert.prior.PriorConfig;
 import io.github.clip2latent.convert.prior.PriorGraphWriter;
@@ -33,17 +29,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -226,12 +218,31 @@ public final class BundleImporter {
             StyleGanMapping mapping =
                     StyleGanPickles.mapping(request.stylegan(), generator.child("mapping"));
             MappingGraphWriter.write(mapping, sgName, mappingGraph);
-            writeSynthesis(generator, gen, request.stylegan(), synthesisGraph);
+            Path previewGraph = work.resolve("synthesisPreview.onnx");
+            Synthesis written =
+                    writeSynthesis(
+                            generator,
+                            gen,
+                            request.stylegan(),
+                            synthesisGraph,
+                            request.previewSize(),
+                            previewGraph);
             generator = null;
+            if (written.preview() != null) {
+                StyleGan2Synthesis p = written.preview();
+                writer.graph(Stage.SYNTHESIS_PREVIEW, previewGraph)
+                        .synthesisPreview(
+                                p.numWs(),
+                                p.resolution(),
+                                StyleGan2SynthesisGraphWriter.noiseInputs(p));
+            }
+            writer.provenance("synthesis.preview", written.previewNote());
             writer.graph(Stage.MAPPING, mappingGraph)
                     .graph(Stage.SYNTHESIS, synthesisGraph)
+                    .synthesisNoise(written.noise())
                     .wAvg(mapping.wAvg())
-                    .dimensions(gen.wDim(), gen.numWs(), gen.zDim(), cc.embedDim(), gen.resolution());
+                    .dimensions(
+                            gen.wDim(), gen.numWs(), gen.zDim(), cc.embedDim(), gen.resolution());
             return writer.write();
         } finally {
             deleteRecursively(work);
@@ -274,10 +285,24 @@ public final class BundleImporter {
             int channels = g.intAttribute("img_channels");
             // The generator's parts must agree among themselves before they are compared with
             // the other files.
-            requireSame(file, "G_ema.w_dim", wDim, "G_ema.mapping.w_dim", mapping.intAttribute("w_dim"));
-            requireSame(file, "G_ema.w_dim", wDim, "G_ema.synthesis.w_dim", synthesis.intAttribute("w_dim"));
             requireSame(
-                    file, "G_ema.synthesis.num_ws", numWs, "G_ema.mapping.num_ws", mapping.intAttribute("num_ws"));
+                    file,
+                    "G_ema.w_dim",
+                    wDim,
+                    "G_ema.mapping.w_dim",
+                    mapping.intAttribute("w_dim"));
+            requireSame(
+                    file,
+                    "G_ema.w_dim",
+                    wDim,
+                    "G_ema.synthesis.w_dim",
+                    synthesis.intAttribute("w_dim"));
+            requireSame(
+                    file,
+                    "G_ema.synthesis.num_ws",
+                    numWs,
+                    "G_ema.mapping.num_ws",
+                    mapping.intAttribute("num_ws"));
             requireSame(
                     file,
                     "G_ema.img_resolution",
@@ -301,7 +326,9 @@ public final class BundleImporter {
         private static void requireSame(Path file, String a, int va, String b, int vb) {
             if (va != vb) {
                 throw ConversionException.at(
-                        file, a, a + " is " + va + " but " + b + " is " + vb + " (an inconsistent pickle)");
+                        file,
+                        a,
+                        a + " is " + va + " but " + b + " is " + vb + " (an inconsistent pickle)");
             }
         }
     }
@@ -363,69 +390,58 @@ public final class BundleImporter {
         }
     }
 
-    private static void writeSynthesis(
-            ModuleRecord generator, Generator gen, Path pickle, Path file) throws IOException {
+    /**
+     * Writes the synthesis graph; for StyleGAN2 returns its noise inputs (layer name to
+     * resolution), which the graph takes as plain inputs and the manifest declares, so the runtime
+     * feeds random, zero or (with {@code noise_const_scale} 1) the stored constant noise per
+     * request. StyleGAN3 has no noise inputs.
+     *
+     * <p>Earlier versions baked the constant noise into the graph: the noise inputs had
+     * initializers of the same name (ONNX "overridable initializers"), and ONNX Runtime's Java
+     * {@code OrtSession} lists only inputs without an initializer ({@code SessionGetInputCount}),
+     * so {@code run} refused them ("Unknown input name b4.conv1, expected one of [ws]"). Plain
+     * inputs without initializers are what the writer emits; nothing is added here.
+     */
+    private static Synthesis writeSynthesis(
+            ModuleRecord generator,
+            Generator gen,
+            Path pickle,
+            Path file,
+            int previewSize,
+            Path previewFile)
+            throws IOException {
         if (gen.family().equals("StyleGAN3")) {
             StyleGan3SynthesisGraphWriter.write(generator, pickle).write(file);
-            return;
+            return new Synthesis(java.util.Map.of(), null, "none (StyleGAN3)");
         }
         StyleGan2Synthesis synthesis = StyleGanPickles.readStyleGan2(pickle).synthesis();
-        OnnxModel model =
-                StyleGan2SynthesisGraphWriter.build(synthesis, pickle.getFileName().toString());
-        withConstNoise(model, synthesis).write(file);
+        String name = pickle.getFileName().toString();
+        StyleGan2SynthesisGraphWriter.write(synthesis, name, file);
+        java.util.Map<String, Integer> noise = StyleGan2SynthesisGraphWriter.noiseInputs(synthesis);
+        int size = Math.min(previewSize, synthesis.resolution() / 2);
+        if (previewSize == 0 || size < 4) {
+            return new Synthesis(noise, null, "none (not asked for)");
+        }
+        if (!StyleGan2Preview.supports(synthesis)) {
+            return new Synthesis(
+                    noise,
+                    null,
+                    "none (architecture "
+                            + synthesis.blocks().get(0).architecture().referenceName()
+                            + ", a preview needs skip)");
+        }
+        StyleGan2Synthesis preview = StyleGan2Preview.truncate(synthesis, size);
+        StyleGan2SynthesisGraphWriter.write(
+                preview, name + " (preview: blocks up to " + size + ")", previewFile);
+        return new Synthesis(noise, preview, Integer.toString(size));
     }
 
     /**
-     * Turns the noise inputs of a StyleGAN2 synthesis graph into constants: zero per-layer noise
-     * and {@code noise_const_scale = 1}, i.e. the stored {@code noise_const} (the reference's
-     * {@code noise_mode='const'}). The graph then takes {@code ws} alone, as the bundle contract
-     * of this runtime says, and ONNX Runtime folds the constant noise into the layers. Once the
-     * runtime feeds noise itself, this goes and the manifest declares the noise inputs.
+     * A written synthesis: its noise inputs, the preview network written next to it (or null) and
+     * the manifest's note on the preview.
      */
-    static OnnxModel withConstNoise(OnnxModel model, StyleGan2Synthesis synthesis) {
-        OnnxMl.ModelProto.Builder proto = model.proto().toBuilder();
-        OnnxMl.GraphProto.Builder graph = proto.getGraphBuilder();
-        Set<String> initialized = new HashSet<>();
-        graph.getInitializerList().forEach(t -> initialized.add(t.getName()));
-        Set<String> constant = new HashSet<>();
-        for (StyleGan2Synthesis.ModulatedConv layer : synthesis.noiseLayers()) {
-            constant.add(layer.path());
-            if (!initialized.contains(layer.path())) {
-                int res = layer.resolution();
-                graph.addInitializer(floats(layer.path(), new float[res * res], 1, 1, res, res));
-            }
-        }
-        String scale = StyleGan2SynthesisGraphWriter.INPUT_NOISE_CONST_SCALE;
-        boolean hasScale =
-                graph.getInputList().stream().anyMatch(v -> v.getName().equals(scale));
-        if (hasScale) {
-            constant.add(scale);
-            if (!initialized.contains(scale)) {
-                graph.addInitializer(floats(scale, new float[] {1f}, 1));
-            }
-        }
-        for (int i = graph.getInputCount() - 1; i >= 0; i--) {
-            if (constant.contains(graph.getInput(i).getName())) {
-                graph.removeInput(i);
-            }
-        }
-        return new OnnxModel(proto.build());
-    }
-
-    private static OnnxMl.TensorProto floats(String name, float[] values, long... shape) {
-        ByteBuffer bytes =
-                ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(values);
-        OnnxMl.TensorProto.Builder t =
-                OnnxMl.TensorProto.newBuilder()
-                        .setName(name)
-                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
-                        .setRawData(ByteString.copyFrom(bytes.array()));
-        for (long d : shape) {
-            t.addDims(d);
-        }
-        return t.build();
-    }
+    private record Synthesis(
+            java.util.Map<String, Integer> noise, StyleGan2Synthesis preview, String previewNote) {}
 
     private static void checkOutput(Path output) throws IOException {
         if (Files.isDirectory(output)) {
@@ -466,7 +482,8 @@ public final class BundleImporter {
             }
             return n;
         } catch (java.util.zip.ZipException e) {
-            throw ConversionException.at(gz, "gzip stream", "not a gzip file: " + e.getMessage(), e);
+            throw ConversionException.at(
+                    gz, "gzip stream", "not a gzip file: " + e.getMessage(), e);
         }
     }
 

@@ -17,13 +17,16 @@ import java.nio.file.Path;
  * @param stylegan the NVIDIA network pickle (StyleGAN2 or StyleGAN3; its {@code G_ema} is used)
  * @param clip the CLIP weights (OpenAI TorchScript {@code ViT-B-32.pt}, a state dict, or
  *     safetensors)
- * @param tokenizer OpenAI's {@code bpe_simple_vocab_16e6.txt.gz}, or null for the copy this
- *     project ships
+ * @param tokenizer OpenAI's {@code bpe_simple_vocab_16e6.txt.gz}, or null for the copy this project
+ *     ships
  * @param output the bundle folder to create (must not exist, or be empty)
  * @param priorCopy which weights of the checkpoint (EMA: what the reference samples with)
  * @param normalization how re-ranking normalizes images for CLIP; {@link
  *     NormalizationMode#REFERENCE_DOUBLE} reproduces the reference's scores
  * @param noise the StyleGAN2 synthesis noise the bundle asks for by default
+ * @param previewSize the resolution of the preview synthesis written for StyleGAN2
+ *     skip-architecture generators (re-ranking on a preview), a power of two >= 4, at most half the
+ *     generator's resolution is used; 0 writes none
  * @param id the bundle id (written into PNG metadata)
  */
 public record ImportRequest(
@@ -35,7 +38,11 @@ public record ImportRequest(
         PriorCheckpointImporter.Copy priorCopy,
         NormalizationMode normalization,
         SynthesisNoise noise,
+        int previewSize,
         String id) {
+
+    /** The default preview resolution: the 256 for the published 1024 generator. */
+    public static final int DEFAULT_PREVIEW_SIZE = 256;
 
     /** Validates. */
     public ImportRequest {
@@ -46,8 +53,16 @@ public record ImportRequest(
         checkNotNull(priorCopy, "priorCopy");
         checkNotNull(normalization, "normalization");
         checkNotNull(noise, "noise");
+        checkPreviewSize(previewSize);
         checkArgument(
                 id != null && !id.isBlank(), "bundle id must not be blank, got '%s'", id);
+    }
+
+    private static void checkPreviewSize(int value) {
+        checkArgument(
+                value == 0 || (value >= 4 && Integer.bitCount(value) == 1),
+                "preview size must be 0 (none) or a power of two >= 4, got %s",
+                value);
     }
 
     /** A builder; required: prior, stylegan, clip, output. */
@@ -65,6 +80,7 @@ public record ImportRequest(
         private PriorCheckpointImporter.Copy priorCopy = PriorCheckpointImporter.Copy.EMA;
         private NormalizationMode normalization = NormalizationMode.SINGLE;
         private SynthesisNoise noise = SynthesisNoise.RANDOM;
+        private int previewSize = DEFAULT_PREVIEW_SIZE;
         private String id;
 
         private Builder() {}
@@ -117,10 +133,22 @@ public record ImportRequest(
             return this;
         }
 
+        /**
+         * The preview synthesis resolution (default {@value #DEFAULT_PREVIEW_SIZE}; at most half
+         * the generator's is used; 0 writes no preview).
+         */
+        public Builder previewSize(int value) {
+            checkPreviewSize(value);
+            this.previewSize = value;
+            return this;
+        }
+
         /** The bundle id (default: the output folder's name). */
         public Builder id(String value) {
             checkArgument(
-                    value != null && !value.isBlank(), "bundle id must not be blank, got '%s'", value);
+                    value != null && !value.isBlank(),
+                    "bundle id must not be blank, got '%s'",
+                    value);
             this.id = value;
             return this;
         }
@@ -142,6 +170,7 @@ public record ImportRequest(
                     priorCopy,
                     normalization,
                     noise,
+                    previewSize,
                     bundleId);
         }
     }

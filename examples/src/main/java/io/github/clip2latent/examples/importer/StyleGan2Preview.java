@@ -18,6 +18,11 @@ public final class StyleGan2Preview {
 
     private StyleGan2Preview() {}
 
+    /** Whether every block has the skip architecture, so that a preview can stop early. */
+    public static boolean supports(StyleGan2Synthesis full) {
+        return full.blocks().stream().allMatch(b -> b.architecture() == Architecture.SKIP);
+    }
+
     /**
      * The synthesis network's blocks up to {@code resolution}, the last of them marked last.
      *

@@ -37,6 +37,19 @@ final class ImportFixtures {
     }
 
     /**
+     * An import request for the reference's fixture prior, StyleGAN2 pickle and CLIP archive, copied
+     * under {@code dir/in}, writing the bundle to {@code dir/bundle}.
+     */
+    static ImportRequest.Builder stylegan2Request(Path dir) throws IOException {
+        Path in = dir.resolve("in");
+        return ImportRequest.builder()
+                .prior(copy("prior/prior.ckpt", in))
+                .stylegan(copy("stylegan2/network-snapshot-025000.pkl", in))
+                .clip(copy("clip/clip-tiny-vit.pt", in))
+                .output(dir.resolve("bundle"));
+    }
+
+    /**
      * A prior checkpoint like the fixture's but of width {@code dim} (dim_head, heads, depth and the
      * schedule kept): random weights under the EMA prefix, the schedule buffers and rotary
      * frequencies copied from the fixture, zero LayerNorm biases, unit latent std.

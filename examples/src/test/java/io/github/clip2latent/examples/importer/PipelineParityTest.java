@@ -22,6 +22,7 @@ import io.github.clip2latent.npy.Npy;
 import io.github.clip2latent.npy.NpyArray;
 import io.github.clip2latent.runtime.Generator;
 import io.github.clip2latent.runtime.ImageEncoder;
+import io.github.clip2latent.runtime.NoiseBuffers;
 import io.github.clip2latent.runtime.PriorNetwork;
 import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.runtime.SessionFactory;
@@ -35,6 +36,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,16 +68,9 @@ class PipelineParityTest {
 
     @BeforeAll
     static void importFixtures() throws IOException {
-        Path in = dir.resolve("in");
         bundle =
                 BundleImporter.importBundle(
-                        ImportRequest.builder()
-                                .prior(ImportFixtures.copy("prior/prior.ckpt", in))
-                                .stylegan(
-                                        ImportFixtures.copy(
-                                                "stylegan2/network-snapshot-025000.pkl", in))
-                                .clip(ImportFixtures.copy("clip/clip-tiny-vit.pt", in))
-                                .output(dir.resolve("bundle"))
+                        ImportFixtures.stylegan2Request(dir)
                                 .normalization(NormalizationMode.REFERENCE_DOUBLE)
                                 .build(),
                         ImportProgress.silent());
@@ -83,7 +78,8 @@ class PipelineParityTest {
     }
 
     static NpyArray ref(String name) throws IOException {
-        try (InputStream s = PipelineParityTest.class.getResourceAsStream("/reference/pipeline/" + name)) {
+        try (InputStream s =
+                PipelineParityTest.class.getResourceAsStream("/reference/pipeline/" + name)) {
             Path f = Files.createTempFile(dir, "ref", ".npy");
             Files.copy(s, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return Npy.read(f);
@@ -93,7 +89,8 @@ class PipelineParityTest {
     /** An int64 {@code .npy} (format 1.0, little-endian '<i8', C order) of the reference run. */
     static long[] longs(String name) throws IOException {
         byte[] bytes;
-        try (InputStream s = PipelineParityTest.class.getResourceAsStream("/reference/pipeline/" + name)) {
+        try (InputStream s =
+                PipelineParityTest.class.getResourceAsStream("/reference/pipeline/" + name)) {
             bytes = s.readAllBytes();
         }
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -208,6 +205,17 @@ class PipelineParityTest {
                     g.synthesize(ref("ws.npy").data(), B),
                     ref("images_const.npy").data(),
                     1e-3);
+            // A smaller batch after a larger one: the same zero noise buffers, fewer rows.
+            int rowWs = numWs * dim;
+            int rowPixels = ref("images_const.npy").data().length / B;
+            assertClose(
+                    "images (const noise), last row alone",
+                    g.synthesize(
+                            Arrays.copyOfRange(ref("ws.npy").data(), (B - 1) * rowWs, B * rowWs),
+                            1),
+                    Arrays.copyOfRange(
+                            ref("images_const.npy").data(), (B - 1) * rowPixels, B * rowPixels),
+                    1e-3);
         }
 
         // CLIP re-ranking with the reference's double normalization
@@ -220,7 +228,10 @@ class PipelineParityTest {
         }
         assertClose("image embeddings", embeds, ref("image_embeds.npy").data(), 1e-4);
         assertClose(
-                "image embeddings (const)", embedsConst, ref("image_embeds_const.npy").data(), 1e-4);
+                "image embeddings (const)",
+                embedsConst,
+                ref("image_embeds_const.npy").data(),
+                1e-4);
         float[] sim = new float[B];
         for (int r = 0; r < B; r++) {
             sim[r] = (float) Similarity.cosine(embeds, r * c, cond, r * c, c);
@@ -234,74 +245,26 @@ class PipelineParityTest {
         }
     }
 
-    private static float[] synthesizeWithNoise(float[] ws, int numWs, int dim)
-            throws IOException, OrtException {
+    /**
+     * The bundle's synthesis through the runtime's {@link Generator}, fed the reference's recorded
+     * draws per noise layer with the stored constant noise weighed 0 ({@code noise_mode='random'}).
+     */
+    private static float[] synthesizeWithNoise(float[] ws, int numWs, int dim) throws IOException {
         String[] layers = {
             "b4.conv1", "b8.conv0", "b8.conv1", "b16.conv0", "b16.conv1", "b32.conv0", "b32.conv1"
         };
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
-        // The bundle's graph holds the const noise as constants (the runtime feeds ws alone):
-        // this session's copy makes the noise inputs inputs again, to feed the recorded draws.
-        ai.onnx.proto.OnnxMl.ModelProto.Builder model =
-                ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
-                                Files.readAllBytes(bundle.stageFile(Stage.SYNTHESIS)))
-                        .toBuilder();
-        var graph = model.getGraphBuilder();
-        Map<String, long[]> noiseShapes = new LinkedHashMap<>();
-        for (String layer : layers) {
-            int res = Integer.parseInt(layer.substring(1, layer.indexOf('.')));
-            noiseShapes.put(layer, new long[] {B, 1, res, res});
-        }
-        noiseShapes.put("noise_const_scale", new long[] {1});
-        for (int i = graph.getInitializerCount() - 1; i >= 0; i--) {
-            if (noiseShapes.containsKey(graph.getInitializer(i).getName())) {
-                graph.removeInitializer(i);
-            }
-        }
-        assertEquals(1, graph.getInputCount(), "the bundle's synthesis takes ws alone");
-        noiseShapes.forEach(
-                (name, shape) -> {
-                    var tensorType =
-                            ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
-                                    .setElemType(
-                                            ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE);
-                    var dims = ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder();
-                    for (long d : shape) {
-                        dims.addDim(
-                                ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder()
-                                        .setDimValue(d));
-                    }
-                    tensorType.setShape(dims);
-                    graph.addInput(
-                            ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder()
-                                    .setName(name)
-                                    .setType(
-                                            ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
-                                                    .setTensorType(tensorType)));
-                });
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                OrtSession session = env.createSession(model.build().toByteArray(), options)) {
-            inputs.put(
-                    "ws",
-                    OnnxTensor.createTensor(env, FloatBuffer.wrap(ws), new long[] {B, numWs, dim}));
+        try (Generator g = Generator.open(bundle, sessions)) {
+            float[][] draws = new float[layers.length][];
             for (int i = 0; i < layers.length; i++) {
-                NpyArray n =
-                        ref(String.format("synthesis_noise_%02d_%s.npy", i, layers[i].replace('.', '_')));
-                inputs.put(layers[i], OnnxTensor.createTensor(env, FloatBuffer.wrap(n.data()), n.shape()));
+                draws[i] =
+                        ref(String.format(
+                                        "synthesis_noise_%02d_%s.npy",
+                                        i, layers[i].replace('.', '_')))
+                                .data();
             }
-            // noise_mode='random': the recorded draws, none of the stored constant noise
-            inputs.put(
-                    "noise_const_scale",
-                    OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {0f}), new long[] {1}));
-            try (OrtSession.Result r = session.run(inputs)) {
-                FloatBuffer out = ((OnnxTensor) r.get("image").get()).getFloatBuffer();
-                float[] img = new float[out.remaining()];
-                out.get(img);
-                return img;
-            }
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
+            NoiseBuffers noise = NoiseBuffers.allocate(g.noiseResolutions(), B);
+            noise.set(draws, B, 0f);
+            return g.synthesize(ws, B, noise);
         }
     }
 }

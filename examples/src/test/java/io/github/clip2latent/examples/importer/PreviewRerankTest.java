@@ -3,28 +3,23 @@ package io.github.clip2latent.examples.importer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
-
 import io.github.clip2latent.Clip2Latent;
+import io.github.clip2latent.RerankMode;
+import io.github.clip2latent.SampleRequest;
 import io.github.clip2latent.SampleResult;
 import io.github.clip2latent.bundle.ModelBundle;
-import io.github.clip2latent.conditioning.Similarity;
 import io.github.clip2latent.convert.stylegan.StyleGan2Synthesis;
-import io.github.clip2latent.convert.stylegan.StyleGan2SynthesisGraphWriter;
 import io.github.clip2latent.convert.stylegan.StyleGanPickles;
 import io.github.clip2latent.runtime.Generator;
-import io.github.clip2latent.runtime.ImageEncoder;
+import io.github.clip2latent.runtime.NoiseBuffers;
 import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.runtime.SessionFactory;
-import io.github.clip2latent.runtime.TextEncoder;
 
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -32,12 +27,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Re-ranking on a preview, measured: StyleGAN2's skip-architecture image accumulated up to a lower
- * resolution ranks the candidates, against the ranking on the full-size images. Prints the time of
- * the full and the preview synthesis and how often the preview picks the same winner. On the
- * fixture bundle (32x32, preview 16x16) always; at the paper size (1024, preview 256) when
- * C2L_PAPER_BUNDLE (a bundle of benchmarks/scripts/paper-size-bundle.sh) and C2L_PAPER_PKL (its
- * StyleGAN2 pickle) are set. Random or tiny weights make the agreement figures weak evidence.
+ * Re-ranking on a preview ({@link RerankMode#PREVIEW}), measured through the request API: how often
+ * best-of-k on previews picks the candidate best-of-k on full-size images picks (same seed, so the
+ * same k candidates), the synthesis time per candidate at full size and as a preview (batches of k,
+ * interleaved), and the end-to-end time of best-of-16 with PREVIEW against one sample (interleaved
+ * rounds). On the imported fixture (32 px, 16 px preview) under {@code -Pslow}; at the paper size
+ * (1024, 256 preview) when C2L_PAPER_BUNDLE names a bundle imported by this version (with its
+ * {@code synthesisPreview} stage). Random or tiny weights make the agreement figures weak evidence.
  */
 class PreviewRerankTest {
 
@@ -56,6 +52,7 @@ class PreviewRerankTest {
     void aPreviewReadsTheFirstWsRowsOfTheFullNetwork() throws Exception {
         Path pkl = ImportFixtures.copy("stylegan2/network-snapshot-025000.pkl", dir);
         StyleGan2Synthesis full = StyleGanPickles.readStyleGan2(pkl).synthesis();
+        assertTrue(StyleGan2Preview.supports(full));
         StyleGan2Synthesis same = StyleGan2Preview.truncate(full, full.resolution());
         assertEquals(full.numWs(), same.numWs());
         StyleGan2Synthesis half = StyleGan2Preview.truncate(full, full.resolution() / 2);
@@ -65,126 +62,143 @@ class PreviewRerankTest {
     @Test
     @Tag("slow")
     void previewRankingOnTheFixtureBundle() throws Exception {
-        Path in = dir.resolve("in");
-        Path pkl = ImportFixtures.copy("stylegan2/network-snapshot-025000.pkl", in);
         ModelBundle bundle =
                 BundleImporter.importBundle(
-                        ImportRequest.builder()
-                                .prior(ImportFixtures.copy("prior/prior.ckpt", in))
-                                .stylegan(pkl)
-                                .clip(ImportFixtures.copy("clip/clip-tiny-vit.pt", in))
-                                .output(dir.resolve("bundle"))
+                        ImportFixtures.stylegan2Request(dir)
                                 .build(),
                         ImportProgress.silent());
-        measure(bundle.directory(), pkl, 16, 8, 5);
+        measure(bundle.directory(), 24, 8, 3);
     }
 
     @Test
     @Tag("slow")
     void previewRankingAtThePaperSize() throws Exception {
         String b = System.getenv("C2L_PAPER_BUNDLE");
-        String p = System.getenv("C2L_PAPER_PKL");
-        Assumptions.assumeTrue(b != null && p != null, "C2L_PAPER_BUNDLE and C2L_PAPER_PKL not set");
-        int candidates = Integer.parseInt(System.getenv().getOrDefault("C2L_PREVIEW_CANDIDATES", "4"));
-        int seeds = Integer.parseInt(System.getenv().getOrDefault("C2L_PREVIEW_SEEDS", "1"));
-        measure(Path.of(b), Path.of(p), 256, candidates, seeds);
+        Assumptions.assumeTrue(b != null, "C2L_PAPER_BUNDLE not set");
+        measure(
+                Path.of(b),
+                Integer.parseInt(System.getenv().getOrDefault("C2L_PREVIEW_GROUPS", "8")),
+                Integer.parseInt(System.getenv().getOrDefault("C2L_PREVIEW_CANDIDATES", "4")),
+                Integer.parseInt(System.getenv().getOrDefault("C2L_PREVIEW_ROUNDS", "2")));
     }
 
-    private void measure(Path bundleDir, Path pkl, int previewSize, int k, int seeds)
-            throws Exception {
-        StyleGan2Synthesis preview =
-                StyleGan2Preview.truncate(StyleGanPickles.readStyleGan2(pkl).synthesis(), previewSize);
-        Path previewGraph = dir.resolve("preview.onnx");
-        BundleImporter.withConstNoise(
-                        StyleGan2SynthesisGraphWriter.build(preview, "preview"), preview)
-                .write(previewGraph);
+    private static void measure(Path bundleDir, int groups, int k, int rounds) throws Exception {
         RuntimeOptions options = RuntimeOptions.cpu().withIntraOpThreads(2);
-        SessionFactory sessions = new SessionFactory(options);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         ModelBundle bundle = ModelBundle.open(bundleDir);
         int numWs = bundle.manifest().numWs();
         int dim = bundle.manifest().latentDim();
         int size = bundle.manifest().imageSize();
-        int c = bundle.manifest().embeddingDim();
-        int pw = preview.numWs();
-        long fullNanos = 0;
-        long previewNanos = 0;
-        int same = 0;
-        int groups = 0;
-        try (Clip2Latent model = Clip2Latent.load(bundleDir, options);
-                TextEncoder text = TextEncoder.open(bundle, sessions);
-                ImageEncoder images = ImageEncoder.open(bundle, sessions);
-                Generator generator = Generator.open(bundle, sessions);
-                OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setIntraOpNumThreads(2);
-            try (OrtSession previewSession = env.createSession(previewGraph.toString(), so)) {
-                for (String prompt : PROMPTS) {
-                    float[] cond = text.encode(List.of(prompt));
-                    for (int seed = 0; seed < seeds; seed++) {
-                        // The candidates' ws, as best-of-k draws them (one request, k samples).
-                        SampleResult r = model.prompt(prompt).samples(k).seed(seed).sample();
-                        float[] ws = r.ws();
-                        long t0 = System.nanoTime();
-                        float[] full = generator.synthesize(ws, k);
-                        long t1 = System.nanoTime();
-                        float[] small = runPreview(env, previewSession, ws, k, numWs, pw, dim);
-                        long t2 = System.nanoTime();
-                        fullNanos += t1 - t0;
-                        previewNanos += t2 - t1;
-                        int bestFull = best(images.encode(full, k, size, size), cond, k, c);
-                        int bestPreview =
-                                best(images.encode(small, k, previewSize, previewSize), cond, k, c);
-                        same += bestFull == bestPreview ? 1 : 0;
-                        groups++;
-                    }
+        int d = numWs * dim;
+        try (Clip2Latent model = Clip2Latent.load(bundleDir, options)) {
+            // 1. Agreement: the same k candidates (same seed) ranked both ways.
+            int same = 0;
+            long fullSynthesis = 0;
+            long previewSynthesis = 0;
+            float[] winners = new float[groups * d];
+            for (int g = 0; g < groups; g++) {
+                SampleRequest r =
+                        model.prompt(PROMPTS.get(g % PROMPTS.size()))
+                                .seed(100 + g)
+                                .candidates(k)
+                                .build();
+                SampleResult full = model.sample(r);
+                SampleResult preview =
+                        model.sample(r.toBuilder().rerank(RerankMode.PREVIEW).build());
+                assertEquals(RerankMode.PREVIEW, preview.rankedBy());
+                boolean agree = Arrays.equals(full.ws(), preview.ws());
+                same += agree ? 1 : 0;
+                fullSynthesis += full.timings().synthesisNanos();
+                previewSynthesis += preview.timings().synthesisNanos();
+                System.arraycopy(full.ws(), 0, winners, g * d, d);
+                System.out.printf(
+                        Locale.ROOT,
+                        "group %d (%s, seed %d): %s; synthesis %.0f ms full (%d images) vs %.0f ms"
+                                + " preview (%d previews + 1 image)%n",
+                        g,
+                        PROMPTS.get(g % PROMPTS.size()),
+                        100 + g,
+                        agree ? "same winner" : "different winner",
+                        full.timings().synthesisNanos() / 1e6,
+                        k,
+                        preview.timings().synthesisNanos() / 1e6,
+                        k);
+            }
+
+            // 2. Synthesis per candidate, batches of k, full and preview interleaved.
+            long fullNanos = 0;
+            long previewNanos = 0;
+            int batches = 0;
+            try (Generator generator = Generator.open(bundle, new SessionFactory(options))) {
+                int p = generator.previewSize();
+                NoiseBuffers noise = NoiseBuffers.allocate(generator.noiseResolutions(), k);
+                SplittableRandom random = new SplittableRandom(1);
+                for (int at = 0; at + k <= groups; at += k) {
+                    float[] ws = Arrays.copyOfRange(winners, at * d, (at + k) * d);
+                    noise.fillNormal(random, k);
+                    long t0 = System.nanoTime();
+                    generator.synthesize(ws, k, noise);
+                    long t1 = System.nanoTime();
+                    generator.synthesizePreview(ws, k, noise);
+                    long t2 = System.nanoTime();
+                    fullNanos += t1 - t0;
+                    previewNanos += t2 - t1;
+                    batches++;
                 }
+                System.out.printf(
+                        Locale.ROOT,
+                        "preview re-ranking %dpx -> %dpx preview, best of %d, %d groups: same"
+                            + " winner %d/%d (%.0f%%; chance %.0f%%)%n",
+                        size,
+                        p,
+                        k,
+                        groups,
+                        same,
+                        groups,
+                        100.0 * same / groups,
+                        100.0 / k);
+                if (batches > 0) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "synthesis per candidate (%d batches of %d): %.1f ms full vs %.1f ms"
+                                    + " preview (%.2fx)%n",
+                            batches,
+                            k,
+                            fullNanos / 1e6 / (batches * k),
+                            previewNanos / 1e6 / (batches * k),
+                            (double) fullNanos / previewNanos);
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "request synthesis time over the %d groups: FULL %.0f ms, PREVIEW %.0f ms"
+                                + " (%.2fx)%n",
+                        groups,
+                        fullSynthesis / 1e6,
+                        previewSynthesis / 1e6,
+                        (double) fullSynthesis / previewSynthesis);
             }
-        }
-        System.out.printf(
-                Locale.ROOT,
-                "preview re-ranking %dpx -> %dpx preview, best of %d, %d groups: same winner %d/%d"
-                        + " (%.0f%%); synthesis %.1f ms full vs %.1f ms preview per candidate"
-                        + " (%.2fx)%n",
-                size,
-                previewSize,
-                k,
-                groups,
-                same,
-                groups,
-                100.0 * same / groups,
-                fullNanos / 1e6 / (groups * k),
-                previewNanos / 1e6 / (groups * k),
-                (double) fullNanos / previewNanos);
-        assertTrue(groups > 0 && same >= 0);
-    }
 
-    private static float[] runPreview(
-            OrtEnvironment env, OrtSession session, float[] ws, int rows, int numWs, int pw, int dim)
-            throws Exception {
-        float[] head = new float[rows * pw * dim];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(ws, r * numWs * dim, head, r * pw * dim, pw * dim);
-        }
-        try (OnnxTensor t =
-                        OnnxTensor.createTensor(env, FloatBuffer.wrap(head), new long[] {rows, pw, dim});
-                OrtSession.Result out = session.run(Map.of("ws", t))) {
-            FloatBuffer b = ((OnnxTensor) out.get(0)).getFloatBuffer();
-            float[] img = new float[b.remaining()];
-            b.get(img);
-            return img;
-        }
-    }
-
-    private static int best(float[] embeds, float[] cond, int k, int c) {
-        int best = 0;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < k; i++) {
-            double s = Similarity.cosine(embeds, i * c, cond, 0, c);
-            if (s > bestScore) {
-                bestScore = s;
-                best = i;
+            // 3. End to end: one sample against best-of-16 on previews, interleaved rounds.
+            for (int round = 0; round < rounds; round++) {
+                String prompt = PROMPTS.get(round % PROMPTS.size());
+                SampleResult one = model.prompt(prompt).seed(200 + round).sample();
+                SampleResult best =
+                        model.prompt(prompt)
+                                .seed(200 + round)
+                                .candidates(16)
+                                .rerank(RerankMode.PREVIEW)
+                                .sample();
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: one sample %.0f ms (%s); best of 16 on previews %.0f ms (%s):"
+                                + " %.2fx%n",
+                        round,
+                        one.timings().totalNanos() / 1e6,
+                        one.timings(),
+                        best.timings().totalNanos() / 1e6,
+                        best.timings(),
+                        (double) best.timings().totalNanos() / one.timings().totalNanos());
             }
+            assertTrue(same >= 0 && same <= groups);
         }
-        return best;
     }
 }

@@ -27,6 +27,12 @@ import java.util.Locale;
  */
 public final class QualityBenchmark {
 
+    /**
+     * Where the hand-kept part of the report starts: everything from this line on (the tables of
+     * single benchmark commands, see {@link MarkdownTables}) is kept when the report is rewritten.
+     */
+    public static final String KEPT_MARKER = "<!-- kept when the report above is regenerated -->";
+
     private QualityBenchmark() {}
 
     /**
@@ -205,6 +211,13 @@ public final class QualityBenchmark {
             }
             table(md, alphas, false);
         }
+        if (java.nio.file.Files.exists(out)) {
+            String previous = java.nio.file.Files.readString(out);
+            int kept = previous.indexOf(KEPT_MARKER);
+            if (kept >= 0) {
+                md.append('\n').append(previous.substring(kept));
+            }
+        }
         AtomicFiles.writeString(out, md.toString());
         progress.println("wrote " + out);
     }
@@ -286,8 +299,55 @@ public final class QualityBenchmark {
         return line;
     }
 
-    /** The world of a bundle built by the shapes-world builder, from its provenance. */
-    static ShapesWorld worldOf(ModelBundle bundle) {
+    /**
+     * The world CLIP as a judge of each attribute alone: {@link #clipRetrieval} on the prompts
+     * naming one shape, one size, one object color, one position or one background color each.
+     *
+     * @param bundle the bundle
+     * @param world its world
+     * @return one line per attribute, e.g. {@code "shape: Named attributes confirmed ..."}
+     * @throws IOException when the bundle's encoders cannot be read
+     */
+    public static String retrievalByAttribute(ModelBundle bundle, ShapesWorld world)
+            throws IOException {
+        java.util.Map<String, List<Caption>> groups = new java.util.LinkedHashMap<>();
+        groups.put("shape", new ArrayList<>());
+        groups.put("size", new ArrayList<>());
+        groups.put("color", new ArrayList<>());
+        groups.put("position", new ArrayList<>());
+        groups.put("background", new ArrayList<>());
+        for (io.github.clip2latent.examples.shapes.Shape s :
+                io.github.clip2latent.examples.shapes.Shape.values()) {
+            groups.get("shape").add(Caption.of(s, null, null, null, null));
+        }
+        for (io.github.clip2latent.examples.shapes.SizeClass s :
+                io.github.clip2latent.examples.shapes.SizeClass.values()) {
+            groups.get("size").add(Caption.of(null, s, null, null, null));
+        }
+        for (io.github.clip2latent.examples.shapes.PaletteColor c :
+                io.github.clip2latent.examples.shapes.PaletteColor.values()) {
+            groups.get("color").add(Caption.of(null, null, c, null, null));
+            groups.get("background").add(Caption.of(null, null, null, null, c));
+        }
+        for (io.github.clip2latent.examples.shapes.Position p :
+                io.github.clip2latent.examples.shapes.Position.values()) {
+            groups.get("position").add(Caption.of(null, null, null, p, null));
+        }
+        StringBuilder out = new StringBuilder();
+        for (java.util.Map.Entry<String, List<Caption>> g : groups.entrySet()) {
+            out.append(g.getKey()).append(": ").append(clipRetrieval(bundle, world, g.getValue()));
+        }
+        return out.toString();
+    }
+
+    /**
+     * The world of a bundle built by the shapes-world builder, from its provenance.
+     *
+     * @param bundle the opened bundle
+     * @return its world, the ground truth of its images
+     * @throws IllegalArgumentException when the bundle has no {@code shapes.worldSeed}
+     */
+    public static ShapesWorld worldOf(ModelBundle bundle) {
         String seed = bundle.manifest().provenance().get("shapes.worldSeed");
         if (seed == null) {
             throw new IllegalArgumentException(

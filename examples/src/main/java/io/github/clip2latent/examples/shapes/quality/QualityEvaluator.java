@@ -58,6 +58,25 @@ public final class QualityEvaluator {
                     "candidates and samples must be >= 1");
         }
 
+        /**
+         * The request these settings make for one prompt.
+         *
+         * @param model the bundle to sample
+         * @param prompt the prompt text
+         * @param seed the prompt's seed
+         * @return the request, ready to sample
+         */
+        public SampleRequest.Builder request(Clip2Latent model, String prompt, long seed) {
+            SampleRequest.Builder request =
+                    model.prompt(prompt)
+                            .guidance(guidance)
+                            .sampler(sampler)
+                            .candidates(candidates)
+                            .samples(samplesPerPrompt)
+                            .seed(seed);
+            return steps > 0 ? request.steps(steps) : request.skip(skip);
+        }
+
         /** The paper's demo: guidance 2, skip 250 (4 steps), DDPM. */
         public static Settings reference(int candidates, int samplesPerPrompt) {
             return new Settings(
@@ -138,19 +157,8 @@ public final class QualityEvaluator {
         int diversityTerms = 0;
         for (int p = 0; p < prompts.size(); p++) {
             Caption caption = prompts.get(p);
-            SampleRequest.Builder request =
-                    model.prompt(caption.text())
-                            .guidance(settings.guidance())
-                            .sampler(settings.sampler())
-                            .candidates(settings.candidates())
-                            .samples(settings.samplesPerPrompt())
-                            .seed(settings.seed() + p);
-            if (settings.steps() > 0) {
-                request.steps(settings.steps());
-            } else {
-                request.skip(settings.skip());
-            }
-            SampleResult result = request.sample();
+            SampleResult result =
+                    settings.request(model, caption.text(), settings.seed() + p).sample();
             float[] ws = result.ws();
             List<WorldAttributes> truths = new ArrayList<>();
             for (int i = 0; i < result.count(); i++) {
