@@ -340,4 +340,92 @@ class ShapesWorldTest {
                 share >= min && share <= max,
                 "share " + share + " not in [" + min + ", " + max + "]: " + report);
     }
+    /**
+     * Each edit changes its attribute, as the true attributes of the rendered twin say, and leaves
+     * every other exactly; it applies to a useful share of random scenes; a planted wrong check
+     * (mirroring accepted as a shape change) is refused.
+     */
+    @Test
+    void everyEditChangesOneAttributeAndKeepsTheOthers() {
+        SplittableRandom random = new SplittableRandom(31);
+        int rows = 200;
+        float[] w = WORLD.map(ShapesWorld.sampleZ(random, rows), rows);
+        float[] ws = LayeredLatents.broadcast(w, rows, ShapesWorld.NUM_WS, ShapesWorld.W_DIM);
+        for (SceneEdit edit : SceneEdit.values()) {
+            int applied = 0;
+            for (int i = 0; i < rows; i++) {
+                float[] twin = WORLD.edited(ws, i, edit);
+                if (twin == null) {
+                    continue;
+                }
+                applied++;
+                WorldAttributes before = WORLD.attributes(ws, i);
+                WorldAttributes after = WORLD.attributes(twin);
+                boolean colors =
+                        before.objectColor() == after.objectColor()
+                                && before.backgroundColor() == after.backgroundColor();
+                boolean swapped =
+                        before.objectColor() == after.backgroundColor()
+                                && before.backgroundColor() == after.objectColor();
+                boolean shape = before.shape() == after.shape();
+                boolean size = Math.abs(before.size() - after.size()) < 1e-3;
+                boolean x = Math.abs(before.centerX() - after.centerX()) < 1e-3;
+                boolean y = Math.abs(before.centerY() - after.centerY()) < 1e-3;
+                boolean[] expected =
+                        switch (edit) {
+                            case SWAP_COLORS -> new boolean[] {swapped, shape, size, x, y};
+                            case NEXT_SHAPE ->
+                                    new boolean[] {
+                                        colors,
+                                        after.shape().ordinal()
+                                                == (before.shape().ordinal() + 1) % 3,
+                                        size,
+                                        x,
+                                        y
+                                    };
+                            case MIRROR_HORIZONTAL ->
+                                    new boolean[] {
+                                        colors,
+                                        shape,
+                                        size,
+                                        Math.abs(before.centerX() + after.centerX() - 64) < 1e-3,
+                                        y
+                                    };
+                            case MIRROR_VERTICAL ->
+                                    new boolean[] {
+                                        colors,
+                                        shape,
+                                        size,
+                                        x,
+                                        Math.abs(before.centerY() + after.centerY() - 64) < 1e-3
+                                    };
+                            case FLIP_SIZE ->
+                                    new boolean[] {
+                                        colors,
+                                        shape,
+                                        after.sizeClass() != before.sizeClass()
+                                                && after.sizeClass() != null,
+                                        x,
+                                        y
+                                    };
+                        };
+                for (int k = 0; k < expected.length; k++) {
+                    assertTrue(expected[k], edit + " row " + i + " check " + k + ": " + before + " -> " + after);
+                }
+            }
+            assertTrue(applied >= rows / 10, edit + " applied to " + applied + " of " + rows);
+        }
+        int refused = 0;
+        for (int i = 0; i < rows; i++) {
+            float[] mirrored = WORLD.edited(ws, i, SceneEdit.MIRROR_HORIZONTAL);
+            if (mirrored != null) {
+                WorldAttributes before = WORLD.attributes(ws, i);
+                WorldAttributes after = WORLD.attributes(mirrored);
+                assertTrue(SceneEdit.MIRROR_HORIZONTAL.changed(before, after));
+                refused += SceneEdit.NEXT_SHAPE.changed(before, after) ? 0 : 1;
+                refused += SceneEdit.MIRROR_VERTICAL.changed(before, after) ? 0 : 1;
+            }
+        }
+        assertTrue(refused > 0);
+    }
 }
