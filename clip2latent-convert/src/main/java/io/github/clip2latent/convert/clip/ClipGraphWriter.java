@@ -100,10 +100,19 @@ public final class ClipGraphWriter {
      * @param weights the model's weights
      * @param provenance free text stored in the metadata
      * @return the model
+     * @throws IllegalArgumentException for {@link ClipWeights#textTower text-tower} weights
      */
     // Scopes only name intermediate values; the handle is closed, never read.
     @SuppressWarnings("try")
     public static OnnxModel buildImageEncoder(ClipWeights weights, String provenance) {
+        Objects.requireNonNull(weights, "weights");
+        if (!weights.hasImageTower()) {
+            throw new IllegalArgumentException(
+                    "these CLIP weights hold the text tower alone; the ViT image encoder needs the"
+                            + " '"
+                            + ClipWeights.VISUAL_PREFIX
+                            + "' parameters too");
+        }
         ClipConfig c = weights.config();
         GraphBuilder g = start("clip_image_encoder", KIND_IMAGE, weights, provenance);
         g.docString(

@@ -56,12 +56,18 @@ public final class ClipWeights {
     public static final List<String> ARCHIVE_EXTRAS =
             List.of("input_resolution", "context_length", "vocab_size");
 
+    /** Prefix of every image-tower parameter. */
+    public static final String VISUAL_PREFIX = "visual.";
+
     private final ClipConfig config;
     private final ImmutableMap<String, NamedTensor> tensors;
+    private final boolean imageTower;
 
-    private ClipWeights(ClipConfig config, ImmutableMap<String, NamedTensor> tensors) {
+    private ClipWeights(
+            ClipConfig config, ImmutableMap<String, NamedTensor> tensors, boolean imageTower) {
         this.config = config;
         this.tensors = tensors;
+        this.imageTower = imageTower;
     }
 
     /**
@@ -76,13 +82,38 @@ public final class ClipWeights {
      */
     public static ClipWeights of(
             ClipConfig config, Map<String, NamedTensor> tensors, String source) {
+        return checked(config, tensors, source, true);
+    }
+
+    /**
+     * Checks and wraps the text tower's tensors alone (every name of {@link #expectedShapes} not
+     * under {@value #VISUAL_PREFIX}, {@link #LOGIT_SCALE} included), for a model whose image tower
+     * is not OpenAI's ViT. {@link ClipGraphWriter#buildTextEncoder} accepts them; {@link
+     * ClipGraphWriter#buildImageEncoder} refuses them; the configuration's vision fields are not
+     * read.
+     *
+     * @param config the architecture the text tensors must fit
+     * @param tensors name to tensor; each tensor's own name must equal its key
+     * @param source where the tensors came from, for messages
+     * @return the text tower's weights in canonical order
+     * @throws ConversionException naming the source and every missing, unexpected or misshapen
+     *     tensor
+     */
+    public static ClipWeights textTower(
+            ClipConfig config, Map<String, NamedTensor> tensors, String source) {
+        return checked(config, tensors, source, false);
+    }
+
+    private static ClipWeights checked(
+            ClipConfig config, Map<String, NamedTensor> tensors, String source, boolean image) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(tensors, "tensors");
         Map<String, long[]> shapes = new LinkedHashMap<>();
         tensors.forEach((k, v) -> shapes.put(k, v.shape()));
-        checkShapes(config, shapes, source);
+        Map<String, long[]> expected = expectedShapes(config, image);
+        checkShapes(config, expected, shapes, source);
         ImmutableMap.Builder<String, NamedTensor> ordered = ImmutableMap.builder();
-        for (String name : expectedShapes(config).keySet()) {
+        for (String name : expected.keySet()) {
             NamedTensor t = tensors.get(name);
             if (!t.name().equals(name)) {
                 throw new ConversionException(
@@ -90,7 +121,7 @@ public final class ClipWeights {
             }
             ordered.put(name, t);
         }
-        return new ClipWeights(config, ordered.build());
+        return new ClipWeights(config, ordered.build(), image);
     }
 
     /**
@@ -99,7 +130,14 @@ public final class ClipWeights {
      * @throws ConversionException listing every missing, unexpected or misshapen tensor
      */
     static void checkShapes(ClipConfig config, Map<String, long[]> shapes, String source) {
-        Map<String, long[]> expected = expectedShapes(config);
+        checkShapes(config, expectedShapes(config), shapes, source);
+    }
+
+    private static void checkShapes(
+            ClipConfig config,
+            Map<String, long[]> expected,
+            Map<String, long[]> shapes,
+            String source) {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
             long[] found = shapes.get(e.getKey());
@@ -143,6 +181,18 @@ public final class ClipWeights {
      * @return name to shape, insertion-ordered
      */
     public static Map<String, long[]> expectedShapes(ClipConfig config) {
+        return expectedShapes(config, true);
+    }
+
+    private static Map<String, long[]> expectedShapes(ClipConfig config, boolean image) {
+        Map<String, long[]> all = allShapes(config);
+        if (!image) {
+            all.keySet().removeIf(name -> name.startsWith(VISUAL_PREFIX));
+        }
+        return all;
+    }
+
+    private static Map<String, long[]> allShapes(ClipConfig config) {
         long w = config.textWidth();
         long vw = config.visionWidth();
         long e = config.embedDim();
@@ -266,6 +316,15 @@ public final class ClipWeights {
     }
 
     /**
+     * Whether these weights hold OpenAI's ViT image tower ({@code false} for {@link #textTower}).
+     *
+     * @return true when every {@value #VISUAL_PREFIX} parameter is present
+     */
+    public boolean hasImageTower() {
+        return imageTower;
+    }
+
+    /**
      * One tensor by its OpenAI name.
      *
      * @param name the parameter name, e.g. {@link #CONV1}
@@ -275,7 +334,11 @@ public final class ClipWeights {
     public NamedTensor get(String name) {
         NamedTensor t = tensors.get(name);
         if (t == null) {
-            throw new IllegalArgumentException("no CLIP parameter named '" + name + "'");
+            throw new IllegalArgumentException(
+                    "no CLIP parameter named '"
+                            + name
+                            + "'"
+                            + (imageTower ? "" : " (these are the text tower's weights alone)"));
         }
         return t;
     }

@@ -10,13 +10,17 @@ import io.github.clip2latent.convert.graph.NamedTensor;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -86,12 +90,19 @@ public final class ClipModel {
     static final String LOSS = "loss";
 
     private final ClipConfig config;
+    private final ConvImageTower convTower;
     private final TrainedTokens tokens;
     private final int endOfTextId;
     private final SameDiff sd;
 
-    private ClipModel(ClipConfig config, TrainedTokens tokens, int endOfTextId, SameDiff sd) {
+    private ClipModel(
+            ClipConfig config,
+            ConvImageTower convTower,
+            TrainedTokens tokens,
+            int endOfTextId,
+            SameDiff sd) {
         this.config = config;
+        this.convTower = convTower;
         this.tokens = tokens;
         this.endOfTextId = endOfTextId;
         this.sd = sd;
@@ -110,6 +121,29 @@ public final class ClipModel {
      */
     public static ClipModel initialize(
             ClipConfig config, TrainedTokens tokens, int endOfTextId, RandomGenerator random) {
+        return initialize(config, null, tokens, endOfTextId, random);
+    }
+
+    /**
+     * A freshly initialized model with OpenAI's text tower and a convolutional image tower in place
+     * of the ViT (whose fields of {@code config} are then not used, but its image resolution must
+     * be the tower's). Text parameters as {@link #initialize(ClipConfig, TrainedTokens, int,
+     * RandomGenerator)}; each convolution and dense weight uniform with He's standard deviation
+     * {@code sqrt(2 / fan-in)} (LeCun's {@code sqrt(1 / fan-in)} for {@code fc2}), biases zero.
+     *
+     * @param config the text architecture and the image resolution
+     * @param tower the image tower; {@code null} for OpenAI's ViT
+     * @param tokens the trained token ids
+     * @param endOfTextId the tokenizer's end-of-text id (the largest id)
+     * @param random the only source of the initial weights
+     * @return the model
+     */
+    public static ClipModel initialize(
+            ClipConfig config,
+            ConvImageTower tower,
+            TrainedTokens tokens,
+            int endOfTextId,
+            RandomGenerator random) {
         checkNotNull(config, "config");
         checkNotNull(tokens, "tokens");
         checkNotNull(random, "random");
@@ -125,11 +159,24 @@ public final class ClipModel {
                 endOfTextId);
         checkArgument(
                 tokens.contains(endOfTextId), "the end-of-text id must be among the trained ids");
+        if (tower != null) {
+            checkArgument(
+                    tower.imageSize() == config.imageResolution()
+                            && tower.embedDim() == config.embedDim(),
+                    "conv image tower (image %s, embedding %s) does not match the config (%s, %s)",
+                    tower.imageSize(),
+                    tower.embedDim(),
+                    config.imageResolution(),
+                    config.embedDim());
+        }
         ClipWeights init = ClipWeights.random(config, random.nextLong());
         SameDiff sd = SameDiff.create();
         Map<String, SDVariable> p = new LinkedHashMap<>();
         for (NamedTensor t : init.tensors().values()) {
             String name = t.name();
+            if (tower != null && name.startsWith(ClipWeights.VISUAL_PREFIX)) {
+                continue;
+            }
             if (name.equals(ClipWeights.TOKEN_EMBEDDING)) {
                 int w = config.textWidth();
                 float[] full = t.data();
@@ -156,8 +203,29 @@ public final class ClipModel {
                 p.put(name, sd.var(name, Nd4j.create(t.data(), t.shape(), 'c')));
             }
         }
+        if (tower != null) {
+            for (Map.Entry<String, long[]> e : tower.parameterShapes().entrySet()) {
+                long[] shape = e.getValue();
+                long count = 1;
+                for (long d : shape) {
+                    count *= d;
+                }
+                float[] data = new float[(int) count];
+                if (shape.length > 1) {
+                    long fanIn = count / shape[0];
+                    double gain = e.getKey().equals(ConvImageTower.FC2_WEIGHT) ? 1.0 : 2.0;
+                    // Uniform on [-a, a] has standard deviation a / sqrt(3).
+                    double a = Math.sqrt(3 * gain / fanIn);
+                    for (int i = 0; i < data.length; i++) {
+                        data[i] = (float) ((random.nextDouble() * 2 - 1) * a);
+                    }
+                }
+                p.put(e.getKey(), sd.var(e.getKey(), Nd4j.create(data, shape, 'c')));
+            }
+        }
         SDVariable text = buildText(sd, config, tokens, p);
-        SDVariable image = buildImage(sd, config, p);
+        SDVariable image =
+                tower == null ? buildImage(sd, config, p) : buildConvImage(sd, tower, p);
         // CLIP: logits_per_image = exp(logit_scale) * normalize(image) @ normalize(text)^T.
         SDVariable logits =
                 sd.mmul(l2Normalize(sd, image), l2Normalize(sd, text), false, true, false)
@@ -175,7 +243,7 @@ public final class ClipModel {
                 .div(sd.sum(imageTargets).add(sd.sum(textTargets)))
                 .rename(LOSS);
         sd.setLossVariables(LOSS);
-        return new ClipModel(config, tokens, endOfTextId, sd);
+        return new ClipModel(config, tower, tokens, endOfTextId, sd);
     }
 
     /** {@code CLIP.encode_text}, on rows of compact token ids. */
@@ -246,6 +314,40 @@ public final class ClipModel {
         SDVariable y = sd.sum(x.reshape(-1, tokens, w).mul(select), 1);
         y = layerNorm(sd, p, "visual.ln_post", y);
         return sd.mmul(y, p.get(ClipWeights.VISION_PROJECTION)).rename(IMAGE_EMBEDS);
+    }
+
+    /** {@link ConvImageTower}: strided convolutions with ReLU, flatten, fc1 with ReLU, fc2. */
+    private static SDVariable buildConvImage(
+            SameDiff sd, ConvImageTower tower, Map<String, SDVariable> p) {
+        int s = tower.imageSize();
+        SDVariable x = sd.placeHolder(PIXEL_VALUES, DataType.FLOAT, -1, 3, s, s);
+        Conv2DConfig conv =
+                Conv2DConfig.builder()
+                        .kH(ConvImageTower.KERNEL)
+                        .kW(ConvImageTower.KERNEL)
+                        .sH(ConvImageTower.STRIDE)
+                        .sW(ConvImageTower.STRIDE)
+                        .pH(ConvImageTower.PADDING)
+                        .pW(ConvImageTower.PADDING)
+                        .dH(1)
+                        .dW(1)
+                        .paddingMode(PaddingMode.VALID)
+                        .dataFormat(Conv2DConfig.NCHW)
+                        .weightsFormat(WeightsFormat.YXIO)
+                        .build();
+        for (int i = 0; i < tower.channels().size(); i++) {
+            // The parameter is PyTorch's [out, in, kH, kW]; SameDiff's conv2d reads [kH, kW, in,
+            // out] (YXIO, the layout whose gradient works in M2.1).
+            SDVariable w = p.get(ConvImageTower.convWeight(i)).permute(2, 3, 1, 0);
+            x = sd.nn.relu(sd.cnn.conv2d(x, w, p.get(ConvImageTower.convBias(i)), conv), 0);
+        }
+        // Flatten NCHW in (channel, y, x) order, as ONNX Flatten does.
+        SDVariable flat = x.reshape(-1, tower.flatFeatures());
+        SDVariable hidden =
+                sd.nn.relu(
+                        linear(sd, p, flat, ConvImageTower.FC1_WEIGHT, ConvImageTower.FC1_BIAS), 0);
+        return linear(sd, p, hidden, ConvImageTower.FC2_WEIGHT, ConvImageTower.FC2_BIAS)
+                .rename(IMAGE_EMBEDS);
     }
 
     /**
@@ -361,6 +463,9 @@ public final class ClipModel {
         Map<String, NamedTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : ClipWeights.expectedShapes(config).entrySet()) {
             String name = e.getKey();
+            if (convTower != null && name.startsWith(ClipWeights.VISUAL_PREFIX)) {
+                continue;
+            }
             float[] data;
             if (name.equals(ClipWeights.TOKEN_EMBEDDING)) {
                 data =
@@ -372,7 +477,39 @@ public final class ClipModel {
             }
             out.put(name, new NamedTensor(name, e.getValue(), data));
         }
-        return ClipWeights.of(config, out, "world CLIP trained in SameDiff");
+        String source = "world CLIP trained in SameDiff";
+        return convTower == null
+                ? ClipWeights.of(config, out, source)
+                : ClipWeights.textTower(config, out, source);
+    }
+
+    /**
+     * The convolutional image tower, when this model has one.
+     *
+     * @return the tower, or empty for OpenAI's ViT
+     */
+    public Optional<ConvImageTower> convImageTower() {
+        return Optional.ofNullable(convTower);
+    }
+
+    /**
+     * The current parameters of the convolutional image tower under their PyTorch names and
+     * layouts.
+     *
+     * @return name to tensor, in {@link ConvImageTower#parameterShapes} order
+     * @throws IllegalStateException when this model's image tower is OpenAI's ViT (see {@link
+     *     #weights})
+     */
+    public Map<String, NamedTensor> convImageTowerWeights() {
+        if (convTower == null) {
+            throw new IllegalStateException("this model's image tower is the ViT: see weights()");
+        }
+        Map<String, NamedTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : convTower.parameterShapes().entrySet()) {
+            float[] data = sd.getVariable(e.getKey()).getArr().dup('c').data().asFloat();
+            out.put(e.getKey(), new NamedTensor(e.getKey(), e.getValue(), data));
+        }
+        return out;
     }
 
     /**

@@ -38,7 +38,9 @@ public record ClipOnnxModels(
     }
 
     /**
-     * Exports a model's current weights through {@link ClipGraphWriter}.
+     * Exports a model's current weights: the text encoder through {@link ClipGraphWriter}, the image
+     * encoder through it too (OpenAI's ViT) or through {@link ConvImageEncoderWriter} (a {@link
+     * ConvImageTower}).
      *
      * @param model the model
      * @param provenance free text stored in the graphs' metadata
@@ -46,9 +48,16 @@ public record ClipOnnxModels(
      */
     public static ClipOnnxModels export(ClipModel model, String provenance) {
         ClipWeights weights = model.weights();
+        OnnxModel image =
+                model.convImageTower()
+                        .map(
+                                tower ->
+                                        ConvImageEncoderWriter.build(
+                                                tower, model.convImageTowerWeights(), provenance))
+                        .orElseGet(() -> ClipGraphWriter.buildImageEncoder(weights, provenance));
         return new ClipOnnxModels(
                 ClipGraphWriter.buildTextEncoder(weights, provenance),
-                ClipGraphWriter.buildImageEncoder(weights, provenance),
+                image,
                 ImagePreprocessing.clip(model.config().imageResolution()));
     }
 

@@ -1,6 +1,8 @@
 package io.github.clip2latent.examples.shapes.clip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.bundle.ImagePreprocessing;
@@ -92,6 +94,67 @@ class ClipOnnxParityTest {
                 assertTrue(diff > 1e-3, "prompts " + a + " and " + b + " embed alike: " + diff);
             }
         }
+    }
+
+    /**
+     * With the convolutional image tower: after two training steps (so every bias has moved), the
+     * graph {@link ConvImageEncoderWriter} writes computes SameDiff's image embeddings; the text
+     * tower's weights alone still export through {@link ClipGraphWriter}, which refuses to write a
+     * ViT from them.
+     */
+    @Test
+    void convImageTowerExportMatchesSameDiff() throws Exception {
+        ClipTokenizer tokenizer = WorldClip.bundledTokenizer();
+        ClipModel model =
+                ClipModel.initialize(
+                        WorldClip.architecture(32),
+                        new ConvImageTower(32, List.of(4, 8, 8), 16, 32),
+                        WorldClip.trainedTokens(tokenizer),
+                        tokenizer.endOfTextId(),
+                        new SplittableRandom(7));
+        WorldCaptionBatches source = new WorldCaptionBatches(ShapesWorld.create(7), 6);
+        ClipTrainer.create(model, tokenizer, TrainingOptions.defaults().withWarmupSteps(0))
+                .train(source, 2, new SplittableRandom(5), (step, loss, accuracy) -> {});
+        for (var t : model.convImageTowerWeights().values()) {
+            if (t.name().endsWith(".bias")) {
+                double norm = 0;
+                for (float v : t.data()) {
+                    norm += Math.abs(v);
+                }
+                assertTrue(norm > 0, t.name() + " has not moved");
+            }
+        }
+        ClipWeights text = model.weights();
+        assertFalse(text.hasImageTower());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ClipGraphWriter.buildImageEncoder(text, "refused"));
+        ClipOnnxModels onnx = ClipOnnxModels.export(model, "parity test");
+
+        int rows = 6;
+        ContrastiveBatch batch = source.next(new SplittableRandom(3));
+        int r = model.config().imageResolution();
+        float[] pixels = new float[rows * 3 * r * r];
+        new ClipPreprocessor(ImagePreprocessing.clip(r))
+                .apply(batch.images(), rows, batch.height(), batch.width(), pixels);
+        assertClose(
+                model.embedImages(pixels, rows),
+                OrtRunner.runFloat(
+                        onnx.imageEncoder(),
+                        ClipGraphWriter.INPUT_PIXELS,
+                        pixels,
+                        new long[] {rows, 3, r, r},
+                        ClipGraphWriter.OUTPUT_IMAGE));
+        List<String> prompts = List.of("a blue triangle on a white background", "on red, a square");
+        long[] ids = tokenizer.tokenizeBatch(prompts);
+        assertClose(
+                model.embedTexts(ids, prompts.size()),
+                OrtRunner.runLong(
+                        onnx.textEncoder(),
+                        ClipGraphWriter.INPUT_IDS,
+                        ids,
+                        new long[] {prompts.size(), tokenizer.contextLength()},
+                        ClipGraphWriter.OUTPUT_TEXT));
     }
 
     static void assertClose(float[] expected, float[] actual) {
