@@ -6,6 +6,7 @@ import io.github.clip2latent.examples.shapes.ShapesWorld;
 import io.github.clip2latent.examples.shapes.clip.ClipModel;
 import io.github.clip2latent.examples.shapes.clip.ClipOnnxModels;
 import io.github.clip2latent.examples.shapes.clip.ClipTrainer;
+import io.github.clip2latent.examples.shapes.clip.ConvImageTower;
 import io.github.clip2latent.examples.shapes.clip.TrainedTokens;
 import io.github.clip2latent.examples.shapes.clip.TrainingListener;
 import io.github.clip2latent.examples.shapes.clip.TrainingOptions;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -56,6 +58,20 @@ public final class WorldClip {
      */
     public static ClipConfig architecture(int embedDim) {
         return new ClipConfig(embedDim, IMAGE_INPUT_SIZE, 8, 64, 2, 2, CONTEXT_LENGTH, 49408, 64, 3, 2);
+    }
+
+    /**
+     * The world CLIP's image tower: three strided convolutions (16, 32, 64 channels) on the 32 px
+     * input, flattened, a 128-wide hidden layer. It replaces OpenAI's ViT ({@link #architecture}'s
+     * vision fields are unused) because it measures better at the rebuild's budget: after 300
+     * steps of the same batches, zero-shot position 0.590 against the ViT's 0.281 to 0.424, shape
+     * 0.495 against 0.391 to 0.472 (docs/shapes-world.md).
+     *
+     * @param embedDim the joint embedding width
+     * @return the tower
+     */
+    public static ConvImageTower imageTower(int embedDim) {
+        return new ConvImageTower(IMAGE_INPUT_SIZE, List.of(16, 32, 64), 128, embedDim);
     }
 
     /**
@@ -135,7 +151,11 @@ public final class WorldClip {
         TrainedTokens tokens = trainedTokens(tokenizer);
         ClipModel model =
                 ClipModel.initialize(
-                        architecture(embedDim), tokens, tokenizer.endOfTextId(), random);
+                        architecture(embedDim),
+                        imageTower(embedDim),
+                        tokens,
+                        tokenizer.endOfTextId(),
+                        random);
         progress.progress(
                 String.format(
                         Locale.ROOT,

@@ -53,6 +53,7 @@ class ClipTrainingTest {
         ClipModel model =
                 ClipModel.initialize(
                         WorldClip.architecture(32),
+                        WorldClip.imageTower(32),
                         WorldClip.trainedTokens(tokenizer),
                         tokenizer.endOfTextId(),
                         new SplittableRandom(3));
@@ -138,6 +139,7 @@ class ClipTrainingTest {
         ClipModel model =
                 ClipModel.initialize(
                         WorldClip.architecture(32),
+                        WorldClip.imageTower(32),
                         WorldClip.trainedTokens(tokenizer),
                         tokenizer.endOfTextId(),
                         new SplittableRandom(1));
