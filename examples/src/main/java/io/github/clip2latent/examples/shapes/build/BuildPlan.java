@@ -65,7 +65,7 @@ public record BuildPlan(
                 96,
                 100_000,
                 new PriorConfig(WIDTH, 4, 4, 16, 1000),
-                3000,
+                6000,
                 256,
                 1e-3,
                 0.999,
