@@ -49,9 +49,11 @@ public final class WorldClip {
     private WorldClip() {}
 
     /**
-     * The world CLIP's architecture: embedding {@code embedDim}, 32 px images in 8 px patches (a 4
-     * x 4 grid plus the class token), vision width 64 x 2 blocks x 2 heads, context {@value
-     * #CONTEXT_LENGTH}, OpenAI's 49,408-token vocabulary, text width 64 x 3 blocks x 2 heads.
+     * The world CLIP's architecture: embedding {@code embedDim}, 32 px images, context {@value
+     * #CONTEXT_LENGTH}, OpenAI's 49,408-token vocabulary, text width 64 x 3 blocks x 2 heads; its
+     * ViT fields (8 px patches, a 4 x 4 grid plus the class token, vision width 64 x 2 blocks x 2
+     * heads) apply when the model is made without {@link #imageTower}, as in the tower comparison
+     * and the ViT tests; the bundle build uses the CNN.
      *
      * @param embedDim the joint embedding width (the world's w width, 32)
      * @return the configuration
@@ -64,8 +66,9 @@ public final class WorldClip {
      * The world CLIP's image tower: three strided convolutions (16, 32, 64 channels) on the 32 px
      * input, flattened, a 128-wide hidden layer. It replaces OpenAI's ViT ({@link #architecture}'s
      * vision fields are unused) because it measures better at the rebuild's budget: after 300
-     * steps of the same batches, zero-shot position 0.590 against the ViT's 0.281 to 0.424, shape
-     * 0.495 against 0.391 to 0.472 (docs/shapes-world.md).
+     * steps of the same batches, zero-shot position 0.590 against the ViT's 0.281 (0.367 after 900
+     * steps at lr 3e-3), shape 0.495 against 0.472 (benchmarks/scripts/WorldClipTowers.java,
+     * docs/shapes-world.md).
      *
      * @param embedDim the joint embedding width
      * @return the tower
