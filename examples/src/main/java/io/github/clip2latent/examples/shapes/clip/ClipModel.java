@@ -38,6 +38,11 @@ import java.util.random.RandomGenerator;
  * OpenAI's published models, export this one unchanged: one architecture, two sources of weights,
  * one runtime path.
  *
+ * <p>With a {@link ConvImageTower} (the bundle build's choice) the ViT is replaced by that CNN,
+ * whose parameters use PyTorch's names ({@code visual.conv0.weight}, ...); {@link #weights} then
+ * holds the text tower alone ({@link ClipWeights#textTower}) and {@link #convImageTowerWeights}
+ * the CNN, which {@link ConvImageEncoderWriter} exports.
+ *
  * <p>Both embeddings are raw (not normalized), as OpenAI's {@code encode_text} / {@code
  * encode_image}; the loss normalizes them. Not thread-safe: SameDiff sessions and the parameter
  * arrays are shared state.
