@@ -59,36 +59,6 @@ public record SampleResult(
         warnings = List.copyOf(warnings);
     }
 
-    /** A result without warnings. */
-    public SampleResult(
-            SampleRequest request,
-            String bundleId,
-            int count,
-            int height,
-            int width,
-            int numWs,
-            int latentDim,
-            float[] pixels,
-            float[] w,
-            float[] ws,
-            float[] clipScores,
-            StageTimings timings) {
-        this(
-                request,
-                bundleId,
-                count,
-                height,
-                width,
-                numWs,
-                latentDim,
-                pixels,
-                w,
-                ws,
-                clipScores,
-                timings,
-                List.of());
-    }
-
     /**
      * How the candidates were ranked: the request's {@link SampleRequest#rerank()}, or {@link
      * RerankMode#FULL} with one candidate per image (nothing to rank, no preview rendered).
