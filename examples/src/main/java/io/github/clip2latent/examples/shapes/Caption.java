@@ -364,11 +364,12 @@ public record Caption(
     }
 
     /** "a" or "an" by the first letter; the only vowel-initial word of the grammar is "orange". */
-    private static String withArticle(String phrase) {
+    static String withArticle(String phrase) {
         return ("aeiou".indexOf(phrase.charAt(0)) >= 0 ? "an " : "a ") + phrase;
     }
 
-    private static String join(String... parts) {
+    /** The non-empty parts, separated by single spaces. */
+    static String join(String... parts) {
         StringBuilder out = new StringBuilder();
         for (String part : parts) {
             if (!part.isEmpty()) {

@@ -144,30 +144,30 @@ public final class CaptionWriter {
         }
         for (String size : sizes) {
             String obj =
-                    join(
+                    Caption.join(
                             size,
                             caption.color() == null ? "" : caption.color().word(),
                             caption.shape() == null ? "shape" : caption.shape().word());
-            String o = article(obj) + " " + obj;
+            String o = Caption.withArticle(obj);
             for (String p : places) {
                 if (b == null) {
-                    out.add(join(o, p));
-                    out.add(join(obj, p));
+                    out.add(Caption.join(o, p));
+                    out.add(Caption.join(obj, p));
                     if (!p.isEmpty()) {
                         out.add(p + ", " + o);
                     }
                     continue;
                 }
-                out.add(join(o, p, "on a " + b + " background"));
-                out.add(join("a " + b + " background with", o, p));
+                out.add(Caption.join(o, p, "on a " + b + " background"));
+                out.add(Caption.join("a " + b + " background with", o, p));
                 if (!p.isEmpty()) {
-                    out.add(p + ", " + join(o, "on a " + b + " background"));
+                    out.add(p + ", " + Caption.join(o, "on a " + b + " background"));
                 }
-                out.add(join("on " + b + ",", o, p));
-                out.add(join(o, p, "against a " + b + " background"));
-                out.add(join(o, p, "over a " + b + " background"));
-                out.add(join(obj, p) + ", " + b + " background");
-                out.add(join(o, p) + ". the background is " + b);
+                out.add(Caption.join("on " + b + ",", o, p));
+                out.add(Caption.join(o, p, "against a " + b + " background"));
+                out.add(Caption.join(o, p, "over a " + b + " background"));
+                out.add(Caption.join(obj, p) + ", " + b + " background");
+                out.add(Caption.join(o, p) + ". the background is " + b);
             }
         }
         return List.copyOf(out);
@@ -333,23 +333,5 @@ public final class CaptionWriter {
                                 ? truth.backgroundColor()
                                 : null);
         return isHeldOut(c) ? c.withoutShape() : c;
-    }
-
-    /** "a" or "an" by the first letter; the only vowel-initial word of the grammar is "orange". */
-    private static String article(String phrase) {
-        return "aeiou".indexOf(phrase.charAt(0)) >= 0 ? "an" : "a";
-    }
-
-    private static String join(String... parts) {
-        StringBuilder out = new StringBuilder();
-        for (String part : parts) {
-            if (!part.isEmpty()) {
-                if (out.length() > 0) {
-                    out.append(' ');
-                }
-                out.append(part);
-            }
-        }
-        return out.toString();
     }
 }
