@@ -88,20 +88,13 @@ public final class ConvImageEncoderWriter {
         return g.build();
     }
 
-    /** {@code nn.Linear}: {@code x W^T + b}, W stored {@code (out, in)} and transposed here. */
+    /**
+     * {@code nn.Linear}: {@code x W^T + b}, W stored {@code (out, in)}; transposed in the graph, as
+     * {@code ClipGraphWriter} does for CLIP's linear layers.
+     */
     private static GraphValue dense(
             GraphBuilder g, Map<String, NamedTensor> weights, GraphValue x, String w, String b) {
-        NamedTensor weight = weights.get(w);
-        int out = (int) weight.shape()[0];
-        int in = (int) weight.shape()[1];
-        float[] src = weight.data();
-        float[] t = new float[src.length];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                t[i * out + o] = src[o * in + i];
-            }
-        }
-        GraphValue transposed = g.initializer(new NamedTensor(w + ".T", new long[] {in, out}, t));
+        GraphValue transposed = g.transpose(g.initializer(weights.get(w)), 1, 0);
         return g.add(g.matMul(x, transposed), g.initializer(weights.get(b)));
     }
 }
