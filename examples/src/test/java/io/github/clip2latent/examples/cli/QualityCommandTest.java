@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.clip2latent.examples.EmbeddedBundle;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,23 +22,16 @@ import java.util.regex.Pattern;
  */
 class QualityCommandTest {
 
-    private static Path bundle() {
-        Path fromModule = Path.of("bundles", "shapes-world");
-        return Files.isDirectory(fromModule)
-                ? fromModule
-                : Path.of("examples", "bundles", "shapes-world");
-    }
-
     @Test
     void aTinySubsetIsMeasuredPrintedAndRecordedAsRowsThatARerunReplaces(@TempDir Path dir)
             throws Exception {
-        assumeTrue(Files.isDirectory(bundle()), "the embedded bundle is not built");
+        assumeTrue(Files.isDirectory(EmbeddedBundle.path()), "the embedded bundle is not built");
         Path doc = dir.resolve("quality.md");
         Files.writeString(doc, "# Quality\n\nhand-written text\n");
         String[] args = {
             "quality",
             "--bundle",
-            bundle().toString(),
+            EmbeddedBundle.path().toString(),
             "--set",
             "compositional",
             "--limit",
@@ -72,13 +67,13 @@ class QualityCommandTest {
     @Test
     void theQuickStartCheckCountsSeedsWithTheSampleCommandsDefaults(@TempDir Path dir)
             throws Exception {
-        assumeTrue(Files.isDirectory(bundle()), "the embedded bundle is not built");
+        assumeTrue(Files.isDirectory(EmbeddedBundle.path()), "the embedded bundle is not built");
         Path doc = dir.resolve("quality.md");
         Cli.Outcome out =
                 Cli.run(
                         "quality",
                         "--bundle",
-                        bundle().toString(),
+                        EmbeddedBundle.path().toString(),
                         "--quick-start",
                         "--seeds",
                         "3",

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.clip2latent.examples.EmbeddedBundle;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,16 +21,9 @@ class UnknownWordsTest {
 
     @TempDir Path dir;
 
-    private static Path bundle() {
-        Path fromModule = Path.of("bundles", "shapes-world");
-        return Files.isDirectory(fromModule)
-                ? fromModule
-                : Path.of("examples", "bundles", "shapes-world");
-    }
-
     @Test
     void untrainedWordsAreNamedOnStandardErrorAndTheImageIsDrawn() {
-        Path bundle = bundle();
+        Path bundle = EmbeddedBundle.path();
         assumeTrue(Files.isDirectory(bundle), "no embedded bundle");
         Path out = dir.resolve("hexagon.png");
         Cli.Outcome unknown =

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.convert.clip.ClipGraphWriter;
-import io.github.clip2latent.examples.shapes.PaletteColor;
 import io.github.clip2latent.examples.shapes.SceneEdit;
 import io.github.clip2latent.examples.shapes.ShapesWorld;
+import io.github.clip2latent.examples.shapes.SwapScenes;
 import io.github.clip2latent.examples.shapes.WorldAttributes;
 import io.github.clip2latent.examples.shapes.build.WorldCaptionBatches;
 import io.github.clip2latent.examples.shapes.build.WorldClip;
@@ -73,9 +73,9 @@ class ClipTrainingTest {
             }
             System.arraycopy(one, 0, ws, found * stride, stride);
             System.arraycopy(twin, 0, ws, (found + 4) * stride, stride);
-            captions.set(found, sentence(t.objectColor(), t.shape().word(), t.backgroundColor()));
+            captions.set(found, SwapScenes.sentence(t.objectColor(), t.shape(), t.backgroundColor()));
             captions.set(
-                    found + 4, sentence(t.backgroundColor(), t.shape().word(), t.objectColor()));
+                    found + 4, SwapScenes.sentence(t.backgroundColor(), t.shape(), t.objectColor()));
             found++;
         }
         float[] images = WORLD.render(ws, 8);
@@ -98,30 +98,15 @@ class ClipTrainingTest {
                         model.embedTexts(swappedIds, 8),
                         8,
                         32);
-        ClipOnnxModels onnx = ClipOnnxModels.export(model, "short run");
-        long[] textShape = {8, tokenizer.contextLength()};
         double viaOnnx =
-                swapAccuracy(
-                        OrtRunner.runFloat(
-                                onnx.imageEncoder(),
-                                ClipGraphWriter.INPUT_PIXELS,
-                                pixels,
-                                new long[] {8, 3, r, r},
-                                ClipGraphWriter.OUTPUT_IMAGE),
-                        OrtRunner.runLong(
-                                onnx.textEncoder(),
-                                ClipGraphWriter.INPUT_IDS,
-                                rightIds,
-                                textShape,
-                                ClipGraphWriter.OUTPUT_TEXT),
-                        OrtRunner.runLong(
-                                onnx.textEncoder(),
-                                ClipGraphWriter.INPUT_IDS,
-                                swappedIds,
-                                textShape,
-                                ClipGraphWriter.OUTPUT_TEXT),
+                onnxSwapAccuracy(
+                        ClipOnnxModels.export(model, "short run"),
+                        pixels,
+                        rightIds,
+                        swappedIds,
                         8,
-                        32);
+                        r,
+                        tokenizer.contextLength());
         System.err.printf(
                 Locale.ROOT,
                 "twins: loss %.3f after 40 steps, swap accuracy SameDiff %.3f, ONNX %.3f%n",
@@ -171,33 +156,14 @@ class ClipTrainingTest {
                 summary.logitScale(),
                 model.parameterCount());
 
-        // Held-out scenes with clear colors: caption right vs colors swapped, per shape.
-        SplittableRandom random = new SplittableRandom(99);
-        int rows = 200;
-        float[] w = WORLD.map(ShapesWorld.sampleZ(random, rows), rows);
-        float[] ws = LayeredLatents.broadcast(w, rows, ShapesWorld.NUM_WS, ShapesWorld.W_DIM);
-        float[] images = WORLD.render(ws, rows);
-        List<String> right = new ArrayList<>();
-        List<String> swapped = new ArrayList<>();
-        List<Integer> used = new ArrayList<>();
-        for (int i = 0; i < rows; i++) {
-            WorldAttributes t = WORLD.attributes(ws, i);
-            if (t.objectColorIsClear() && t.backgroundColorIsClear() && t.shapeIsClear()) {
-                right.add(sentence(t.objectColor(), t.shape().word(), t.backgroundColor()));
-                swapped.add(sentence(t.backgroundColor(), t.shape().word(), t.objectColor()));
-                used.add(i);
-            }
-        }
-        int n = used.size();
+        // Held-out scenes with clear colors: caption right vs colors swapped.
+        SwapScenes scenes = SwapScenes.draw(WORLD, 99, 200);
+        int n = scenes.count();
         int r = model.config().imageResolution();
-        float[] all = new float[rows * 3 * r * r];
-        new ClipPreprocessor(ImagePreprocessing.clip(r)).apply(images, rows, 64, 64, all);
         float[] pixels = new float[n * 3 * r * r];
-        for (int k = 0; k < n; k++) {
-            System.arraycopy(all, used.get(k) * 3 * r * r, pixels, k * 3 * r * r, 3 * r * r);
-        }
-        long[] rightIds = tokenizer.tokenizeBatch(right);
-        long[] swappedIds = tokenizer.tokenizeBatch(swapped);
+        new ClipPreprocessor(ImagePreprocessing.clip(r)).apply(scenes.images(), n, 64, 64, pixels);
+        long[] rightIds = tokenizer.tokenizeBatch(scenes.right());
+        long[] swappedIds = tokenizer.tokenizeBatch(scenes.swapped());
         double sameDiff =
                 swapAccuracy(
                         model.embedImages(pixels, n),
@@ -205,30 +171,15 @@ class ClipTrainingTest {
                         model.embedTexts(swappedIds, n),
                         n,
                         32);
-        ClipOnnxModels onnx = ClipOnnxModels.export(model, "training test");
-        long[] textShape = {n, tokenizer.contextLength()};
         double viaOnnx =
-                swapAccuracy(
-                        OrtRunner.runFloat(
-                                onnx.imageEncoder(),
-                                ClipGraphWriter.INPUT_PIXELS,
-                                pixels,
-                                new long[] {n, 3, r, r},
-                                ClipGraphWriter.OUTPUT_IMAGE),
-                        OrtRunner.runLong(
-                                onnx.textEncoder(),
-                                ClipGraphWriter.INPUT_IDS,
-                                rightIds,
-                                textShape,
-                                ClipGraphWriter.OUTPUT_TEXT),
-                        OrtRunner.runLong(
-                                onnx.textEncoder(),
-                                ClipGraphWriter.INPUT_IDS,
-                                swappedIds,
-                                textShape,
-                                ClipGraphWriter.OUTPUT_TEXT),
+                onnxSwapAccuracy(
+                        ClipOnnxModels.export(model, "training test"),
+                        pixels,
+                        rightIds,
+                        swappedIds,
                         n,
-                        32);
+                        r,
+                        tokenizer.contextLength());
         System.err.printf(
                 Locale.ROOT,
                 "swap pairs (%d scenes): SameDiff %.3f, ONNX %.3f%n",
@@ -238,13 +189,38 @@ class ClipTrainingTest {
         return new Result(sameDiff, viaOnnx);
     }
 
-    private static String sentence(PaletteColor object, String shape, PaletteColor background) {
-        String obj = object.word() + " " + shape;
-        return ("aeiou".indexOf(obj.charAt(0)) >= 0 ? "an " : "a ")
-                + obj
-                + " on a "
-                + background.word()
-                + " background";
+    /** {@link #swapAccuracy} of the exported encoders, run by ONNX Runtime. */
+    private static double onnxSwapAccuracy(
+            ClipOnnxModels onnx,
+            float[] pixels,
+            long[] rightIds,
+            long[] swappedIds,
+            int n,
+            int r,
+            int contextLength)
+            throws Exception {
+        long[] textShape = {n, contextLength};
+        return swapAccuracy(
+                OrtRunner.runFloat(
+                        onnx.imageEncoder(),
+                        ClipGraphWriter.INPUT_PIXELS,
+                        pixels,
+                        new long[] {n, 3, r, r},
+                        ClipGraphWriter.OUTPUT_IMAGE),
+                OrtRunner.runLong(
+                        onnx.textEncoder(),
+                        ClipGraphWriter.INPUT_IDS,
+                        rightIds,
+                        textShape,
+                        ClipGraphWriter.OUTPUT_TEXT),
+                OrtRunner.runLong(
+                        onnx.textEncoder(),
+                        ClipGraphWriter.INPUT_IDS,
+                        swappedIds,
+                        textShape,
+                        ClipGraphWriter.OUTPUT_TEXT),
+                n,
+                32);
     }
 
     /** Fraction of images whose cosine with the right caption beats the swapped one's. */

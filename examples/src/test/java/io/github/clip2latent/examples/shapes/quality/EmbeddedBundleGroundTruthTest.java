@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.clip2latent.Clip2Latent;
 import io.github.clip2latent.SampleResult;
 import io.github.clip2latent.bundle.ModelBundle;
+import io.github.clip2latent.examples.EmbeddedBundle;
 import io.github.clip2latent.examples.shapes.Caption;
 import io.github.clip2latent.examples.shapes.PaletteColor;
 import io.github.clip2latent.examples.shapes.ShapesWorld;
@@ -28,16 +29,9 @@ import java.nio.file.Path;
  */
 class EmbeddedBundleGroundTruthTest {
 
-    static final Path BUNDLE = locate();
+    static final Path BUNDLE = EmbeddedBundle.path();
     static Clip2Latent model;
     static ShapesWorld world;
-
-    static Path locate() {
-        Path fromModule = Path.of("bundles", "shapes-world");
-        return Files.isDirectory(fromModule)
-                ? fromModule
-                : Path.of("examples", "bundles", "shapes-world");
-    }
 
     @BeforeAll
     static void load() throws Exception {

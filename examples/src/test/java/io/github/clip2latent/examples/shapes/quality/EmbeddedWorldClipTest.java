@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.clip2latent.bundle.ModelBundle;
-import io.github.clip2latent.examples.shapes.PaletteColor;
+import io.github.clip2latent.examples.EmbeddedBundle;
 import io.github.clip2latent.examples.shapes.Position;
 import io.github.clip2latent.examples.shapes.ShapesWorld;
+import io.github.clip2latent.examples.shapes.SwapScenes;
 import io.github.clip2latent.examples.shapes.WorldAttributes;
 import io.github.clip2latent.examples.shapes.build.WorldClip;
-import io.github.clip2latent.latent.LayeredLatents;
 import io.github.clip2latent.runtime.ImageEncoder;
 import io.github.clip2latent.runtime.RuntimeOptions;
 import io.github.clip2latent.runtime.SessionFactory;
@@ -19,11 +19,9 @@ import io.github.clip2latent.runtime.TextEncoder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * The embedded bundle's world CLIP reads word order: on fresh scenes with a clear object and
@@ -38,7 +36,7 @@ class EmbeddedWorldClipTest {
         java.nio.file.Path dir =
                 java.nio.file.Path.of(
                         System.getProperty(
-                                "worldclip.bundle", EmbeddedBundleGroundTruthTest.BUNDLE.toString()));
+                                "worldclip.bundle", EmbeddedBundle.path().toString()));
         assumeTrue(Files.isDirectory(dir), "no embedded bundle");
         ModelBundle bundle = ModelBundle.open(dir);
         ShapesWorld world = QualityBenchmark.worldOf(bundle);
@@ -48,35 +46,16 @@ class EmbeddedWorldClipTest {
                         .toList(),
                 bundle.manifest().tokenizer().knownTokenIds(),
                 "the manifest records the trained token ids");
-        SplittableRandom random = new SplittableRandom(2024);
-        int rows = 400;
-        float[] w = world.map(ShapesWorld.sampleZ(random, rows), rows);
-        float[] ws = LayeredLatents.broadcast(w, rows, ShapesWorld.NUM_WS, ShapesWorld.W_DIM);
-        float[] images = world.render(ws, rows);
-        List<String> right = new ArrayList<>();
-        List<String> swapped = new ArrayList<>();
-        List<Integer> used = new ArrayList<>();
-        for (int i = 0; i < rows; i++) {
-            WorldAttributes t = world.attributes(ws, i);
-            if (t.objectColorIsClear() && t.backgroundColorIsClear() && t.shapeIsClear()) {
-                right.add(sentence(t.objectColor(), t.shape().word(), t.backgroundColor()));
-                swapped.add(sentence(t.backgroundColor(), t.shape().word(), t.objectColor()));
-                used.add(i);
-            }
-        }
-        int n = used.size();
-        int plane = 3 * ShapesWorld.IMAGE_SIZE * ShapesWorld.IMAGE_SIZE;
-        float[] chosen = new float[n * plane];
-        for (int k = 0; k < n; k++) {
-            System.arraycopy(images, used.get(k) * plane, chosen, k * plane, plane);
-        }
+        SwapScenes scenes = SwapScenes.draw(world, 2024, 400);
+        int n = scenes.count();
         int e = bundle.manifest().embeddingDim();
         SessionFactory sessions = new SessionFactory(RuntimeOptions.cpu());
         try (TextEncoder text = TextEncoder.open(bundle, sessions);
                 ImageEncoder image = ImageEncoder.open(bundle, sessions)) {
-            float[] img = image.encode(chosen, n, ShapesWorld.IMAGE_SIZE, ShapesWorld.IMAGE_SIZE);
-            float[] r = text.encode(right);
-            float[] s = text.encode(swapped);
+            float[] img =
+                    image.encode(scenes.images(), n, ShapesWorld.IMAGE_SIZE, ShapesWorld.IMAGE_SIZE);
+            float[] r = text.encode(scenes.right());
+            float[] s = text.encode(scenes.swapped());
             int wins = 0;
             for (int i = 0; i < n; i++) {
                 wins += cosine(img, i, r, i, e) > cosine(img, i, s, i, e) ? 1 : 0;
@@ -109,7 +88,7 @@ class EmbeddedWorldClipTest {
                                     "a shape at the top",
                                     "a shape at the bottom"));
             for (int k = 0; k < n; k++) {
-                WorldAttributes t = world.attributes(ws, used.get(k));
+                WorldAttributes t = world.attributes(scenes.ws(), scenes.rows().get(k));
                 shapeCount++;
                 shapeRight += best(img, k, shapes, 3, e) == t.shape().ordinal() ? 1 : 0;
                 Position[] order = {Position.LEFT, Position.RIGHT, Position.TOP, Position.BOTTOM};
@@ -135,15 +114,6 @@ class EmbeddedWorldClipTest {
 
     /** Measured 1.000 (389 of 389) on the embedded shapes-world-v3; a regression guard. */
     static final double SWAP_ACCURACY = 0.95;
-
-    private static String sentence(PaletteColor object, String shape, PaletteColor background) {
-        String obj = object.word() + " " + shape;
-        return ("aeiou".indexOf(obj.charAt(0)) >= 0 ? "an " : "a ")
-                + obj
-                + " on a "
-                + background.word()
-                + " background";
-    }
 
     private static int best(float[] img, int i, float[] texts, int count, int dim) {
         int best = 0;
