@@ -13,6 +13,7 @@ import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.NormalizationMode;
 import io.github.clip2latent.bundle.Stage;
 import io.github.clip2latent.conditioning.Similarity;
+import io.github.clip2latent.convert.RelativeError;
 import io.github.clip2latent.diffusion.ClassifierFreeGuidance;
 import io.github.clip2latent.diffusion.DdpmSampler;
 import io.github.clip2latent.diffusion.RecordedNoise;
@@ -105,20 +106,8 @@ class PipelineParityTest {
         return out;
     }
 
-    /** max |got - want| / max |want|. */
-    static double relative(float[] got, float[] want) {
-        assertEquals(want.length, got.length, "sizes");
-        double diff = 0;
-        double scale = 0;
-        for (int i = 0; i < want.length; i++) {
-            diff = Math.max(diff, Math.abs((double) got[i] - want[i]));
-            scale = Math.max(scale, Math.abs(want[i]));
-        }
-        return diff / scale;
-    }
-
     static void assertClose(String what, float[] got, float[] want, double tolerance) {
-        double r = relative(got, want);
+        double r = RelativeError.of(want, got);
         System.out.printf("parity %-28s relative error %.3g%n", what, r);
         assertTrue(r <= tolerance, what + ": relative error " + r + " > " + tolerance);
     }
@@ -176,8 +165,8 @@ class PipelineParityTest {
                     dim,
                     noise,
                     (k, j, x0, xk) -> {
-                        double r0 = relative(x0, slice(wantX0, k * B * dim, B * dim));
-                        double r1 = relative(xk, slice(wantX, k * B * dim, B * dim));
+                        double r0 = RelativeError.of(slice(wantX0, k * B * dim, B * dim), x0);
+                        double r1 = RelativeError.of(slice(wantX, k * B * dim, B * dim), xk);
                         System.out.printf(
                                 "parity prior step %d (t=%d): x0 %.3g, x %.3g%n",
                                 k, visited[k], r0, r1);
