@@ -9,7 +9,8 @@
 // Single-file program, not part of the build:
 //   mvn -B -ntp -q -pl examples -am package -DskipTests
 //   OMP_NUM_THREADS=1 java -Xmx4g -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
-//       benchmarks/scripts/WorldClipTowers.java vit|conv STEPS EVAL [learning-rate=1e-3]
+//       benchmarks/scripts/WorldClipTowers.java vit|conv STEPS EVAL [learning-rate=1e-3 [decay]]
+// ("decay": the rate falls linearly to 0 at STEPS, as the build's CLIP does)
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.examples.shapes.*;
 import io.github.clip2latent.examples.shapes.build.*;
@@ -25,6 +26,7 @@ public class WorldClipTowers {
         int steps = Integer.parseInt(a[1]);
         int evalEvery = Integer.parseInt(a[2]);
         double lr = a.length > 3 ? Double.parseDouble(a[3]) : 1e-3;
+        boolean decay = a.length > 4 && a[4].equals("decay");
         int batch = BuildPlan.standard().clipBatch();
         ShapesWorld world = ShapesWorld.create(BuildPlan.standard().worldSeed());
         ClipTokenizer tok = WorldClip.bundledTokenizer();
@@ -32,9 +34,9 @@ public class WorldClipTowers {
         ClipModel model = ClipModel.initialize(WorldClip.architecture(BuildPlan.WIDTH),
                 conv ? WorldClip.imageTower(BuildPlan.WIDTH) : null,
                 WorldClip.trainedTokens(tok), tok.endOfTextId(), random);
-        System.out.printf(Locale.ROOT, "%s tower, %d parameters, lr %g, batch %d%n",
-                conv ? "conv" : "ViT", model.parameterCount(), lr, batch);
-        ClipTrainer trainer = ClipTrainer.create(model, tok, TrainingOptions.defaults().withLearningRate(lr));
+        System.out.printf(Locale.ROOT, "%s tower, %d parameters, lr %g%s, batch %d%n",
+                conv ? "conv" : "ViT", model.parameterCount(), lr, decay ? " decaying to 0" : "", batch);
+        ClipTrainer trainer = ClipTrainer.create(model, tok, TrainingOptions.defaults().withLearningRate(lr).withDecaySteps(decay ? steps : 0));
         WorldCaptionBatches source = new WorldCaptionBatches(world, batch);
         long t0 = System.nanoTime();
         for (int done = 0; done < steps; ) {

@@ -61,11 +61,11 @@ public record BuildPlan(
     public static BuildPlan standard() {
         return new BuildPlan(
                 7,
-                2400,
+                3200,
                 96,
                 100_000,
                 new PriorConfig(WIDTH, 4, 4, 16, 1000),
-                6000,
+                3000,
                 256,
                 1e-3,
                 0.999,

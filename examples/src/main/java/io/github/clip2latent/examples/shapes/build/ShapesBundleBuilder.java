@@ -110,7 +110,7 @@ public final class ShapesBundleBuilder {
         String id =
                 String.format(
                         Locale.ROOT,
-                        "shapes-world-v3%s",
+                        "shapes-world-v4%s",
                         plan.pseudoTextAlpha() == 1.0
                                 ? ""
                                 : String.format(Locale.ROOT, "-alpha%.1f", plan.pseudoTextAlpha()));

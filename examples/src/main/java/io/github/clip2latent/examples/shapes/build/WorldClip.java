@@ -165,7 +165,10 @@ public final class WorldClip {
                         "world CLIP: %d parameters, %d trained token ids",
                         model.parameterCount(),
                         tokens.size()));
-        ClipTrainer trainer = ClipTrainer.create(model, tokenizer, TrainingOptions.defaults());
+        // The rate falls linearly to 0 at the last step, so the run ends settled.
+        ClipTrainer trainer =
+                ClipTrainer.create(
+                        model, tokenizer, TrainingOptions.defaults().withDecaySteps(steps));
         long start = System.nanoTime();
         TrainingListener listener =
                 (step, loss, accuracy) -> {

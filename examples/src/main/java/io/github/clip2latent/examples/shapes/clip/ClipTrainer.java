@@ -22,7 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.FixedSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.PolySchedule;
 import org.nd4j.linalg.schedule.RampSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -79,11 +81,17 @@ public final class ClipTrainer {
                 c.vocabSize(),
                 c.contextLength(),
                 model.endOfTextId());
-        ISchedule rate =
-                options.warmupSteps() > 0
-                        ? new RampSchedule(
-                                new FixedSchedule(options.learningRate()), options.warmupSteps())
+        // Linear decay is nd4j's PolySchedule with power 1: lr * (1 - step / decaySteps).
+        ISchedule base =
+                options.decaySteps() > 0
+                        ? new PolySchedule(
+                                ScheduleType.ITERATION,
+                                options.learningRate(),
+                                1.0,
+                                options.decaySteps())
                         : new FixedSchedule(options.learningRate());
+        ISchedule rate =
+                options.warmupSteps() > 0 ? new RampSchedule(base, options.warmupSteps()) : base;
         model.sameDiff()
                 .setTrainingConfig(
                         TrainingConfig.builder()
