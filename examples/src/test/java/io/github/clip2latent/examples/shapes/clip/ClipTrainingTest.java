@@ -117,6 +117,41 @@ class ClipTrainingTest {
         assertEquals(1.0, viaOnnx, 1e-9, "ONNX prefers the swapped caption somewhere");
     }
 
+    /**
+     * With {@code decaySteps} 3 the rate falls linearly to 0 at the third step: steps after it
+     * leave every parameter as it was, while the same steps at a constant rate move them.
+     */
+    @Test
+    void decayedRateStopsTheParametersAtDecaySteps() {
+        ClipTokenizer tokenizer = WorldClip.bundledTokenizer();
+        WorldCaptionBatches source = new WorldCaptionBatches(WORLD, 6);
+        for (int decaySteps : new int[] {3, 0}) {
+            ClipModel model =
+                    ClipModel.initialize(
+                            WorldClip.architecture(32),
+                            new ConvImageTower(32, List.of(4, 8, 8), 16, 32),
+                            WorldClip.trainedTokens(tokenizer),
+                            tokenizer.endOfTextId(),
+                            new SplittableRandom(11));
+            ClipTrainer trainer =
+                    ClipTrainer.create(
+                            model,
+                            tokenizer,
+                            TrainingOptions.defaults()
+                                    .withWarmupSteps(0)
+                                    .withDecaySteps(decaySteps));
+            SplittableRandom random = new SplittableRandom(12);
+            trainer.train(source, 3, random, (a, b, c) -> {});
+            var before = model.convImageTowerWeights();
+            var textBefore = model.weights().tensors();
+            trainer.train(source, 2, random, (a, b, c) -> {});
+            boolean moved =
+                    !before.equals(model.convImageTowerWeights())
+                            || !textBefore.equals(model.weights().tensors());
+            assertEquals(decaySteps == 0, moved, "decaySteps " + decaySteps + ": moved " + moved);
+        }
+    }
+
     record Result(double swapAccuracy, double onnxSwapAccuracy) {}
 
     static Result trainAndEvaluate(int steps, int batch) throws Exception {
