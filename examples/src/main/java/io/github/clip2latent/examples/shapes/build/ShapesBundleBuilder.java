@@ -111,7 +111,7 @@ public final class ShapesBundleBuilder {
                 String.format(
                         Locale.ROOT,
                         "shapes-world-v4%s",
-                        plan.pseudoTextAlpha() == 1.0
+                        plan.pseudoTextAlpha() == BuildPlan.standard().pseudoTextAlpha()
                                 ? ""
                                 : String.format(Locale.ROOT, "-alpha%.1f", plan.pseudoTextAlpha()));
         ModelBundle result =
