@@ -156,10 +156,10 @@ class EmbeddedBundleGroundTruthTest {
     }
 
     /**
-     * The README's example prompts at best of 16, over 8 seeds each. Measured on shapes-world-v3:
-     * "a red circle" 7/8, "a small blue square on the left" 7/8, "a large yellow triangle at the
-     * bottom on a black background" 0/8 (shapes-world-v1 drew all three right at seed 1); the
-     * floors guard against regressions below what the bundle does today.
+     * The README's example prompts at best of 16, over 8 seeds each. Measured on shapes-world-v4:
+     * "a red circle" 8/8, "a small blue square on the left" 8/8, "a large yellow triangle at the
+     * bottom on a black background" 0/8 (v3: 7/8, 7/8, 0/8; shapes-world-v1 drew all three right
+     * at seed 1); the floors guard against regressions, one seed below the first two.
      */
     @Test
     void theReadmeMainJobDrawsWhatItIsAskedFor() {
