@@ -105,13 +105,7 @@ class ClipOnnxParityTest {
     @Test
     void convImageTowerExportMatchesSameDiff() throws Exception {
         ClipTokenizer tokenizer = WorldClip.bundledTokenizer();
-        ClipModel model =
-                ClipModel.initialize(
-                        WorldClip.architecture(32),
-                        new ConvImageTower(32, List.of(4, 8, 8), 16, 32),
-                        WorldClip.trainedTokens(tokenizer),
-                        tokenizer.endOfTextId(),
-                        new SplittableRandom(7));
+        ClipModel model = smallConvModel(tokenizer, 7);
         WorldCaptionBatches source = new WorldCaptionBatches(ShapesWorld.create(7), 6);
         ClipTrainer.create(model, tokenizer, TrainingOptions.defaults().withWarmupSteps(0))
                 .train(source, 2, new SplittableRandom(5), (step, loss, accuracy) -> {});
@@ -155,6 +149,19 @@ class ClipOnnxParityTest {
                         ids,
                         new long[] {prompts.size(), tokenizer.contextLength()},
                         ClipGraphWriter.OUTPUT_TEXT));
+    }
+
+    /**
+     * The world CLIP's text tower with a small convolutional image tower (4, 8, 8 channels, 16
+     * hidden), seeded: a model that trains in seconds.
+     */
+    static ClipModel smallConvModel(ClipTokenizer tokenizer, long seed) {
+        return ClipModel.initialize(
+                WorldClip.architecture(32),
+                new ConvImageTower(32, List.of(4, 8, 8), 16, 32),
+                WorldClip.trainedTokens(tokenizer),
+                tokenizer.endOfTextId(),
+                new SplittableRandom(seed));
     }
 
     static void assertClose(float[] expected, float[] actual) {

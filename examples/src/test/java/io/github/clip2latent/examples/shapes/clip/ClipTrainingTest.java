@@ -141,13 +141,7 @@ class ClipTrainingTest {
     /** The largest change of any parameter over steps 4 and 5 of a small model. */
     private static double movementAfterThreeSteps(int decaySteps) {
         ClipTokenizer tokenizer = WorldClip.bundledTokenizer();
-        ClipModel model =
-                ClipModel.initialize(
-                        WorldClip.architecture(32),
-                        new ConvImageTower(32, List.of(4, 8, 8), 16, 32),
-                        WorldClip.trainedTokens(tokenizer),
-                        tokenizer.endOfTextId(),
-                        new SplittableRandom(11));
+        ClipModel model = ClipOnnxParityTest.smallConvModel(tokenizer, 11);
         ClipTrainer trainer =
                 ClipTrainer.create(
                         model,
