@@ -4,9 +4,10 @@
 // together. Measures the mean raw norm of 2,000 world images' embeddings and of their training
 // captions', then samples the compositional set (4 samples per prompt, guidance 2, seeds as
 // `quality --set compositional`) from each prompt's text embedding (0) as is, (1) shifted by mean
-// image - mean text embedding, (2) rescaled to the mean image norm, (3) rescaled to twice it, and
-// prints the share of images with every named attribute right and the named position's
-// accuracy by position. Single-file program, not part of the build:
+// image - mean text embedding, (2) rescaled to the mean image norm, (3) rescaled to twice it,
+// (4) multiplied by the ratio of the mean norms (what scaling the text projection does), and (5)
+// the same at best of 16, and prints the share of images with every named attribute right and the
+// named position's accuracy by position. Single-file program, not part of the build:
 //   mvn -B -ntp -q -pl examples -am package -DskipTests
 //   java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
 //       benchmarks/scripts/TextEmbeddingScale.java examples/bundles/shapes-world
@@ -62,7 +63,9 @@ public class TextEmbeddingScale {
             }
             System.out.printf(Locale.ROOT, "mean raw norm: images %.2f, their captions %.2f%n", imageNorm, textNorm);
             String[] modes = {"text embedding as is", "shifted by mean image - mean text",
-                "rescaled to the mean image norm", "rescaled to twice the mean image norm"};
+                "rescaled to the mean image norm", "rescaled to twice the mean image norm",
+                "multiplied by mean image norm / mean text norm",
+                "multiplied by mean image norm / mean text norm, best of 16"};
             List<BenchmarkPrompt> prompts = CompositionalPrompts.standard();
             for (int mode = 0; mode < modes.length; mode++) {
                 int right = 0;
@@ -74,6 +77,10 @@ public class TextEmbeddingScale {
                         for (int k = 0; k < e; k++) {
                             t[k] += (float) (meanImage[k] - meanText[k]);
                         }
+                    } else if (mode >= 4) {
+                        for (int k = 0; k < e; k++) {
+                            t[k] *= (float) (imageNorm / textNorm);
+                        }
                     } else if (mode >= 2) {
                         double scale = (mode == 2 ? imageNorm : 2 * imageNorm) / norm(t, 0, e);
                         for (int k = 0; k < e; k++) {
@@ -82,7 +89,7 @@ public class TextEmbeddingScale {
                     }
                     long seed = 1000 + (prompts.get(p).swapPair() >= 0 && p > 0
                             && prompts.get(p - 1).swapPair() == prompts.get(p).swapPair() ? p - 1 : p);
-                    SampleResult r = model.embedding(t).guidance(2).samples(4).candidates(1).seed(seed).sample();
+                    SampleResult r = model.embedding(t).guidance(2).samples(4).candidates(mode == 5 ? 16 : 1).seed(seed).sample();
                     Caption meaning = prompts.get(p).meaning();
                     for (int i = 0; i < r.count(); i++) {
                         CaptionCheck check = meaning.check(world.attributes(r.ws(), i));
