@@ -50,9 +50,7 @@ public class PriorPositionBias {
                 if (meaning.position() == null) {
                     continue;
                 }
-                // Prompt p's seed as the benchmark's (a swap pair's second half reuses the first's).
-                long seed = 1000 + (prompts.get(p).swapPair() >= 0 && p > 0
-                        && prompts.get(p - 1).swapPair() == prompts.get(p).swapPair() ? p - 1 : p);
+                long seed = CompositionalEvaluator.seedOf(prompts, p, settings.seed());
                 SampleResult r = settings.request(model, prompts.get(p).text(), seed).sample();
                 for (int i = 0; i < r.count(); i++) {
                     CaptionCheck check = meaning.check(world.attributes(r.ws(), i));

@@ -87,8 +87,7 @@ public class TextEmbeddingScale {
                             t[k] *= (float) scale;
                         }
                     }
-                    long seed = 1000 + (prompts.get(p).swapPair() >= 0 && p > 0
-                            && prompts.get(p - 1).swapPair() == prompts.get(p).swapPair() ? p - 1 : p);
+                    long seed = CompositionalEvaluator.seedOf(prompts, p, 1000);
                     SampleResult r = model.embedding(t).guidance(2).samples(4).candidates(mode == 5 ? 16 : 1).seed(seed).sample();
                     Caption meaning = prompts.get(p).meaning();
                     for (int i = 0; i < r.count(); i++) {

@@ -341,7 +341,7 @@ public final class ClipModel {
         for (int i = 0; i < tower.channels().size(); i++) {
             int out = tower.channels().get(i);
             x = convolve(sd, p, i, x, side, in, out);
-            side /= 2;
+            side = ConvImageTower.outputSide(side);
             in = out;
         }
         // Flatten in NCHW's (channel, y, x) order, as ONNX Flatten does.
@@ -355,37 +355,44 @@ public final class ClipModel {
 
     /**
      * One {@link ConvImageTower} convolution with ReLU on NHWC {@code [B, side, side, in]}, to
-     * {@code [B, side / 2, side / 2, out]}: PyTorch's {@code relu(conv2d(x, weight, bias, stride=2,
-     * padding=1))} as the product of gathered taps described at {@link #buildConvImage}.
+     * {@code [B, outputSide, outputSide, out]}: PyTorch's {@code relu(conv2d(x, weight, bias,
+     * stride=STRIDE, padding=PADDING))} as the product of gathered taps described at {@link
+     * #buildConvImage}.
      */
     private static SDVariable convolve(
             SameDiff sd, Map<String, SDVariable> p, int layer, SDVariable x, int side, int in,
             int out) {
-        int half = side / 2;
-        // Zero padding by one pixel on each side; x * 0 keeps the batch size dynamic.
-        SDVariable rowZeros = x.get(SDIndex.all(), SDIndex.interval(0, 1)).mul(0.0);
+        int k = ConvImageTower.KERNEL;
+        int stride = ConvImageTower.STRIDE;
+        int pad = ConvImageTower.PADDING;
+        int outSide = ConvImageTower.outputSide(side);
+        // Zero padding on each side; x * 0 keeps the batch size dynamic.
+        SDVariable rowZeros = x.get(SDIndex.all(), SDIndex.interval(0, pad)).mul(0.0);
         x = sd.concat(1, rowZeros, x, rowZeros);
         SDVariable columnZeros =
-                x.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(0, 1)).mul(0.0);
+                x.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(0, pad)).mul(0.0);
         x = sd.concat(2, columnZeros, x, columnZeros);
-        // Tap (ky, kx) of every output pixel: padded[:, ky::2, kx::2, :] (strided slices; M2.1's
-        // space_to_depth and 6-D permutes each cost more than all sixteen).
-        SDVariable[] taps = new SDVariable[16];
-        for (int ky = 0; ky < 4; ky++) {
-            for (int kx = 0; kx < 4; kx++) {
-                taps[ky * 4 + kx] =
+        // Tap (ky, kx) of every output pixel: padded[:, ky::stride, kx::stride, :], outSide of
+        // each (strided slices; M2.1's space_to_depth and 6-D permutes each cost more than all
+        // sixteen).
+        int span = stride * (outSide - 1) + 1;
+        SDVariable[] taps = new SDVariable[k * k];
+        for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                taps[ky * k + kx] =
                         x.get(
                                 SDIndex.all(),
-                                SDIndex.interval(ky, 2, ky + 2 * half - 1),
-                                SDIndex.interval(kx, 2, kx + 2 * half - 1));
+                                SDIndex.interval(ky, stride, ky + span),
+                                SDIndex.interval(kx, stride, kx + span));
             }
         }
-        SDVariable patches = sd.concat(3, taps).reshape(-1, 16L * in);
+        long features = (long) k * k * in;
+        SDVariable patches = sd.concat(3, taps).reshape(-1, features);
         // weight[o, c, ky, kx] -> kernel[(ky, kx, c), o].
         SDVariable kernel =
-                p.get(ConvImageTower.convWeight(layer)).permute(2, 3, 1, 0).reshape(16L * in, out);
+                p.get(ConvImageTower.convWeight(layer)).permute(2, 3, 1, 0).reshape(features, out);
         SDVariable y = sd.mmul(patches, kernel).add(p.get(ConvImageTower.convBias(layer)));
-        return sd.nn.relu(y, 0).reshape(-1, half, half, out);
+        return sd.nn.relu(y, 0).reshape(-1, outSide, outSide, out);
     }
 
     /**

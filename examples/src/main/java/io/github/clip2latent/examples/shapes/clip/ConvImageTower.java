@@ -78,6 +78,14 @@ public record ConvImageTower(int imageSize, List<Integer> channels, int hidden, 
     /** Name of the second dense layer's bias. */
     public static final String FC2_BIAS = "visual.fc2.bias";
 
+    /**
+     * Side of a convolution's output for an input of side {@code side}: {@code (side + 2 PADDING -
+     * KERNEL) / STRIDE + 1}, which is {@code side / 2} here.
+     */
+    public static int outputSide(int side) {
+        return (side + 2 * PADDING - KERNEL) / STRIDE + 1;
+    }
+
     /** Side of the last feature map. */
     public int featureSide() {
         return imageSize >> channels.size();

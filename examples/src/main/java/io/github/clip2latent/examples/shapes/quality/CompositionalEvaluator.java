@@ -139,8 +139,13 @@ public final class CompositionalEvaluator {
      * Prompt {@code p}'s seed: {@code base + p}, except that the second half of a swap pair takes
      * the first half's seed, so that a text encoder blind to word order draws the same image for
      * both halves and can get at most one of them right.
+     *
+     * @param prompts the set
+     * @param p the prompt's index in {@code prompts}
+     * @param base the run's base seed
+     * @return the seed {@link #evaluate} samples prompt {@code p} with
      */
-    static long seedOf(List<BenchmarkPrompt> prompts, int p, long base) {
+    public static long seedOf(List<BenchmarkPrompt> prompts, int p, long base) {
         int pair = prompts.get(p).swapPair();
         return pair >= 0 && p > 0 && prompts.get(p - 1).swapPair() == pair
                 ? base + p - 1
