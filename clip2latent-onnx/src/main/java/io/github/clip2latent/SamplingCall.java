@@ -223,9 +223,12 @@ final class SamplingCall {
                 request.negativePrompt() == null
                         ? null
                         : model.textEncoder()
-                                .encode(
-                                        List.of(request.negativePrompt()),
-                                        request.promptTruncation());
+                                .priorConditions(
+                                        model.textEncoder()
+                                                .encode(
+                                                        List.of(request.negativePrompt()),
+                                                        request.promptTruncation()),
+                                        1);
         float[] donor = request.styleMix() == null ? null : styleDonor(request.styleMix());
         SamplingPlan plan =
                 request.steps() > 0
@@ -288,12 +291,17 @@ final class SamplingCall {
                                 embeddingDim);
                     }
                 }
+                // CLIP scores rank on the raw text embeddings; the prior reads them calibrated.
+                float[] priorConditions =
+                        fixedCondition != null
+                                ? rowConditions
+                                : model.textEncoder().priorConditions(rowConditions, rows);
                 float[] rowNegatives = negative == null ? null : repeat(negative, rows);
                 long conditioned = System.nanoTime();
 
                 // Reference section 4: x_T ~ N(0, I), guided x0 prediction, sampler steps, then
                 // w = x std + mean, truncation.
-                float[] w = sampling.sample(runner, rowConditions, rowNegatives, rows, noise);
+                float[] w = sampling.sample(runner, priorConditions, rowNegatives, rows, noise);
                 LatentStats stats = model.bundle().latentStats();
                 stats.denormalizeInPlace(w, rows);
                 Truncation.applyInPlace(w, rows, stats.mean(), request.truncation());

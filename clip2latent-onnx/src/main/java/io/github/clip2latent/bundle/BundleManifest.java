@@ -29,6 +29,8 @@ import java.util.TreeMap;
  * @param wAvg optional {@code .npy} of StyleGAN's own w_avg, shape (D), or null
  * @param preprocessing CLIP image preprocessing
  * @param tokenizer tokenizer files
+ * @param textCalibration the map from raw text embeddings to the prior's condition, or null for
+ *     none (the published models: the prior takes raw text embeddings)
  * @param stages every required stage's graph and I/O, and the optional stages present
  * @param directions named edit directions, {@code .npy} of shape (D) or (numWs, D)
  * @param provenance free key/value facts (how the bundle was made)
@@ -52,6 +54,7 @@ public record BundleManifest(
         String wAvg,
         ImagePreprocessing preprocessing,
         TokenizerFiles tokenizer,
+        TextCalibration textCalibration,
         Map<Stage, StageSpec> stages,
         Map<String, String> directions,
         Map<String, String> provenance,
@@ -92,6 +95,11 @@ public record BundleManifest(
         checkNotNull(latentStd, "latentStd");
         checkNotNull(preprocessing, "preprocessing");
         checkNotNull(tokenizer, "tokenizer");
+        checkArgument(
+                textCalibration == null || textCalibration.dim() == embeddingDim,
+                "textCalibration.offset has %s values, expected embeddingDim %s",
+                textCalibration == null ? 0 : textCalibration.dim(),
+                embeddingDim);
         EnumMap<Stage, StageSpec> copy = new EnumMap<>(Stage.class);
         copy.putAll(stages);
         for (Stage stage : Stage.values()) {
@@ -158,6 +166,7 @@ public record BundleManifest(
                 wAvg,
                 preprocessing,
                 tokenizer,
+                textCalibration,
                 stages,
                 directions,
                 provenance,

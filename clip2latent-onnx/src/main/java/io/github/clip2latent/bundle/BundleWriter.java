@@ -49,6 +49,7 @@ public final class BundleWriter {
     private ImagePreprocessing preprocessing;
     private LatentStats latentStats;
     private float[] wAvg;
+    private TextCalibration textCalibration;
     private Map<String, Integer> synthesisNoise = Map.of();
     private int previewWsRows;
     private int previewSize;
@@ -126,6 +127,7 @@ public final class BundleWriter {
         if (source.wAvg() != null) {
             writer.wAvg(source.wAvg());
         }
+        writer.textCalibration(m.textCalibration());
         source.directions().forEach(writer::direction);
         m.provenance().forEach(writer::provenance);
         return writer;
@@ -282,6 +284,15 @@ public final class BundleWriter {
     /** The training stats of w. */
     public BundleWriter latentStats(LatentStats stats) {
         this.latentStats = checkNotNull(stats, "stats");
+        return this;
+    }
+
+    /**
+     * The map from raw text embeddings to the prior's condition (manifest {@code textCalibration});
+     * null (the default) for none, as the published models.
+     */
+    public BundleWriter textCalibration(TextCalibration value) {
+        this.textCalibration = value;
         return this;
     }
 
@@ -455,6 +466,7 @@ public final class BundleWriter {
                                 : BundleManifest.TokenizerFiles.bpe(
                                                 "vocab.json", "merges.txt", contextLength)
                                         .withKnownTokenIds(knownTokenIds),
+                        textCalibration,
                         stages,
                         directionFiles,
                         provenance,

@@ -145,6 +145,7 @@ public final class ManifestCodec {
                                             : BundleManifest.TokenizerFiles.OPENAI_MERGE_COUNT)
                                     : 0,
                             knownTokenIds(tok)),
+                    textCalibration(root, r),
                     stages,
                     r.strings(root, "directions"),
                     r.strings(root, "provenance"),
@@ -207,6 +208,14 @@ public final class ManifestCodec {
         if (!m.tokenizer().knownTokenIds().isEmpty()) {
             ArrayNode known = tok.putArray("knownTokenIds");
             m.tokenizer().knownTokenIds().forEach(known::add);
+        }
+        if (m.textCalibration() != null) {
+            ObjectNode calibration = root.putObject("textCalibration");
+            calibration.put("scale", m.textCalibration().scale());
+            ArrayNode offset = calibration.putArray("offset");
+            for (float v : m.textCalibration().offset()) {
+                offset.add(v);
+            }
         }
         ObjectNode stages = root.putObject("stages");
         for (Stage stage : m.stages().keySet()) {
@@ -409,6 +418,21 @@ public final class ManifestCodec {
         private static String join(String prefix, String key) {
             return prefix.isEmpty() ? key : prefix + "." + key;
         }
+    }
+
+    /** {@code textCalibration}: optional {@code {"scale": s, "offset": [C floats]}}. */
+    private static TextCalibration textCalibration(JsonNode root, Reader r)
+            throws BundleException {
+        if (!root.hasNonNull("textCalibration")) {
+            return null;
+        }
+        JsonNode node = r.object(root, "textCalibration");
+        JsonNode scale = r.required(node, "scale", "textCalibration");
+        if (!scale.isNumber()) {
+            throw new IllegalArgumentException(
+                    "textCalibration.scale is '" + scale + "', expected a number");
+        }
+        return new TextCalibration(scale.floatValue(), r.floats(node, "textCalibration", "offset"));
     }
 
     /** {@code tokenizer.knownTokenIds}: an optional array of ascending token ids. */

@@ -6,6 +6,7 @@ import io.github.clip2latent.bundle.BundleException;
 import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
+import io.github.clip2latent.bundle.TextCalibration;
 import io.github.clip2latent.tokenizer.ClipTokenizer;
 import io.github.clip2latent.tokenizer.TruncationPolicy;
 
@@ -29,15 +30,20 @@ public final class TextEncoder implements AutoCloseable {
     /** Token ids the encoder was trained on, or {@code null} when every id was. */
     private final Set<Integer> knownIds;
 
+    /** The bundle's map to the prior's condition, or {@code null} for raw embeddings. */
+    private final TextCalibration calibration;
+
     private TextEncoder(
             ClipTokenizer tokenizer,
             StageSession session,
             int embeddingDim,
-            List<Integer> knownTokenIds) {
+            List<Integer> knownTokenIds,
+            TextCalibration calibration) {
         this.tokenizer = tokenizer;
         this.session = session;
         this.embeddingDim = embeddingDim;
         this.knownIds = knownTokenIds.isEmpty() ? null : Set.copyOf(knownTokenIds);
+        this.calibration = calibration;
     }
 
     /** Loads the tokenizer files and opens the text encoder graph of a bundle. */
@@ -74,7 +80,11 @@ public final class TextEncoder implements AutoCloseable {
             throw e;
         }
         return new TextEncoder(
-                tokenizer, session, bundle.manifest().embeddingDim(), files.knownTokenIds());
+                tokenizer,
+                session,
+                bundle.manifest().embeddingDim(),
+                files.knownTokenIds(),
+                bundle.manifest().textCalibration());
     }
 
     /**
@@ -146,6 +156,19 @@ public final class TextEncoder implements AutoCloseable {
                         : tokenizer.withTruncationPolicy(policy);
         long[] ids = chosen.tokenizeBatch(prompts);
         return session.runLong(ids, new long[] {prompts.size(), tokenizer.contextLength()});
+    }
+
+    /**
+     * The prior's conditions for embeddings from {@link #encode}: the bundle's {@link
+     * TextCalibration} applied (a new array), or {@code embeddings} itself when the bundle has none
+     * (the published models' prior takes raw text embeddings). CLIP scores use the raw embeddings.
+     *
+     * @param embeddings {@code [rows, C]} from {@link #encode}
+     * @param rows the number of rows
+     * @return {@code [rows, C]} conditions for the prior
+     */
+    public float[] priorConditions(float[] embeddings, int rows) {
+        return calibration == null ? embeddings : calibration.apply(embeddings, rows);
     }
 
     /**

@@ -73,6 +73,9 @@ public final class Validator implements AutoCloseable {
     private final float[] sampleE;
     private final float[] sampleNoise;
     private final float[] promptEmbeddings;
+
+    /** The prior's conditions for the prompts (the bundle's text calibration applied, if any). */
+    private final float[] promptConditions;
     private final float[] promptNoise;
     private TrainablePrior emaNetwork;
 
@@ -121,8 +124,10 @@ public final class Validator implements AutoCloseable {
                         text, (i / options.samplesPerPrompt()) * dim, repeated, i * dim, dim);
             }
             this.promptEmbeddings = repeated;
+            this.promptConditions = textEncoder.priorConditions(repeated, prompts);
         } else {
             this.promptEmbeddings = new float[0];
+            this.promptConditions = new float[0];
         }
         this.promptNoise = StandardNormal.sample(random, prompts * dim);
         this.sampleW = w;
@@ -252,7 +257,7 @@ public final class Validator implements AutoCloseable {
         double clipScore = Double.NaN;
         if (textEncoder != null) {
             int rows = promptEmbeddings.length / dim;
-            float[] x = sample(denoiser, promptEmbeddings, promptNoise, rows, true);
+            float[] x = sample(denoiser, promptConditions, promptNoise, rows, true);
             clipScore = renderedSimilarity(x, promptEmbeddings, rows, stats);
         }
         return new ValidationResult(

@@ -1,9 +1,11 @@
 package io.github.clip2latent.examples.shapes.build;
 
+import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.BundleWriter;
 import io.github.clip2latent.bundle.ImagePreprocessing;
 import io.github.clip2latent.bundle.ModelBundle;
 import io.github.clip2latent.bundle.Stage;
+import io.github.clip2latent.bundle.TextCalibration;
 import io.github.clip2latent.examples.shapes.quality.BenchmarkPrompts;
 import io.github.clip2latent.examples.shapes.Caption;
 import io.github.clip2latent.examples.shapes.ShapesGraphs;
@@ -51,8 +53,29 @@ public final class ShapesBundleBuilder {
         Files.createDirectories(work);
         ShapesWorld world = ShapesWorld.create(plan.worldSeed());
         Path stage1 = work.resolve("stage1");
-        if (!Files.exists(stage1.resolve("clip2latent.json"))) {
-            writeStage1(world, plan, work, stage1, progress);
+        if (!Files.exists(stage1.resolve(BundleManifest.FILE_NAME))) {
+            Path uncalibrated = work.resolve("stage1-uncalibrated");
+            if (!Files.exists(uncalibrated.resolve(BundleManifest.FILE_NAME))) {
+                writeStage1(world, plan, work, uncalibrated, progress);
+            }
+            ModelBundle encoders = ModelBundle.open(uncalibrated);
+            TextCalibration calibration = WorldTextCalibration.measure(encoders, world);
+            progress.progress(
+                    String.format(
+                            Locale.ROOT,
+                            "text calibration: the prior's condition is mean image + %.3f (text -"
+                                    + " mean text), measured on %d scenes and their captions",
+                            calibration.scale(),
+                            WorldTextCalibration.SCENES));
+            BundleWriter.basedOn(encoders, stage1)
+                    .textCalibration(calibration)
+                    .provenance(
+                            "shapes.textCalibration",
+                            "WorldTextCalibration, "
+                                    + WorldTextCalibration.SCENES
+                                    + " scenes, seed "
+                                    + WorldTextCalibration.SEED)
+                    .write();
         }
         ModelBundle base = ModelBundle.open(stage1);
 
@@ -110,7 +133,7 @@ public final class ShapesBundleBuilder {
         String id =
                 String.format(
                         Locale.ROOT,
-                        "shapes-world-v4%s",
+                        "shapes-world-v5%s",
                         plan.pseudoTextAlpha() == BuildPlan.standard().pseudoTextAlpha()
                                 ? ""
                                 : String.format(Locale.ROOT, "-alpha%.1f", plan.pseudoTextAlpha()));
