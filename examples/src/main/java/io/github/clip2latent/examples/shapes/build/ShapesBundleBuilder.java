@@ -136,7 +136,10 @@ public final class ShapesBundleBuilder {
                         "shapes-world-v5%s",
                         plan.pseudoTextAlpha() == BuildPlan.standard().pseudoTextAlpha()
                                 ? ""
-                                : String.format(Locale.ROOT, "-alpha%.1f", plan.pseudoTextAlpha()));
+                                : "-alpha"
+                                        + java.math.BigDecimal.valueOf(plan.pseudoTextAlpha())
+                                                .stripTrailingZeros()
+                                                .toPlainString());
         ModelBundle result =
                 PriorExporter.export(
                         CheckpointFiles.read(checkpoint),
