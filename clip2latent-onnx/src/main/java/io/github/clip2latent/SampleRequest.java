@@ -419,7 +419,12 @@ public record SampleRequest(
             return this;
         }
 
-        /** Condition on a raw CLIP embedding (replaces any earlier condition). */
+        /**
+         * Condition on a CLIP embedding (replaces any earlier condition). The prior and the CLIP
+         * scores read it as given: a bundle's {@link io.github.clip2latent.bundle.TextCalibration},
+         * which prompts go through, is not applied (pass an image embedding as is, or a text
+         * embedding already calibrated).
+         */
         public Builder embedding(float[] value) {
             checkEmbedding(value);
             clearCondition();
