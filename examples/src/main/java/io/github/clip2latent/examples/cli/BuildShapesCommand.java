@@ -69,6 +69,12 @@ final class BuildShapesCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         BuildPlan plan = Checks.usage(spec, this::plan);
         PrintWriter stdout = spec.commandLine().getOut();
+        String threads = System.getenv("OMP_NUM_THREADS");
+        stdout.printf(
+                Locale.ROOT,
+                "SameDiff threads: %s (OMP_NUM_THREADS; the trained weights depend on it, 1 rebuilds"
+                        + " the embedded bundle)%n",
+                threads == null ? "unset, all cores" : threads);
         long start = System.nanoTime();
         ModelBundle bundle = ShapesBundleBuilder.build(plan, work, out, stdout::println);
         stdout.printf(
