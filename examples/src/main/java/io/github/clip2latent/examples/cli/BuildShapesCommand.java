@@ -65,6 +65,14 @@ final class BuildShapesCommand implements Callable<Integer> {
             description = "world CLIP training steps (default: the plan's)")
     Integer clipSteps;
 
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description =
+                    "build seed: the CLIP's initialisation and batches, the (w, e) pairs and the"
+                            + " prior; the world stays the same (default: the plan's, 1)")
+    Long seed;
+
     @Override
     public Integer call() throws IOException {
         BuildPlan plan = Checks.usage(spec, this::plan);
@@ -72,8 +80,8 @@ final class BuildShapesCommand implements Callable<Integer> {
         String threads = System.getenv("OMP_NUM_THREADS");
         stdout.printf(
                 Locale.ROOT,
-                "SameDiff threads: %s (OMP_NUM_THREADS; the trained weights depend on it, 1 rebuilds"
-                        + " the embedded bundle)%n",
+                "SameDiff threads: %s (OMP_NUM_THREADS; the trained weights depend on it,"
+                        + " 1 rebuilds the embedded bundle)%n",
                 threads == null ? "unset, all cores" : threads);
         long start = System.nanoTime();
         ModelBundle bundle = ShapesBundleBuilder.build(plan, work, out, stdout::println);
@@ -98,6 +106,9 @@ final class BuildShapesCommand implements Callable<Integer> {
         }
         if (clipSteps != null) {
             plan = plan.withSteps(clipSteps, plan.priorSteps());
+        }
+        if (seed != null) {
+            plan = plan.withSeed(seed);
         }
         return plan;
     }

@@ -117,6 +117,26 @@ public record BuildPlan(
                 seed);
     }
 
+    /**
+     * A copy with another build seed: another CLIP initialisation and batch order, other (w, e)
+     * pairs and another prior, in the same world ({@link #worldSeed} stays).
+     */
+    public BuildPlan withSeed(long newSeed) {
+        return new BuildPlan(
+                worldSeed,
+                clipSteps,
+                clipBatch,
+                datasetSamples,
+                prior,
+                priorSteps,
+                priorBatch,
+                learningRate,
+                emaBeta,
+                emaStart,
+                pseudoTextAlpha,
+                newSeed);
+    }
+
     /** A copy with another dataset size. */
     public BuildPlan withDatasetSamples(int samples) {
         return new BuildPlan(

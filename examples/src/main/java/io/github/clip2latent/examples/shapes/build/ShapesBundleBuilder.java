@@ -35,6 +35,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Builds the shapes-world bundle from nothing but seeds, with the library's own code: the world's
@@ -44,6 +46,9 @@ import java.util.Locale;
  * prior. Run it with {@code ./clip2latent build-shapes}.
  */
 public final class ShapesBundleBuilder {
+
+    /** The CLIP stage's record of the plan that trained it, in the work folder's {@code clip}. */
+    static final String CLIP_PLAN_FILE = "plan.txt";
 
     private ShapesBundleBuilder() {}
 
@@ -59,6 +64,7 @@ public final class ShapesBundleBuilder {
                 writeStage1(world, plan, work, uncalibrated, progress);
             }
             ModelBundle encoders = ModelBundle.open(uncalibrated);
+            checkSamePlan(uncalibrated, encoders.manifest().provenance(), plan);
             TextCalibration calibration = WorldTextCalibration.measure(encoders, world);
             progress.progress(
                     String.format(
@@ -78,6 +84,7 @@ public final class ShapesBundleBuilder {
                     .write();
         }
         ModelBundle base = ModelBundle.open(stage1);
+        checkSamePlan(stage1, base.manifest().provenance(), plan);
 
         Path dataset = work.resolve("dataset");
         progress.progress("dataset: " + plan.datasetSamples() + " (w, e) pairs");
@@ -133,13 +140,14 @@ public final class ShapesBundleBuilder {
         String id =
                 String.format(
                         Locale.ROOT,
-                        "shapes-world-v5%s",
+                        "shapes-world-v5%s%s",
                         plan.pseudoTextAlpha() == BuildPlan.standard().pseudoTextAlpha()
                                 ? ""
                                 : "-alpha"
                                         + java.math.BigDecimal.valueOf(plan.pseudoTextAlpha())
                                                 .stripTrailingZeros()
-                                                .toPlainString());
+                                                .toPlainString(),
+                        plan.seed() == BuildPlan.standard().seed() ? "" : "-seed" + plan.seed());
         ModelBundle result =
                 PriorExporter.export(
                         CheckpointFiles.read(checkpoint),
@@ -150,6 +158,51 @@ public final class ShapesBundleBuilder {
                                 dataset,
                                 io.github.clip2latent.train.dataset.DatasetManifest.read(dataset)));
         return result;
+    }
+
+    /**
+     * What a work stage must have been made with to be reused: the world seed, the build seed and
+     * the CLIP's steps, under the provenance keys the stage's manifest records them with.
+     */
+    static Map<String, String> planFacts(BuildPlan plan) {
+        Map<String, String> facts = new TreeMap<>();
+        facts.put("shapes.buildSeed", Long.toString(plan.seed()));
+        facts.put("shapes.clipSteps", Integer.toString(plan.clipSteps()));
+        facts.put("shapes.worldSeed", Long.toString(plan.worldSeed()));
+        return facts;
+    }
+
+    /**
+     * Refuses to resume from a work stage that another plan made (another seed or CLIP budget): it
+     * would silently carry that plan's CLIP into this one's bundle.
+     *
+     * @param stage the stage's folder, named in the message
+     * @param made the facts the stage recorded (its manifest's provenance, or the CLIP's stamp)
+     * @param plan the plan being built
+     * @throws IOException naming the folder, what it was made with and what the plan asks for
+     */
+    static void checkSamePlan(Path stage, Map<String, String> made, BuildPlan plan)
+            throws IOException {
+        Map<String, String> wanted = planFacts(plan);
+        Map<String, String> found = new TreeMap<>();
+        wanted.keySet().forEach(key -> found.put(key, made.getOrDefault(key, "(not recorded)")));
+        if (!found.equals(wanted)) {
+            throw new IOException(
+                    "work stage "
+                            + stage
+                            + " was made by another build plan: it records "
+                            + found
+                            + ", this build needs "
+                            + wanted
+                            + "; give another --work folder or delete this one");
+        }
+    }
+
+    private static String planLines(BuildPlan plan) {
+        StringBuilder lines = new StringBuilder();
+        planFacts(plan)
+                .forEach((key, value) -> lines.append(key).append('=').append(value).append('\n'));
+        return lines.toString();
     }
 
     /**
@@ -182,7 +235,19 @@ public final class ShapesBundleBuilder {
                             progress);
             Files.createDirectories(clipDir);
             clip.writeTo(clipDir);
+            Files.writeString(clipDir.resolve(CLIP_PLAN_FILE), planLines(plan));
         } else {
+            Path stamp = clipDir.resolve(CLIP_PLAN_FILE);
+            Map<String, String> made = new TreeMap<>();
+            if (Files.exists(stamp)) {
+                for (String line : Files.readAllLines(stamp)) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0) {
+                        made.put(line.substring(0, eq), line.substring(eq + 1));
+                    }
+                }
+            }
+            checkSamePlan(clipDir, made, plan);
             progress.progress("world CLIP: reusing " + clipDir);
         }
         BundleWriter writer =
@@ -212,10 +277,8 @@ public final class ShapesBundleBuilder {
                                         .boxed()
                                         .toList())
                         .latentStats(world.latentStats(10_000, plan.seed()))
-                        .provenance("shapes.worldSeed", Long.toString(plan.worldSeed()))
-                        .provenance("shapes.buildSeed", Long.toString(plan.seed()))
-                        .provenance("shapes.clipSteps", Integer.toString(plan.clipSteps()))
                         .provenance("builder", ShapesBundleBuilder.class.getName());
+        planFacts(plan).forEach(writer::provenance);
         writer.graph(
                         Stage.TEXT_ENCODER,
                         Files.readAllBytes(clipDir.resolve(ClipOnnxModels.TEXT_ENCODER_FILE)))
