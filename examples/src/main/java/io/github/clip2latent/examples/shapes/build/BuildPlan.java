@@ -85,36 +85,12 @@ public record BuildPlan(
 
     /** A copy with another pseudo-text alpha. */
     public BuildPlan withAlpha(double alpha) {
-        return new BuildPlan(
-                worldSeed,
-                clipSteps,
-                clipBatch,
-                datasetSamples,
-                prior,
-                priorSteps,
-                priorBatch,
-                learningRate,
-                emaBeta,
-                emaStart,
-                alpha,
-                seed);
+        return copy(clipSteps, datasetSamples, priorSteps, alpha, seed);
     }
 
     /** A copy with other step budgets. */
     public BuildPlan withSteps(int newClipSteps, int newPriorSteps) {
-        return new BuildPlan(
-                worldSeed,
-                newClipSteps,
-                clipBatch,
-                datasetSamples,
-                prior,
-                newPriorSteps,
-                priorBatch,
-                learningRate,
-                emaBeta,
-                emaStart,
-                pseudoTextAlpha,
-                seed);
+        return copy(newClipSteps, datasetSamples, newPriorSteps, pseudoTextAlpha, seed);
     }
 
     /**
@@ -122,35 +98,33 @@ public record BuildPlan(
      * pairs and another prior, in the same world ({@link #worldSeed} stays).
      */
     public BuildPlan withSeed(long newSeed) {
-        return new BuildPlan(
-                worldSeed,
-                clipSteps,
-                clipBatch,
-                datasetSamples,
-                prior,
-                priorSteps,
-                priorBatch,
-                learningRate,
-                emaBeta,
-                emaStart,
-                pseudoTextAlpha,
-                newSeed);
+        return copy(clipSteps, datasetSamples, priorSteps, pseudoTextAlpha, newSeed);
     }
 
     /** A copy with another dataset size. */
     public BuildPlan withDatasetSamples(int samples) {
+        return copy(clipSteps, samples, priorSteps, pseudoTextAlpha, seed);
+    }
+
+    /** This plan with the fields the {@code with} methods change replaced. */
+    private BuildPlan copy(
+            int newClipSteps,
+            int newDatasetSamples,
+            int newPriorSteps,
+            double newAlpha,
+            long newSeed) {
         return new BuildPlan(
                 worldSeed,
-                clipSteps,
+                newClipSteps,
                 clipBatch,
-                samples,
+                newDatasetSamples,
                 prior,
-                priorSteps,
+                newPriorSteps,
                 priorBatch,
                 learningRate,
                 emaBeta,
                 emaStart,
-                pseudoTextAlpha,
-                seed);
+                newAlpha,
+                newSeed);
     }
 }
