@@ -1,5 +1,8 @@
 package io.github.clip2latent.examples.shapes.build;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.github.clip2latent.bundle.BundleManifest;
 import io.github.clip2latent.bundle.BundleWriter;
 import io.github.clip2latent.bundle.ImagePreprocessing;
@@ -47,8 +50,13 @@ import java.util.TreeMap;
  */
 public final class ShapesBundleBuilder {
 
-    /** The CLIP stage's record of the plan that trained it, in the work folder's {@code clip}. */
-    static final String CLIP_PLAN_FILE = "plan.txt";
+    /**
+     * The CLIP stage's record of the plan that trained it ({@link #planFacts} as a JSON object), in
+     * the work folder's {@code clip}.
+     */
+    static final String CLIP_PLAN_FILE = "plan.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ShapesBundleBuilder() {}
 
@@ -198,13 +206,6 @@ public final class ShapesBundleBuilder {
         }
     }
 
-    private static String planLines(BuildPlan plan) {
-        StringBuilder lines = new StringBuilder();
-        planFacts(plan)
-                .forEach((key, value) -> lines.append(key).append('=').append(value).append('\n'));
-        return lines.toString();
-    }
-
     /**
      * The world's graphs, its CLIP and a placeholder prior: everything the dataset generator needs.
      */
@@ -235,18 +236,13 @@ public final class ShapesBundleBuilder {
                             progress);
             Files.createDirectories(clipDir);
             clip.writeTo(clipDir);
-            Files.writeString(clipDir.resolve(CLIP_PLAN_FILE), planLines(plan));
+            JSON.writeValue(clipDir.resolve(CLIP_PLAN_FILE).toFile(), planFacts(plan));
         } else {
             Path stamp = clipDir.resolve(CLIP_PLAN_FILE);
-            Map<String, String> made = new TreeMap<>();
-            if (Files.exists(stamp)) {
-                for (String line : Files.readAllLines(stamp)) {
-                    int eq = line.indexOf('=');
-                    if (eq > 0) {
-                        made.put(line.substring(0, eq), line.substring(eq + 1));
-                    }
-                }
-            }
+            Map<String, String> made =
+                    Files.exists(stamp)
+                            ? JSON.readValue(stamp.toFile(), new TypeReference<>() {})
+                            : Map.of();
             checkSamePlan(clipDir, made, plan);
             progress.progress("world CLIP: reusing " + clipDir);
         }

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.github.clip2latent.bundle.BundleWriter;
 import io.github.clip2latent.bundle.ModelBundle;
+import io.github.clip2latent.examples.shapes.clip.ClipOnnxModels;
 import io.github.clip2latent.fixtures.RandomBundles;
 
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,35 @@ class ShapesBundleBuilderTest {
         assertTrue(message.contains("shapes.buildSeed=2"), message);
         assertFalse(Files.exists(out), "no bundle after a refusal");
         assertFalse(Files.exists(work.resolve("dataset")), "no dataset after a refusal");
+    }
+
+    @Test
+    void aTrainedClipOfAnotherSeedOrWithoutItsRecordIsRefused() throws IOException {
+        Path work = dir.resolve("clip-work");
+        Path clip = work.resolve("clip");
+        Files.createDirectories(clip);
+        Files.write(clip.resolve(ClipOnnxModels.IMAGE_ENCODER_FILE), new byte[] {1});
+        Path out = dir.resolve("clip-out");
+        BuildPlan standard = BuildPlan.standard();
+
+        IOException unrecorded =
+                assertThrows(
+                        IOException.class,
+                        () -> ShapesBundleBuilder.build(standard, work, out, line -> {}));
+        assertTrue(unrecorded.getMessage().contains(clip.toString()), unrecorded.getMessage());
+        assertTrue(unrecorded.getMessage().contains("(not recorded)"), unrecorded.getMessage());
+
+        new ObjectMapper()
+                .writeValue(
+                        clip.resolve(ShapesBundleBuilder.CLIP_PLAN_FILE).toFile(),
+                        ShapesBundleBuilder.planFacts(standard.withSeed(3)));
+        IOException otherSeed =
+                assertThrows(
+                        IOException.class,
+                        () -> ShapesBundleBuilder.build(standard, work, out, line -> {}));
+        assertTrue(otherSeed.getMessage().contains("shapes.buildSeed=3"), otherSeed.getMessage());
+        assertFalse(Files.exists(work.resolve("stage1-uncalibrated")), "no stage after a refusal");
+        assertFalse(Files.exists(out), "no bundle after a refusal");
     }
 
     @Test
